@@ -1,0 +1,235 @@
+import type { KmsApplication, KmsRecord } from '../kms/types.js';
+
+/**
+ * The storage contract. Both backends (sqlite/, postgres/) implement it; nothing outside src/store
+ * knows which one it talks to. Every method is async so the PostgreSQL backend fits the same shape.
+ * All times are epoch milliseconds UTC. Query semantics are pinned in docs/definitions.md.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres' | 'memory';
+  readonly capabilities: StoreCapabilities;
+
+  /** Applies pending migrations (idempotent). Called by openStore(). */
+  migrate(): Promise<MigrationReport>;
+
+  /**
+   * Writes one batch in one transaction: all of it or nothing. Duplicates (same host, channel,
+   * dedup key) are skipped and counted. Detects log clears against the stored checkpoint and
+   * within the batch, records them and advances the checkpoints.
+   */
+  writeBatch(records: readonly KmsRecord[]): Promise<WriteResult>;
+
+  checkpoints(): Promise<Checkpoint[]>;
+  checkpoint(host: string, channel: string): Promise<Checkpoint | null>;
+
+  // ---- queries used by src/analysis (one per file under src/store/queries) ----
+  totals(at: number): Promise<TotalsRow>;
+  hostActivity(at: number): Promise<HostActivityRow[]>;
+  /** Distinct CMIDs with result 0x0 in (from, to], per host, application and minimum count. */
+  windowCounts(from: number, to: number): Promise<WindowCountRow[]>;
+  /** Distinct CMIDs with result 0x0 in (from, to], per host and application (a CMID needing 25 and 5 counts once). */
+  windowActive(from: number, to: number): Promise<WindowActiveRow[]>;
+  /** CMIDs reported under two or more machine names (case-insensitive), time <= at. */
+  clones(at: number): Promise<CloneRow[]>;
+  /** Non-zero results in (from, to], per machine (case-insensitive), cmid and result. */
+  failures(from: number, to: number): Promise<FailureRow[]>;
+  /** Latest request per (cmid, application) with time <= at, optionally filtered. */
+  latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]>;
+  /** Requests per activation id with time <= at. */
+  products(at: number): Promise<ProductRow[]>;
+  /** Anomalies with time <= at, newest first, up to limit; plus the total count. */
+  anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }>;
+  /** Host (Application-log) events with time <= at, per host and type. */
+  hostEventCounts(at: number): Promise<HostEventCountRow[]>;
+  logClears(): Promise<LogClearRow[]>;
+  /** Requests of one client (by CMID), newest first. */
+  clientRequests(cmid: string, limit: number): Promise<RequestRow[]>;
+  /** Per host, application and UTC day: distinct CMIDs with result 0x0 that day (for timelines). */
+  dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]>;
+
+  close(): Promise<void>;
+}
+
+export interface StoreCapabilities {
+  /** DDL inside transactions rolls back (PostgreSQL yes, SQLite yes). */
+  transactionalDdl: boolean;
+  /** Bulk path uses COPY (PostgreSQL) rather than prepared multi-row inserts. */
+  copy: boolean;
+  /** Several processes may write concurrently. */
+  concurrentWriters: boolean;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  current: number;
+}
+
+export interface WriteResult {
+  requests: number;
+  hostEvents: number;
+  clientEvents: number;
+  anomalies: number;
+  duplicates: number;
+  logClears: number;
+}
+
+export interface Checkpoint {
+  host: string;
+  channel: string;
+  /** Highest record id of the current epoch, and its event time. */
+  lastRecordId: number | null;
+  lastTime: number | null;
+  /** 0 at first; +1 for each detected log clear. */
+  epoch: number;
+  updatedAt: number;
+}
+
+export interface TotalsRow {
+  requests: number;
+  clients: number;
+  machines: number;
+  hosts: number;
+  anomalies: number;
+}
+
+export interface HostActivityRow {
+  host: string;
+  requests: number;
+  firstRequestAt: number | null;
+  lastRequestAt: number | null;
+}
+
+export interface WindowCountRow {
+  host: string;
+  application: KmsApplication;
+  minimumCount: number;
+  clients: number;
+}
+
+export interface WindowActiveRow {
+  host: string;
+  application: KmsApplication;
+  active: number;
+  /** Highest minimum count among the counted requests. */
+  maxMinimum: number;
+}
+
+export interface CloneRow {
+  cmid: string;
+  /** Distinct machine names as first written, sorted case-insensitively. */
+  machines: string[];
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface FailureRow {
+  machine: string;
+  cmid: string;
+  host: string;
+  result: number;
+  requests: number;
+  lastAt: number;
+}
+
+export interface ClientFilter {
+  host?: string;
+  application?: KmsApplication;
+  state?: number;
+  vm?: boolean;
+  /** Case-insensitive substring of machine name or CMID. */
+  search?: string;
+  activationId?: string;
+}
+
+export interface ClientRow {
+  cmid: string;
+  application: KmsApplication;
+  machine: string;
+  host: string;
+  activationId: string;
+  productName: string;
+  licenseState: number;
+  minutesLeft: number;
+  isVm: boolean;
+  result: number;
+  minimumCount: number;
+  lastSeen: number;
+  firstSeen: number;
+  requests: number;
+}
+
+export interface ProductRow {
+  activationId: string;
+  productName: string;
+  application: KmsApplication;
+  clients: number;
+  requests: number;
+  lastSeen: number;
+}
+
+export interface AnomalyRow {
+  host: string;
+  channel: string;
+  eventId: number;
+  recordId: number | null;
+  time: number;
+  provider: string;
+  reason: string;
+  raw: string;
+  source: string;
+}
+
+export interface HostEventCountRow {
+  host: string;
+  type: string;
+  count: number;
+  lastAt: number;
+  lastResultHex: string | null;
+  lastDomain: string | null;
+}
+
+export interface LogClearRow {
+  host: string;
+  channel: string;
+  epoch: number;
+  /** Time of the first event of the new epoch. */
+  detectedAt: number;
+  previousLastRecordId: number | null;
+  firstRecordId: number | null;
+}
+
+export interface RequestRow {
+  host: string;
+  recordId: number | null;
+  time: number;
+  resultHex: string;
+  machine: string;
+  cmid: string;
+  licenseState: number;
+  minutesLeft: number;
+  activationId: string;
+  productName: string;
+  isVm: boolean;
+  minimumCount: number;
+  source: string;
+}
+
+export interface DailyActivityRow {
+  host: string;
+  application: KmsApplication;
+  /** UTC day start, epoch ms. */
+  day: number;
+  clients: number;
+  requests: number;
+}
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    message: string,
+    readonly code: 'STORE_OPEN' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
