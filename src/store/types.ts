@@ -47,7 +47,33 @@ export interface Store {
   /** Per host, application and UTC day: distinct CMIDs with result 0x0 that day (for timelines). */
   dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]>;
 
+  /** Alert state for src/alerts: every alert not yet reported as resolved (and resolved ones kept for history). */
+  alertStates?(): Promise<AlertState[]>;
+  /** Upserts alert states by id, in one transaction. */
+  saveAlertStates?(states: readonly AlertState[]): Promise<void>;
+  /** When the last successful collection ran (for kms_collector_last_success_timestamp_seconds). */
+  setMeta?(key: string, value: string): Promise<void>;
+  getMeta?(key: string): Promise<string | null>;
+
   close(): Promise<void>;
+}
+
+export interface AlertState {
+  /** Stable id: rule + subject, e.g. `low-count:kms01:Windows`. */
+  id: string;
+  rule: string;
+  severity: 'critical' | 'warning' | 'info';
+  host: string | null;
+  summary: string;
+  /** JSON text with the rule's details (clients waiting, forecast date...). */
+  details: string;
+  status: 'open' | 'resolved';
+  firstSeen: number;
+  lastSeen: number;
+  resolvedAt: number | null;
+  /** When the open alert was mailed; when its resolution was mailed. */
+  notifiedAt: number | null;
+  resolvedNotifiedAt: number | null;
 }
 
 export interface StoreCapabilities {

@@ -1,0 +1,79 @@
+import type { Store } from '../store/types.js';
+import { summarizeClients } from './clients.js';
+import { describeClones } from './clones.js';
+import { computeCounts } from './counts.js';
+import { describeFailures } from './failures.js';
+import { describeHosts } from './hosts.js';
+import { EXPIRING_DAYS, IDLE_HOURS, WINDOW_DAYS, iso, windowStart } from './time.js';
+import type { AnomalyReport, LogClearReport, ProductReport, Report } from './types.js';
+
+export type { Report } from './types.js';
+
+export interface ReportOptions {
+  /** The instant everything is relative to, epoch ms. */
+  at: number;
+  /** IANA zone the times were read in and are shown in; the report names it. */
+  timezone: string;
+  idleHours?: number;
+  expiringDays?: number;
+  /** How many anomalies to list (newest first); the total is always counted. */
+  anomalyLimit?: number;
+}
+
+/** Computes the report (numbers pinned in docs/definitions.md); rendering is src/report's job. */
+export async function buildReport(store: Store, options: ReportOptions): Promise<Report> {
+  const { at, timezone } = options;
+  const idleHours = options.idleHours ?? IDLE_HOURS;
+  const expiringDays = options.expiringDays ?? EXPIRING_DAYS;
+  const anomalyLimit = options.anomalyLimit ?? 100;
+  const from = windowStart(at);
+
+  const [totals, activity, windowActive, windowCounts, clones, failures, clients, products, anomalies, hostEvents, logClears] = await Promise.all([
+    store.totals(at),
+    store.hostActivity(at),
+    store.windowActive(from, at),
+    store.windowCounts(from, at),
+    store.clones(at),
+    store.failures(from, at),
+    store.latestClients(at),
+    store.products(at),
+    store.anomalies(at, anomalyLimit),
+    store.hostEventCounts(at),
+    store.logClears(),
+  ]);
+
+  const clearsUpToAt = logClears.filter((c) => c.detectedAt <= at);
+  return {
+    at: iso(at),
+    timezone,
+    idleHours,
+    window: { from: iso(from), to: iso(at), days: WINDOW_DAYS },
+    totals: { ...totals, anomalies: anomalies.total },
+    hosts: describeHosts({ activity, events: hostEvents, logClears: clearsUpToAt, counts: computeCounts(windowActive, windowCounts) }, at, idleHours),
+    clones: describeClones(clones),
+    failures: describeFailures(failures),
+    clients: summarizeClients(clients, at, expiringDays),
+    products: products.map(
+      (p): ProductReport => ({
+        activationId: p.activationId,
+        product: p.productName,
+        application: p.application,
+        clients: p.clients,
+        requests: p.requests,
+        lastSeen: iso(p.lastSeen),
+      }),
+    ),
+    anomalies: anomalies.rows.map((a): AnomalyReport => ({ ...a, time: iso(a.time) })),
+    anomalyLimit,
+    logClears: clearsUpToAt.map(
+      (c): LogClearReport => ({
+        host: c.host,
+        channel: c.channel,
+        epoch: c.epoch,
+        detectedAt: iso(c.detectedAt),
+        previousLastRecordId: c.previousLastRecordId,
+        firstRecordId: c.firstRecordId,
+      }),
+    ),
+  };
+}

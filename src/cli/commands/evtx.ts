@@ -1,0 +1,158 @@
+/** `kmswatch evtx dump|info FILE`: the EVTX reader on its own. */
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { TemplateCache } from '../../evtx/binxml/template-cache.js';
+import { parseChunk } from '../../evtx/chunk.js';
+import { EvtxError } from '../../evtx/errors.js';
+import { dumpEvtxFile } from '../../evtx/node/parallel.js';
+import { openEvtxFile } from '../../evtx/node/read-file.js';
+import type { DumpFormat } from '../../evtx/render/chunk-output.js';
+import { CliUsageError, EXIT_FAILED } from '../errors.js';
+
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> | void {
+  if (stream.write(text)) return;
+  return new Promise((resolve) => stream.once('drain', () => resolve()));
+}
+
+function notEvtx(file: string, e: unknown): void {
+  const why = e instanceof EvtxError ? e.message : (e as Error).message;
+  process.stderr.write(`kmswatch: ${file}: not an EVTX file (${why})\n`);
+  process.exitCode = EXIT_FAILED;
+}
+
+export interface DumpCommandOptions {
+  format: DumpFormat;
+  threads: number;
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+}
+
+/** Writes the dump; resolves to the counts. Throws NotEvtxError when the file is not EVTX. */
+export async function runDump(file: string, opts: DumpCommandOptions): Promise<{ ok: number; errors: number }> {
+  const out = opts.out ?? process.stdout;
+  const err = opts.err ?? process.stderr;
+  let ok = 0;
+  let errors = 0;
+  let started = false;
+  for await (const chunk of dumpEvtxFile(file, { format: opts.format, threads: opts.threads })) {
+    if (!started && opts.format === 'xml') await write(out, '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
+    started = true;
+    if (chunk.text) await write(out, chunk.text);
+    ok += chunk.ok;
+    for (const e of chunk.errors) {
+      errors++;
+      err.write(`kmswatch: ${file}: record error: ${e.message}\n`);
+    }
+    if (chunk.walkStop) err.write(`kmswatch: ${file}: chunk ${chunk.index}: record walk stopped: ${chunk.walkStop.message}\n`);
+    if (chunk.state === 'bad-magic' || chunk.state === 'short') err.write(`kmswatch: ${file}: chunk ${chunk.index} skipped (${chunk.state})\n`);
+  }
+  if (opts.format === 'xml') await write(out, started ? '</Events>\n' : '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n</Events>\n');
+  return { ok, errors };
+}
+
+export interface EvtxInfo {
+  file: string;
+  size: number;
+  header: Record<string, unknown>;
+  chunks: { slots: number; ok: number; empty: number; badMagic: number; short: number; headerCrcFailures: number[]; dataCrcFailures: number[]; walkStops: Array<{ chunk: number; message: string }>; badSlots: number[] };
+  records: { ok: number; errors: number; minId: number | null; maxId: number | null };
+  templates: { distinct: number; perChunkDefinitions: number };
+}
+
+export async function collectInfo(file: string): Promise<EvtxInfo> {
+  const h = await openEvtxFile(file);
+  try {
+    const cache = new TemplateCache();
+    const info: EvtxInfo = {
+      file,
+      size: h.size,
+      header: { ...h.header },
+      chunks: { slots: 0, ok: 0, empty: 0, badMagic: 0, short: 0, headerCrcFailures: [], dataCrcFailures: [], walkStops: [], badSlots: [] },
+      records: { ok: 0, errors: 0, minId: null, maxId: null },
+      templates: { distinct: 0, perChunkDefinitions: 0 },
+    };
+    for await (const slot of h.slots()) {
+      const c = parseChunk(slot.bytes, slot.index, slot.offset, { cache });
+      info.chunks.slots++;
+      if (c.state === 'ok') info.chunks.ok++;
+      else if (c.state === 'empty') info.chunks.empty++;
+      else {
+        if (c.state === 'bad-magic') info.chunks.badMagic++;
+        else info.chunks.short++;
+        info.chunks.badSlots.push(slot.index);
+      }
+      if (c.header && !c.header.headerCrcOk) info.chunks.headerCrcFailures.push(slot.index);
+      if (c.header && c.header.dataCrcOk === false) info.chunks.dataCrcFailures.push(slot.index);
+      if (c.walkStop) info.chunks.walkStops.push({ chunk: slot.index, message: c.walkStop.message });
+      info.templates.perChunkDefinitions += c.templates;
+      for (const r of c.records) {
+        if (!r.ok) {
+          info.records.errors++;
+          continue;
+        }
+        info.records.ok++;
+        const id = r.record.recordId;
+        if (info.records.minId === null || id < info.records.minId) info.records.minId = id;
+        if (info.records.maxId === null || id > info.records.maxId) info.records.maxId = id;
+      }
+    }
+    info.templates.distinct = cache.size;
+    return info;
+  } finally {
+    await h.close();
+  }
+}
+
+function formatInfo(i: EvtxInfo): string {
+  const hd = i.header as Record<string, number | boolean | null>;
+  const noCrc = hd.noCrc32 ? ' (file says it has no CRC32s)' : '';
+  const list = (xs: number[]) => (xs.length ? xs.join(', ') : 'none');
+  return [
+    `file            ${i.file} (${i.size} bytes)`,
+    `version         ${hd.majorVersion}.${hd.minorVersion}, flags 0x${(hd.flags as number).toString(16)}${hd.dirty ? ' dirty' : ''}${hd.full ? ' full' : ''}${hd.noCrc32 ? ' no-crc32' : ''}`,
+    `header          chunks ${hd.chunkCount} (as written), first ${hd.firstChunk}, last ${hd.lastChunk}, next record id ${hd.nextRecordId}`,
+    `header crc      ${hd.crcOk === null ? 'not checked' + noCrc : hd.crcOk ? 'ok' : 'MISMATCH'}`,
+    `chunk slots     ${i.chunks.slots}: ${i.chunks.ok} chunks, ${i.chunks.empty} empty, ${i.chunks.badMagic} bad signature, ${i.chunks.short} cut short`,
+    `bad slots       ${list(i.chunks.badSlots)}`,
+    `chunk crc fail  header: ${list(i.chunks.headerCrcFailures)}; data: ${list(i.chunks.dataCrcFailures)}${noCrc}`,
+    ...i.chunks.walkStops.map((w) => `walk stopped    chunk ${w.chunk}: ${w.message}`),
+    `records         ${i.records.ok} ok, ${i.records.errors} errors, ids ${i.records.minId ?? '-'}..${i.records.maxId ?? '-'}`,
+    `templates       ${i.templates.distinct} distinct, ${i.templates.perChunkDefinitions} per-chunk definitions`,
+    '',
+  ].join('\n');
+}
+
+export function register(program: Command): void {
+  const evtx = program.command('evtx').description('read EVTX files directly (no database)');
+  evtx
+    .command('dump')
+    .description('print every record as XML (an <Events> document) or JSON lines')
+    .argument('<file>', '.evtx file')
+    .option('--format <format>', 'xml or jsonl', 'xml')
+    .option('--threads <n>', 'worker threads (default: number of cores)')
+    .action(async (file: string, o: { format: string; threads?: string }) => {
+      if (o.format !== 'xml' && o.format !== 'jsonl') throw new CliUsageError(`--format must be xml or jsonl, not ${o.format}`, 'CLI_BAD_OPTION', '--format');
+      const threads = o.threads === undefined ? availableParallelism() : Number(o.threads);
+      if (!Number.isInteger(threads) || threads < 1) throw new CliUsageError(`--threads must be a positive integer, not ${o.threads}`, 'CLI_BAD_OPTION', '--threads');
+      try {
+        await runDump(file, { format: o.format, threads });
+      } catch (e) {
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') notEvtx(file, e);
+        else throw e;
+      }
+    });
+  evtx
+    .command('info')
+    .description('file header, chunk states, CRC results, record and template counts')
+    .argument('<file>', '.evtx file')
+    .option('--json', 'print as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      try {
+        const info = await collectInfo(file);
+        process.stdout.write(o.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
+      } catch (e) {
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') notEvtx(file, e);
+        else throw e;
+      }
+    });
+}

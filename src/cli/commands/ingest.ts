@@ -1,0 +1,93 @@
+import { Command, Option } from 'commander';
+import type { InputFormat, InputIssue } from '../../sources/types.js';
+import { renderJson } from '../../report/json.js';
+import { printable } from '../../report/cells.js';
+import { raiseExitCode, type CliContext } from '../context.js';
+import { EXIT_FAILED } from '../errors.js';
+import { parseTimezone, resolveTimezone } from '../options.js';
+import { createProgress } from '../progress.js';
+import { withStore } from '../store.js';
+
+const FORMATS: readonly InputFormat[] = ['evtx', 'xml', 'winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson', 'csv-export', 'csv-eventviewer'];
+
+interface IngestOptions {
+  db?: string;
+  format?: InputFormat;
+  host?: string;
+  timezone?: string;
+  json?: boolean;
+}
+
+/** The part of src/ingest's IngestSummary this command prints (docs/architecture.md). */
+export interface IngestSummaryView {
+  files: number;
+  events: number;
+  requests: number;
+  hostEvents: number;
+  clientEvents: number;
+  anomalies: number;
+  duplicates: number;
+  ignored: number;
+  logClears: number;
+  issues: InputIssue[];
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('ingest')
+    .description('read KMS host exports (EVTX, XML, CSV, JSON) into the database; re-reading adds nothing')
+    .argument('<file...>', 'exported event logs')
+    .addOption(new Option('--format <format>', 'skip detection and read every file as this format').choices(FORMATS))
+    .option('--host <name>', 'KMS host name for formats without a computer column (Event Viewer CSV)')
+    .option('--timezone <zone>', 'IANA zone of times written without an offset (default: this machine\'s)', parseTimezone)
+    .option('--json', 'print the summary as JSON')
+    .action(async (files: string[], _opts: IngestOptions, command: Command) => {
+      const opts = command.optsWithGlobals<IngestOptions>();
+      const timezone = resolveTimezone(opts.timezone, ctx.env);
+      const { ingestFiles } = await import('../../ingest/ingest.js');
+      const progress = createProgress(ctx.stderr, files.length);
+      let summary: IngestSummaryView;
+      try {
+        summary = await withStore(ctx, opts.db, (store) =>
+          ingestFiles(store, files, { format: opts.format, host: opts.host, timezone }, progress.update),
+        );
+      } finally {
+        progress.stop();
+      }
+      if (opts.json) ctx.stdout.write(renderJson({ timezone, ...summary }));
+      else ctx.stdout.write(formatSummary(summary, timezone));
+      for (const issue of summary.issues) ctx.stderr.write(`kmswatch: ${formatIssue(issue)}\n`);
+      if (summary.issues.length > 0) raiseExitCode(ctx, EXIT_FAILED);
+    });
+}
+
+export function formatIssue(issue: InputIssue): string {
+  const where = [
+    issue.line !== undefined ? `line ${issue.line}` : '',
+    issue.record !== undefined ? `record ${issue.record}` : '',
+    issue.offset !== undefined ? `offset 0x${issue.offset.toString(16)}` : '',
+  ].filter(Boolean);
+  const place = [printable(issue.file), ...where].join(': ');
+  return `${place}: ${issue.fatal ? 'not read: ' : ''}${printable(issue.reason)}`;
+}
+
+export function formatSummary(s: IngestSummaryView, timezone: string): string {
+  const fatal = s.issues.filter((i) => i.fatal).length;
+  const rows: [string, number][] = [
+    ['files', s.files],
+    ['events', s.events],
+    ['new requests', s.requests],
+    ['new host events', s.hostEvents],
+    ['new client events', s.clientEvents],
+    ['duplicates skipped', s.duplicates],
+    ['ignored (not KMS)', s.ignored],
+    ['anomalies', s.anomalies],
+    ['log clears', s.logClears],
+    ['errors', s.issues.length],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, n]) => `  ${label.padEnd(width)}  ${n}`);
+  const head = `Ingested ${s.files} file${s.files === 1 ? '' : 's'} (times without an offset read as ${timezone})`;
+  const tail = s.issues.length ? `${s.issues.length} problem${s.issues.length === 1 ? '' : 's'}${fatal ? `, ${fatal} file(s) not read` : ''}: see below.` : 'No problems.';
+  return `${head}\n${lines.join('\n')}\n${tail}\n`;
+}

@@ -1,0 +1,45 @@
+import { Command, Option } from 'commander';
+import { buildReport } from '../../analysis/report.js';
+import { renderJson } from '../../report/json.js';
+import { REPORT_CSV_SECTIONS, renderReportCsv, type ReportCsvSection } from '../../report/report-csv.js';
+import { renderReportText } from '../../report/report-text.js';
+import { tableWidth, type CliContext } from '../context.js';
+import { atOption, parseCount, parsePositive, parseTimezone, resolveTimezone } from '../options.js';
+import { withStore } from '../store.js';
+
+interface ReportOptions {
+  db?: string;
+  at?: string;
+  timezone?: string;
+  json?: boolean;
+  csv?: boolean;
+  section: ReportCsvSection;
+  idleHours?: number;
+  expiringDays?: number;
+  anomalies?: number;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .description('KMS counts vs thresholds, clones, failures, clients, DNS publishing, log clears and anomalies')
+    .option('--at <time>', 'report as of this ISO 8601 time (default: now)')
+    .option('--timezone <zone>', 'IANA zone for times without an offset and for the tables (default: this machine\'s)', parseTimezone)
+    .addOption(new Option('--json', 'the report as JSON (a stable scripting interface)').conflicts('csv'))
+    .addOption(new Option('--csv', 'one section of the report as CSV').conflicts('json'))
+    .addOption(new Option('--section <name>', 'CSV section').choices(REPORT_CSV_SECTIONS).default('counts'))
+    .option('--idle-hours <n>', 'a host with no request for more than this is idle', parsePositive, 24)
+    .option('--expiring-days <n>', 'list clients whose state expires within this many days', parseCount, 14)
+    .option('--anomalies <n>', 'how many anomalies to list (newest first)', parseCount, 100)
+    .action(async (_opts: ReportOptions, command: Command) => {
+      const opts = command.optsWithGlobals<ReportOptions>();
+      const timezone = resolveTimezone(opts.timezone, ctx.env);
+      const at = atOption(opts.at, timezone, ctx.now());
+      const report = await withStore(ctx, opts.db, (store) =>
+        buildReport(store, { at, timezone, idleHours: opts.idleHours, expiringDays: opts.expiringDays, anomalyLimit: opts.anomalies }),
+      );
+      if (opts.json) ctx.stdout.write(renderJson(report));
+      else if (opts.csv) ctx.stdout.write(renderReportCsv(report, opts.section));
+      else ctx.stdout.write(renderReportText(report, { width: tableWidth(ctx.stdout) }));
+    });
+}

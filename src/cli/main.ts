@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import type { CliContext } from './context.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
+import { openConfiguredStore } from './store.js';
+import * as clientsCommand from './commands/clients.js';
+import * as evtxCommand from './commands/evtx.js';
+import * as ingestCommand from './commands/ingest.js';
+import * as reportCommand from './commands/report.js';
+
+/** Each command file exports register(program, ctx); adding a command is one line here. */
+const COMMANDS: ReadonlyArray<{ register(program: Command, ctx: CliContext): void }> = [
+  ingestCommand,
+  reportCommand,
+  clientsCommand,
+  evtxCommand,
+];
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('kmswatch')
+    .description('Reads the Key Management Service event log of KMS hosts and reports what matters.')
+    .version(VERSION)
+    .option('--db <url>', 'database: a SQLite file, :memory: or postgres://… (default: KMSWATCH_DB or ./kmswatch.db)')
+    .showHelpAfterError('(run kmswatch --help for usage)')
+    .configureOutput({
+      writeOut: (s) => void ctx.stdout.write(s),
+      writeErr: (s) => void ctx.stderr.write(s),
+    })
+    .exitOverride();
+  for (const command of COMMANDS) command.register(program, ctx);
+  // Subcommands inherit the output and exit handling of the program.
+  for (const sub of program.commands) {
+    sub.exitOverride().configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
+  }
+  return program;
+}
+
+/**
+ * Runs one command line (`argv` as process.argv: node, script, args...) and returns the exit
+ * code: 0 ok, 1 some input failed, 2 usage. Never throws; errors are one line on stderr (with the
+ * stack when KMSWATCH_DEBUG=1).
+ */
+export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv]);
+    return ctx.exitCode;
+  } catch (err) {
+    return Math.max(ctx.exitCode, reportError(err, ctx));
+  }
+}
+
+function reportError(err: unknown, ctx: CliContext): number {
+  if (err instanceof CommanderError) {
+    // Help and --version end through exitOverride too, with code 0; commander printed the message.
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  const debug = ctx.env.KMSWATCH_DEBUG === '1';
+  if (err instanceof CliUsageError) {
+    ctx.stderr.write(`kmswatch: error: ${err.message}\n(run kmswatch --help for usage)\n`);
+    if (debug && err.stack) ctx.stderr.write(`${err.stack}\n`);
+    return EXIT_USAGE;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  ctx.stderr.write(`kmswatch: ${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}\n`);
+  if (debug) ctx.stderr.write(`${e.stack ?? ''}${e.cause ? `\ncause: ${String((e.cause as Error)?.stack ?? e.cause)}` : ''}\n`);
+  return EXIT_FAILED;
+}
+
+export function processContext(): CliContext {
+  const ctx: CliContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    openStore: (url) => openConfiguredStore(url, ctx.env),
+    exitCode: EXIT_OK,
+    now: () => Date.now(),
+  };
+  return ctx;
+}
+
+/** Entry point of bin/kmswatch. */
+export async function main(argv: string[]): Promise<void> {
+  const code = await run(argv, processContext());
+  process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
+}
+
+// `tsx src/cli/main.ts …` runs the CLI from source without a build.
+const invokedPath = process.argv[1] ? safeRealpath(process.argv[1]) : '';
+if (invokedPath && invokedPath === safeRealpath(fileURLToPath(import.meta.url))) void main(process.argv);
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Store } from '../store/types.js';
+import type { CliContext } from './context.js';
+
+/** Opens the store for one command and always closes it. */
+export async function withStore<T>(ctx: CliContext, url: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await ctx.openStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The real store: --db, else KMSWATCH_DB, else ./kmswatch.db (src/store/index.ts). */
+export async function openConfiguredStore(url: string | undefined, env: Record<string, string | undefined>): Promise<Store> {
+  // Loaded on use so that commands without a database (help, evtx tools) start without it.
+  const { openStore } = await import('../store/index.js');
+  return openStore(url ?? (env.KMSWATCH_DB || './kmswatch.db'));
+}

@@ -1,0 +1,44 @@
+/** Per-chunk parsing state shared by the BinXML layers. */
+import type { CompiledTemplate } from './ir.js';
+import type { TemplateCache } from './template-cache.js';
+
+export interface EvtxLimits {
+  /** Maximum nesting of elements plus nested BinXml fragments in one record. */
+  maxDepth: number;
+  /** Maximum substitution values in one template instance. */
+  maxValues: number;
+}
+
+export const DEFAULT_LIMITS: EvtxLimits = { maxDepth: 128, maxValues: 4096 };
+
+export interface ChunkContext {
+  /** The 64 KiB chunk (chunk-relative offsets index into it). */
+  bytes: Uint8Array;
+  view: DataView;
+  /** Chunk slot index in the file. */
+  index: number;
+  /** Absolute file offset of the chunk start, for error messages. */
+  fileOffset: number;
+  /** Names by chunk offset. */
+  names: Map<number, string>;
+  /** Compiled templates by definition offset in this chunk. */
+  templates: Map<number, CompiledTemplate>;
+  /** Compiled templates shared across chunks. */
+  cache: TemplateCache;
+  limits: EvtxLimits;
+  /** Record being parsed (for error context). */
+  recordId?: number;
+}
+
+export function createChunkContext(bytes: Uint8Array, index: number, fileOffset: number, cache: TemplateCache, limits: EvtxLimits = DEFAULT_LIMITS): ChunkContext {
+  return {
+    bytes,
+    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    index,
+    fileOffset,
+    names: new Map(),
+    templates: new Map(),
+    cache,
+    limits,
+  };
+}

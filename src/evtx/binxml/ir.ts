@@ -1,0 +1,78 @@
+/**
+ * Intermediate form of parsed BinXML: what a template definition (or a template-less fragment)
+ * says, with substitutions still open. Compiled once per distinct template and filled per record.
+ */
+export const IR_ELEMENT = 1;
+export const IR_TEXT = 2;
+export const IR_SUBST = 3;
+export const IR_PI = 4;
+
+export interface IrElement {
+  k: typeof IR_ELEMENT;
+  name: string;
+  /** Substitution index the element depends on (template definitions only); -1 = none. */
+  dep: number;
+  attrs: IrAttribute[];
+  children: IrNode[];
+}
+
+export interface IrAttribute {
+  name: string;
+  parts: IrValuePart[];
+}
+
+export interface IrText {
+  k: typeof IR_TEXT;
+  text: string;
+}
+
+export interface IrSubst {
+  k: typeof IR_SUBST;
+  index: number;
+  optional: boolean;
+  /** Type declared in the template (the record's descriptor type wins). */
+  declared: number;
+}
+
+export interface IrPi {
+  k: typeof IR_PI;
+  target: string;
+  data: string;
+}
+
+export type IrValuePart = IrText | IrSubst;
+export type IrNode = IrElement | IrText | IrSubst | IrPi;
+
+/** A compiled template definition. */
+export interface CompiledTemplate {
+  guid: string;
+  /** Root nodes of the definition (normally one element). */
+  nodes: IrNode[];
+  /** Names the definition took from outside its own bytes (chunk offset → name), to re-check on reuse. */
+  externalNames: Array<[number, string]>;
+  /** The definition's bytes, to tell apart templates sharing a GUID. */
+  bytes: Uint8Array;
+}
+
+/** Values of one template instance, still as descriptors into the chunk bytes. */
+export interface InstanceValues {
+  types: Uint8Array;
+  offsets: Uint32Array;
+  sizes: Uint16Array;
+  /** Parsed nested fragments for BinXml (0x21) values, by index. */
+  nested: Array<Fragment[] | undefined> | null;
+}
+
+export interface TemplateInstance {
+  kind: 'instance';
+  template: CompiledTemplate;
+  values: InstanceValues;
+}
+
+export interface PlainTree {
+  kind: 'tree';
+  nodes: IrNode[];
+}
+
+/** One fragment of a record (or of a nested BinXml value). */
+export type Fragment = TemplateInstance | PlainTree;

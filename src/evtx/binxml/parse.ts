@@ -1,0 +1,330 @@
+/**
+ * BinXML tokens → IR (evtx-format.md §1.4-§1.6, MS-EVEN6 §2.2.12). Reads template definitions
+ * (compiled once, see template-cache.ts) and the fragments of records and nested BinXml values.
+ */
+import { decodeUtf16 } from '../bytes.js';
+import { BadTokenError, LimitError, MissingTemplateError, TruncatedError, type EvtxErrorContext } from '../errors.js';
+import type { ChunkContext } from './context.js';
+import {
+  IR_ELEMENT, IR_PI, IR_SUBST, IR_TEXT,
+  type CompiledTemplate, type Fragment, type InstanceValues, type IrAttribute, type IrElement, type IrNode, type IrValuePart,
+} from './ir.js';
+import { formatGuid } from './values.js';
+import { VT } from './value-types.js';
+
+const CHUNK_SIZE = 65536;
+const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Bounded reader over [pos, end) of a chunk. */
+class Reader {
+  /** Set while reading a template definition: its byte range and the names it borrows. */
+  defStart = -1;
+  defEnd = -1;
+  external: Array<[number, string]> | null = null;
+
+  constructor(readonly c: ChunkContext, public pos: number, readonly end: number) {}
+
+  ctx(what: string, at = this.pos): EvtxErrorContext {
+    return { chunk: this.c.index, offset: this.c.fileOffset + at, recordId: this.c.recordId, what };
+  }
+  need(n: number, what: string): void {
+    if (this.pos + n > this.end) throw new TruncatedError(this.ctx(what), n, this.end - this.pos);
+  }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.c.bytes[this.pos++];
+  }
+  u16(what: string): number {
+    this.need(2, what);
+    const v = this.c.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.c.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  utf16(count: number, what: string): string {
+    this.need(count * 2, what);
+    const s = decodeUtf16(this.c.bytes, this.pos, count);
+    this.pos += count * 2;
+    return s;
+  }
+}
+
+/** Reads the Name entry at a chunk offset: u32 next, u16 hash, u16 count, count UTF-16 units, u16 NUL. */
+export function nameAt(c: ChunkContext, off: number): string | null {
+  const cached = c.names.get(off);
+  if (cached !== undefined) return cached;
+  if (off < 0 || off + 8 > CHUNK_SIZE) return null;
+  const n = c.view.getUint16(off + 6, true);
+  if (off + 8 + 2 * n > CHUNK_SIZE) return null;
+  const name = decodeUtf16(c.bytes, off + 8, n);
+  c.names.set(off, name);
+  return name;
+}
+
+function readNameRef(r: Reader, what: string): string {
+  const at = r.pos;
+  const off = r.u32(what);
+  if (off === r.pos) {
+    // Inline name: the entry follows right here and must be skipped.
+    r.need(8, what);
+    const n = r.c.view.getUint16(r.pos + 6, true);
+    r.need(10 + 2 * n, what);
+    let name = r.c.names.get(off);
+    if (name === undefined) {
+      name = decodeUtf16(r.c.bytes, r.pos + 8, n);
+      r.c.names.set(off, name);
+    }
+    r.pos += 10 + 2 * n;
+    return name;
+  }
+  const name = nameAt(r.c, off);
+  if (name === null) throw new TruncatedError(r.ctx(`${what} (name at chunk offset 0x${off.toString(16)})`, at), 8, CHUNK_SIZE - off);
+  if (r.external && (off < r.defStart || off >= r.defEnd)) r.external.push([off, name]);
+  return name;
+}
+
+/** In template definitions the dependency id may be missing (plaso#4876): pick the layout whose name offset makes sense. */
+function hasDependencyId(r: Reader): boolean {
+  const p = r.pos;
+  if (p + 10 > r.end) return p + 8 > r.end; // too short for either: let the reads report it
+  const withDep = r.c.view.getUint32(p + 6, true);
+  if (withDep === p + 10 || (withDep >= 512 && withDep < p)) return true;
+  const without = r.c.view.getUint32(p + 4, true);
+  if (without === p + 8 || (without >= 512 && without < p)) return false;
+  return true;
+}
+
+function readValueParts(r: Reader, inTemplate: boolean): IrValuePart[] {
+  const parts: IrValuePart[] = [];
+  for (;;) {
+    if (r.pos >= r.end) return parts;
+    const t = r.c.bytes[r.pos] & 0xbf;
+    if (t === 0x05) {
+      r.pos++;
+      r.u8('value.type');
+      const n = r.u16('value.length');
+      parts.push({ k: IR_TEXT, text: r.utf16(n, 'value.text') });
+    } else if (t === 0x0d || t === 0x0e) {
+      r.pos++;
+      const index = r.u16('substitution.index');
+      const declared = r.u8('substitution.type');
+      parts.push({ k: IR_SUBST, index, optional: t === 0x0e, declared });
+    } else if (t === 0x08) {
+      r.pos++;
+      parts.push({ k: IR_TEXT, text: charRefText(r.u16('charref')) });
+    } else if (t === 0x09) {
+      r.pos++;
+      parts.push({ k: IR_TEXT, text: entityText(readNameRef(r, 'entityref.name')) });
+    } else if (t === 0x07) {
+      r.pos++;
+      const n = r.u16('cdata.length');
+      parts.push({ k: IR_TEXT, text: r.utf16(n, 'cdata.text') });
+    } else {
+      void inTemplate;
+      return parts;
+    }
+  }
+}
+
+function charRefText(code: number): string {
+  return String.fromCharCode(code);
+}
+
+function entityText(name: string): string {
+  return PREDEFINED_ENTITIES[name] ?? `&${name};`;
+}
+
+function readElement(r: Reader, token: number, inTemplate: boolean, depth: number): IrElement {
+  if (depth > r.c.limits.maxDepth) throw new LimitError(`nesting deeper than ${r.c.limits.maxDepth}`, r.ctx('element'));
+  let dep = -1;
+  if (inTemplate && hasDependencyId(r)) {
+    const d = r.u16('element.dependencyId');
+    dep = d === 0xffff ? -1 : d;
+  }
+  r.u32('element.size');
+  const name = readNameRef(r, 'element.name');
+  const attrs: IrAttribute[] = [];
+  if (token & 0x40) {
+    r.u32('element.attributeListSize');
+    while (r.pos < r.end && (r.c.bytes[r.pos] & 0xbf) === 0x06) {
+      r.pos++;
+      const attrName = readNameRef(r, 'attribute.name');
+      attrs.push({ name: attrName, parts: readValueParts(r, inTemplate) });
+    }
+  }
+  const el: IrElement = { k: IR_ELEMENT, name, dep, attrs, children: [] };
+  const close = r.u8('element.close');
+  if (close === 0x03) return el;
+  if (close !== 0x02) throw new BadTokenError(close, r.ctx(`element <${name}>`, r.pos - 1), 'expected close-start-element, got');
+  readContent(r, el.children, inTemplate, depth);
+  return el;
+}
+
+/** Content of an element up to and including its end-element token. */
+function readContent(r: Reader, out: IrNode[], inTemplate: boolean, depth: number): void {
+  for (;;) {
+    const at = r.pos;
+    const tok = r.u8('content.token');
+    switch (tok & 0xbf) {
+      case 0x04:
+        return;
+      case 0x01:
+        out.push(readElement(r, tok, inTemplate, depth + 1));
+        break;
+      case 0x05:
+      case 0x07:
+      case 0x08:
+      case 0x09:
+      case 0x0d:
+      case 0x0e:
+        r.pos = at;
+        for (const p of readValueParts(r, inTemplate)) out.push(p);
+        break;
+      case 0x0a: {
+        const target = readNameRef(r, 'pi.target');
+        let data = '';
+        if (r.pos < r.end && r.c.bytes[r.pos] === 0x0b) {
+          r.pos++;
+          const n = r.u16('pi.length');
+          data = r.utf16(n, 'pi.data');
+        }
+        out.push({ k: IR_PI, target, data });
+        break;
+      }
+      default:
+        throw new BadTokenError(tok, r.ctx('element content', at));
+    }
+  }
+}
+
+function compileTemplate(c: ChunkContext, defOffset: number, what: string): CompiledTemplate {
+  const cached = c.templates.get(defOffset);
+  if (cached) return cached;
+  const ctx = { chunk: c.index, offset: c.fileOffset + defOffset, recordId: c.recordId, what };
+  if (defOffset < 512 || defOffset + 24 > CHUNK_SIZE) throw new MissingTemplateError(`definition offset 0x${defOffset.toString(16)} is outside the chunk's records`, ctx);
+  const size = c.view.getUint32(defOffset + 20, true);
+  const start = defOffset + 24;
+  if (start + size > CHUNK_SIZE || size < 5 || c.bytes[start] !== 0x0f) {
+    throw new MissingTemplateError(`no template definition at chunk offset 0x${defOffset.toString(16)}`, ctx);
+  }
+  const guid = formatGuid(c.bytes, c.view, defOffset + 4);
+  const body = c.bytes.subarray(start, start + size);
+  const key = `${guid}:${size}`;
+  let t = c.cache.find(key, body, c, nameAt);
+  if (!t) {
+    const r = new Reader(c, start, start + size);
+    r.defStart = start;
+    r.defEnd = start + size;
+    r.external = [];
+    const nodes: IrNode[] = [];
+    readDefinitionBody(r, nodes);
+    t = { guid, nodes, externalNames: r.external, bytes: body.slice() };
+    c.cache.add(key, t);
+  }
+  c.templates.set(defOffset, t);
+  return t;
+}
+
+function readDefinitionBody(r: Reader, out: IrNode[]): void {
+  while (r.pos < r.end) {
+    const at = r.pos;
+    const tok = r.u8('template.token');
+    switch (tok & 0xbf) {
+      case 0x00:
+        return;
+      case 0x0f:
+        r.need(3, 'template.fragmentHeader');
+        r.pos += 3;
+        break;
+      case 0x01:
+        out.push(readElement(r, tok, true, 1));
+        break;
+      default:
+        throw new BadTokenError(tok, r.ctx('template definition', at));
+    }
+  }
+}
+
+function readInstance(r: Reader, depth: number): Fragment {
+  r.u8('template.unknown');
+  r.u32('template.id');
+  const defOffset = r.u32('template.definitionOffset');
+  let template: CompiledTemplate;
+  if (defOffset === r.pos) {
+    r.need(24, 'template.definitionHeader');
+    const size = r.c.view.getUint32(r.pos + 20, true);
+    r.need(24 + size, 'template.definition');
+    template = compileTemplate(r.c, defOffset, 'template.definition');
+    r.pos += 24 + size;
+  } else {
+    template = compileTemplate(r.c, defOffset, 'template.reference');
+  }
+  const count = r.u32('template.valueCount');
+  if (count > r.c.limits.maxValues) throw new LimitError(`${count} substitution values (limit ${r.c.limits.maxValues})`, r.ctx('template.valueCount', r.pos - 4));
+  r.need(count * 4, 'template.valueDescriptors');
+  const types = new Uint8Array(count);
+  const sizes = new Uint16Array(count);
+  const offsets = new Uint32Array(count);
+  const view = r.c.view;
+  for (let i = 0; i < count; i++) {
+    sizes[i] = view.getUint16(r.pos, true);
+    types[i] = r.c.bytes[r.pos + 2];
+    r.pos += 4;
+  }
+  let nested: Array<Fragment[] | undefined> | null = null;
+  for (let i = 0; i < count; i++) {
+    offsets[i] = r.pos;
+    r.need(sizes[i], `template.value[${i}]`);
+    if (types[i] === VT.BinXml && sizes[i] > 0) {
+      if (depth >= r.c.limits.maxDepth) throw new LimitError(`BinXml nesting deeper than ${r.c.limits.maxDepth}`, r.ctx('template.value'));
+      nested ??= [];
+      nested[i] = readFragments(new Reader(r.c, r.pos, r.pos + sizes[i]), depth + 1);
+    }
+    r.pos += sizes[i];
+  }
+  const values: InstanceValues = { types, offsets, sizes, nested };
+  return { kind: 'instance', template, values };
+}
+
+/** Reads the fragments of a record's BinXML (or of a nested BinXml value) up to EOF or the end. */
+export function readFragments(r: Reader, depth: number): Fragment[] {
+  const out: Fragment[] = [];
+  let tree: IrNode[] | null = null;
+  while (r.pos < r.end) {
+    const at = r.pos;
+    const tok = r.c.bytes[r.pos++];
+    switch (tok & 0xbf) {
+      case 0x00:
+        return out;
+      case 0x0f:
+        r.need(3, 'fragmentHeader');
+        r.pos += 3;
+        tree = null;
+        break;
+      case 0x0c:
+        out.push(readInstance(r, depth));
+        tree = null;
+        break;
+      case 0x01:
+        if (!tree) {
+          tree = [];
+          out.push({ kind: 'tree', nodes: tree });
+        }
+        tree.push(readElement(r, tok, false, depth + 1));
+        break;
+      default:
+        throw new BadTokenError(tok, r.ctx('fragment', at));
+    }
+  }
+  return out;
+}
+
+/** Parses the BinXML in [start, end) of the chunk as record data. */
+export function readRecordFragments(c: ChunkContext, start: number, end: number): Fragment[] {
+  return readFragments(new Reader(c, start, end), 0);
+}

@@ -1,0 +1,46 @@
+/** Chunk header (evtx-format.md §1.2): magic, record ranges, free space, CRCs. */
+import { crc32, isAllZero } from './bytes.js';
+
+const MAGIC = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00]; // "ElfChnk\0"
+
+export interface ChunkHeader {
+  firstRecordNumber: number;
+  lastRecordNumber: number;
+  firstRecordId: number;
+  lastRecordId: number;
+  lastRecordOffset: number;
+  freeSpaceOffset: number;
+  flags: number;
+  headerCrcOk: boolean;
+  /** CRC of [512, freeSpaceOffset); null when freeSpaceOffset is out of range. */
+  dataCrcOk: boolean | null;
+}
+
+export type ChunkSlotKind = 'chunk' | 'empty' | 'bad-magic';
+
+export function classifySlot(bytes: Uint8Array): ChunkSlotKind {
+  let magic = true;
+  for (let i = 0; i < 8; i++) if (bytes[i] !== MAGIC[i]) magic = false;
+  if (magic) return 'chunk';
+  return isAllZero(bytes) ? 'empty' : 'bad-magic';
+}
+
+export function readChunkHeader(bytes: Uint8Array, view: DataView): ChunkHeader {
+  const u64 = (o: number) => view.getUint32(o + 4, true) * 0x100000000 + view.getUint32(o, true);
+  const freeSpaceOffset = view.getUint32(48, true);
+  const headerCrc = crc32(bytes, 128, 512, crc32(bytes, 0, 120));
+  const dataCrcOk = freeSpaceOffset >= 512 && freeSpaceOffset <= bytes.length
+    ? crc32(bytes, 512, freeSpaceOffset) === view.getUint32(52, true)
+    : null;
+  return {
+    firstRecordNumber: u64(8),
+    lastRecordNumber: u64(16),
+    firstRecordId: u64(24),
+    lastRecordId: u64(32),
+    lastRecordOffset: view.getUint32(44, true),
+    freeSpaceOffset,
+    flags: view.getUint32(120, true),
+    headerCrcOk: headerCrc === view.getUint32(124, true),
+    dataCrcOk,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * One 64 KiB chunk slot → its records. The record walk is defensive (evtx-format.md §0.2):
+ * it stops at a zero magic (normal end), and at a record header whose magic, size or size copy
+ * is wrong (reported as `walkStop`). Every record that passes the header checks becomes either
+ * an ok record or an error value; nothing here throws.
+ */
+import { u64Number } from './bytes.js';
+import { createChunkContext, DEFAULT_LIMITS, type EvtxLimits } from './binxml/context.js';
+import { Expander } from './binxml/expand.js';
+import { readRecordFragments } from './binxml/parse.js';
+import { TemplateCache } from './binxml/template-cache.js';
+import { formatFileTime } from './binxml/values.js';
+import { classifySlot, readChunkHeader, type ChunkHeader } from './chunk-header.js';
+import { BadRecordError, BadValueError, EvtxError } from './errors.js';
+import type { XmlNode } from './tree.js';
+
+const RECORD_MAGIC = 0x00002a2a;
+const CHUNK_SIZE = 65536;
+
+export interface EvtxRecord {
+  /** EventRecordID from the record header. */
+  recordId: number;
+  /** Written time from the record header (FILETIME, Windows-like text). */
+  written: string;
+  /** Chunk slot index. */
+  chunk: number;
+  /** Absolute file offset of the record header. */
+  offset: number;
+  /** Root nodes of the record (normally one `<Event>` element). */
+  nodes: XmlNode[];
+}
+
+export type RecordResult = { ok: true; record: EvtxRecord } | { ok: false; error: EvtxError };
+
+export type ChunkState = 'ok' | 'empty' | 'bad-magic' | 'short';
+
+export interface ChunkResult {
+  index: number;
+  fileOffset: number;
+  state: ChunkState;
+  header?: ChunkHeader;
+  records: RecordResult[];
+  /** Why the record walk stopped before the chunk's free-space offset, if it did. */
+  walkStop?: EvtxError;
+  /** Template definitions compiled or reused in this chunk. */
+  templates: number;
+}
+
+export interface ParseChunkOptions {
+  cache?: TemplateCache;
+  limits?: EvtxLimits;
+}
+
+function wrapUnexpected(e: unknown, chunk: number, offset: number, recordId: number): EvtxError {
+  if (e instanceof EvtxError) return e;
+  // DataView range errors and the like: still a per-record error, never an escape.
+  return new BadValueError(e instanceof Error ? e.message : String(e), { chunk, offset, recordId, what: 'record' }, { cause: e });
+}
+
+/** Parses one chunk slot. `bytes` is the slot (normally 65536 bytes; shorter at a cut file end). */
+export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number, opts: ParseChunkOptions = {}): ChunkResult {
+  const result: ChunkResult = { index, fileOffset, state: 'ok', records: [], templates: 0 };
+  if (bytes.length < CHUNK_SIZE) {
+    result.state = bytes.length === 0 || bytes.every((b) => b === 0) ? 'empty' : 'short';
+    return result;
+  }
+  const kind = classifySlot(bytes);
+  if (kind !== 'chunk') {
+    result.state = kind;
+    return result;
+  }
+  const c = createChunkContext(bytes, index, fileOffset, opts.cache ?? new TemplateCache(), opts.limits ?? DEFAULT_LIMITS);
+  const header = readChunkHeader(bytes, c.view);
+  result.header = header;
+  const end = header.freeSpaceOffset >= 512 && header.freeSpaceOffset <= CHUNK_SIZE ? header.freeSpaceOffset : CHUNK_SIZE;
+  const expander = new Expander(c);
+  const view = c.view;
+  let pos = 512;
+  while (pos + 28 <= end) {
+    const magic = view.getUint32(pos, true);
+    if (magic === 0) break;
+    const at = fileOffset + pos;
+    const size = view.getUint32(pos + 4, true);
+    let why: string | null = null;
+    if (magic !== RECORD_MAGIC) why = `bad record magic 0x${magic.toString(16)}`;
+    else if (size < 28) why = `record size ${size} is below 28`;
+    else if (pos + size > CHUNK_SIZE) why = `record size ${size} runs past the chunk end`;
+    if (why !== null) {
+      result.walkStop = new BadRecordError(why, { chunk: index, offset: at, what: 'record header' });
+      break;
+    }
+    // A size copy that disagrees means the walk cannot trust what follows: this record is still
+    // read (its bounds are sound), then the walk stops.
+    const sizeCopy = view.getUint32(pos + size - 4, true);
+    if (sizeCopy !== size) {
+      result.walkStop = new BadRecordError(`size copy ${sizeCopy} does not match size ${size}`, { chunk: index, offset: at, what: 'record trailer' });
+    }
+    const recordId = u64Number(view, pos + 8);
+    c.recordId = recordId;
+    try {
+      const frags = readRecordFragments(c, pos + 24, pos + size - 4);
+      const nodes: XmlNode[] = [];
+      expander.fragments(frags, nodes, 0);
+      result.records.push({ ok: true, record: { recordId, written: formatFileTime(view, pos + 16), chunk: index, offset: at, nodes } });
+    } catch (e) {
+      result.records.push({ ok: false, error: wrapUnexpected(e, index, at, recordId) });
+    }
+    if (result.walkStop) break;
+    pos += size;
+  }
+  result.templates = c.templates.size;
+  return result;
+}

@@ -1,0 +1,80 @@
+/**
+ * Node-only: renders every chunk of a file, in file order, on N worker threads (or inline when
+ * N = 1). At most a few chunks per worker are in flight, so memory stays bounded.
+ */
+import { Worker } from 'node:worker_threads';
+import { TemplateCache } from '../binxml/template-cache.js';
+import { renderChunk, type DumpFormat, type RenderedChunk } from '../render/chunk-output.js';
+import { openEvtxFile, type EvtxFileHandle } from './read-file.js';
+
+export interface DumpOptions {
+  format: DumpFormat;
+  threads: number;
+}
+
+function workerSpec(): { url: URL; execArgv?: string[] } {
+  // Under a TypeScript runner (tests, tsx) the sibling is worker.ts and needs the tsx loader.
+  if (import.meta.url.endsWith('.ts')) return { url: new URL('./worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
+  return { url: new URL('./worker.js', import.meta.url) };
+}
+
+/** Yields rendered chunks in file order. */
+export async function* renderFileChunks(file: EvtxFileHandle, opts: DumpOptions): AsyncGenerator<RenderedChunk> {
+  if (opts.threads <= 1) {
+    const cache = new TemplateCache();
+    for await (const slot of file.slots()) yield renderChunk(slot.bytes, slot.index, slot.offset, opts.format, cache);
+    return;
+  }
+  const spec = workerSpec();
+  const workers = Array.from({ length: opts.threads }, () => new Worker(spec.url, { execArgv: spec.execArgv }));
+  const pending = new Map<number, { resolve: (r: RenderedChunk) => void; reject: (e: unknown) => void }>();
+  const results = new Map<number, Promise<RenderedChunk>>();
+  for (const w of workers) {
+    w.on('message', (r: RenderedChunk) => {
+      const p = pending.get(r.index);
+      pending.delete(r.index);
+      p?.resolve(r);
+    });
+    w.on('error', (e) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    });
+  }
+  const maxInFlight = opts.threads * 4;
+  let next = 0;
+  try {
+    const slots = file.slots();
+    let done = false;
+    while (!done || results.size > 0) {
+      while (!done && results.size < maxInFlight) {
+        const it = await slots.next();
+        if (it.done) {
+          done = true;
+          break;
+        }
+        const slot = it.value;
+        const worker = workers[slot.index % workers.length];
+        results.set(slot.index, new Promise((resolve, reject) => pending.set(slot.index, { resolve, reject })));
+        worker.postMessage({ index: slot.index, offset: slot.offset, bytes: slot.bytes, format: opts.format }, [slot.bytes.buffer as ArrayBuffer]);
+      }
+      const r = results.get(next);
+      if (!r) break;
+      const rendered = await r;
+      results.delete(next);
+      next++;
+      yield rendered;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Opens a file and renders it (convenience for the CLI and tests). */
+export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGenerator<RenderedChunk> {
+  const file = await openEvtxFile(path);
+  try {
+    yield* renderFileChunks(file, opts);
+  } finally {
+    await file.close();
+  }
+}

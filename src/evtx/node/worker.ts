@@ -1,0 +1,21 @@
+/** Worker thread entry: decodes and renders chunks sent by parallel.ts, one template cache per worker. */
+import { parentPort } from 'node:worker_threads';
+import { TemplateCache } from '../binxml/template-cache.js';
+import { renderChunk, type DumpFormat } from '../render/chunk-output.js';
+
+export interface ChunkJob {
+  index: number;
+  offset: number;
+  bytes: Uint8Array;
+  format: DumpFormat;
+}
+
+const cache = new TemplateCache();
+parentPort?.on('message', (job: ChunkJob) => {
+  try {
+    parentPort!.postMessage(renderChunk(job.bytes, job.index, job.offset, job.format, cache));
+  } catch (e) {
+    // renderChunk does not throw on bad data; this is a bug guard so the dump never hangs.
+    parentPort!.postMessage({ index: job.index, state: 'ok', text: '', ok: 0, errors: [{ offset: job.offset, message: `worker failed: ${String(e)}` }] });
+  }
+});

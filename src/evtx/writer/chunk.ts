@@ -1,0 +1,385 @@
+/**
+ * Builds one 64 KiB EVTX chunk: records are encoded straight into the chunk buffer so that name
+ * and template references can be chunk offsets (names and templates inline on first use in the
+ * chunk, referenced by offset after). Layout: ../../../../shared/docs/evtx-format.md §1.2-§1.7.
+ */
+import { crc32 } from './crc32.js';
+import { EvtxWriteError } from './errors.js';
+import {
+  DATA,
+  DATA_VALUE_COUNT,
+  SYS,
+  SYSTEM_VALUE_COUNT,
+  VALUE_TYPE,
+  eventDataTemplate,
+  isElement,
+  systemTemplate,
+  templateGuid,
+  type TemplateElement,
+  type TemplateValue,
+} from './template.js';
+import type { EvtxEventInput } from './types.js';
+
+export const CHUNK_SIZE = 0x10000;
+export const CHUNK_HEADER_SIZE = 512;
+const RECORD_MAGIC = 0x00002a2a;
+/** 100 ns ticks between 1601-01-01 and 1970-01-01. */
+const FILETIME_EPOCH = 116444736000000000n;
+
+/** Thrown internally when a record does not fit in the rest of the chunk. */
+class ChunkFull extends Error {}
+
+const TOKEN = {
+  eof: 0x00,
+  openStart: 0x01,
+  closeStart: 0x02,
+  closeEmpty: 0x03,
+  end: 0x04,
+  value: 0x05,
+  attribute: 0x06,
+  templateInstance: 0x0c,
+  optionalSub: 0x0e,
+  fragmentHeader: 0x0f,
+  more: 0x40,
+} as const;
+
+/** Name hash per MS-EVEN6: h = h * 65599 + code unit, low 16 bits kept. */
+export function nameHash(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 65599) + name.charCodeAt(i)) >>> 0;
+  return h & 0xffff;
+}
+
+interface TemplateRef {
+  id: number;
+  offset: number;
+  guid: Uint8Array;
+  body: TemplateElement;
+}
+
+/** Cross-chunk cache of template trees and GUIDs by key (the bytes differ per chunk: name offsets). */
+const templateCache = new Map<string, { guid: Uint8Array; body: TemplateElement }>();
+function cachedTemplate(key: string, make: () => TemplateElement): { guid: Uint8Array; body: TemplateElement } {
+  let t = templateCache.get(key);
+  if (!t) {
+    t = { guid: templateGuid(key), body: make() };
+    templateCache.set(key, t);
+  }
+  return t;
+}
+
+export class ChunkBuilder {
+  private readonly buf = new Uint8Array(CHUNK_SIZE);
+  private readonly view = new DataView(this.buf.buffer);
+  private pos = CHUNK_HEADER_SIZE;
+  private names = new Map<string, number>();
+  private templates = new Map<string, TemplateRef>();
+  /** What the record being written added, to undo when it does not fit. */
+  private readonly addedNames: string[] = [];
+  private readonly addedTemplates: string[] = [];
+  private firstId = 0;
+  private lastId = 0;
+  private lastRecordOffset = 0;
+  records = 0;
+
+  get lastRecordId(): number {
+    return this.lastId;
+  }
+
+  /** Appends a record; false when it does not fit (the chunk is left exactly as before). */
+  tryAppend(ev: EvtxEventInput, recordId: number): boolean {
+    const start = this.pos;
+    this.addedNames.length = 0;
+    this.addedTemplates.length = 0;
+    try {
+      this.writeRecord(ev, recordId);
+      return true;
+    } catch (err) {
+      if (!(err instanceof ChunkFull)) throw err;
+      this.buf.fill(0, start);
+      this.pos = start;
+      for (const k of this.addedNames) this.names.delete(k);
+      for (const k of this.addedTemplates) this.templates.delete(k);
+      return false;
+    }
+  }
+
+  /** Fills in the chunk header (tables, CRCs) and returns a copy of the 64 KiB chunk. */
+  finish(): Uint8Array {
+    const v = this.view;
+    const b = this.buf;
+    this.linkTables();
+    b.set([0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00], 0); // "ElfChnk\0"
+    v.setBigUint64(8, BigInt(this.firstId), true);
+    v.setBigUint64(16, BigInt(this.lastId), true);
+    v.setBigUint64(24, BigInt(this.firstId), true);
+    v.setBigUint64(32, BigInt(this.lastId), true);
+    v.setUint32(40, 128, true);
+    v.setUint32(44, this.lastRecordOffset, true);
+    v.setUint32(48, this.pos, true);
+    v.setUint32(52, crc32(b, CHUNK_HEADER_SIZE, this.pos), true);
+    v.setUint32(120, 1, true);
+    v.setUint32(124, crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120)), true);
+    return b.slice();
+  }
+
+  // ---- records ---------------------------------------------------------------------------------
+
+  private writeRecord(ev: EvtxEventInput, recordId: number): void {
+    const start = this.pos;
+    this.u32(RECORD_MAGIC);
+    this.u32(0); // size, patched below
+    this.u64(BigInt(recordId));
+    this.u64(filetime(ev.time));
+    this.fragmentHeader();
+    const lit = {
+      provider: ev.provider,
+      providerGuid: ev.providerGuid,
+      eventSourceName: ev.eventSourceName,
+      channel: ev.channel,
+      computer: ev.computer,
+    };
+    const key = `sys\u0000${lit.provider}\u0000${lit.providerGuid ?? ''}\u0000${lit.eventSourceName ?? ''}\u0000${lit.channel}\u0000${lit.computer}`;
+    this.templateInstance(key, () => systemTemplate(lit), SYSTEM_VALUE_COUNT, (i) => this.systemValue(ev, recordId, i));
+    this.u8(TOKEN.eof);
+    const unpadded = this.pos - start + 4;
+    const size = (unpadded + 7) & ~7;
+    this.zeros(size - unpadded);
+    this.u32(size);
+    if (this.pos > CHUNK_SIZE) throw new ChunkFull();
+    this.view.setUint32(start + 4, size, true);
+    if (this.records === 0) this.firstId = recordId;
+    this.lastId = recordId;
+    this.lastRecordOffset = start;
+    this.records++;
+  }
+
+  /** Writes value `i` of the System template; returns its type (Null when absent). */
+  private systemValue(ev: EvtxEventInput, recordId: number, i: number): number {
+    const T = VALUE_TYPE;
+    switch (i) {
+      case SYS.level: this.u8(ev.level); return T.UInt8;
+      case SYS.opcode: this.u8(ev.opcode ?? 0); return T.UInt8;
+      case SYS.task: this.u16(ev.task ?? 0); return T.UInt16;
+      case SYS.eventId: this.u16(ev.eventId); return T.UInt16;
+      case SYS.qualifiers:
+        if (ev.qualifiers === null || ev.qualifiers === undefined) return T.Null;
+        this.u16(ev.qualifiers);
+        return T.UInt16;
+      case SYS.keywords: this.u64(ev.keywords); return T.HexInt64;
+      case SYS.timeCreated: this.u64(filetime(ev.time)); return T.FileTime;
+      case SYS.processId: this.u32(ev.processId ?? 0); return T.UInt32;
+      case SYS.threadId: this.u32(ev.threadId ?? 0); return T.UInt32;
+      case SYS.recordId: this.u64(BigInt(recordId)); return T.UInt64;
+      case SYS.version: this.u8(ev.version ?? 0); return T.UInt8;
+      case SYS.userId:
+        if (!ev.userSid) return T.Null;
+        this.sid(ev.userSid, recordId);
+        return T.Sid;
+      case SYS.eventData:
+        this.fragmentHeader();
+        this.templateInstance('eventdata', eventDataTemplate, DATA_VALUE_COUNT, (j) => this.dataValue(ev, recordId, j));
+        this.u8(TOKEN.eof);
+        return T.BinXml;
+      default:
+        return T.Null; // activity ids: not written by classic events
+    }
+  }
+
+  private dataValue(ev: EvtxEventInput, recordId: number, j: number): number {
+    if (j === DATA.strings) {
+      if (!ev.data || ev.data.length === 0) return VALUE_TYPE.Null;
+      for (const s of ev.data) {
+        if (s.includes('\u0000')) throw new EvtxWriteError('insertion string contains NUL', 'EVTX_WRITE_BAD_EVENT', recordId);
+        this.utf16(s);
+        this.u16(0);
+      }
+      return VALUE_TYPE.StringArray;
+    }
+    if (!ev.binary || ev.binary.length === 0) return VALUE_TYPE.Null;
+    this.bytes(ev.binary);
+    return VALUE_TYPE.Binary;
+  }
+
+  /** `0c 01 id defOffset [definition] count descriptors values`; sizes are patched after writing. */
+  private templateInstance(key: string, make: () => TemplateElement, count: number, writeValue: (i: number) => number): void {
+    this.u8(TOKEN.templateInstance);
+    this.u8(0x01);
+    let ref = this.templates.get(key);
+    if (ref) {
+      this.u32(ref.id);
+      this.u32(ref.offset);
+    } else {
+      const t = cachedTemplate(key, make);
+      const id = new DataView(t.guid.buffer).getUint32(0, true);
+      this.u32(id);
+      const offset = this.pos + 4;
+      this.u32(offset);
+      ref = { id, offset, guid: t.guid, body: t.body };
+      this.u32(0); // next definition in the template-table bucket, linked in finish()
+      this.bytes(t.guid);
+      const sizeAt = this.pos;
+      this.u32(0);
+      const bodyStart = this.pos;
+      this.fragmentHeader();
+      this.element(t.body, true);
+      this.u8(TOKEN.eof);
+      this.view.setUint32(sizeAt, this.pos - bodyStart, true);
+      this.templates.set(key, ref);
+      this.addedTemplates.push(key);
+    }
+    this.u32(count);
+    const descAt = this.pos;
+    this.zeros(count * 4);
+    for (let i = 0; i < count; i++) {
+      const valueStart = this.pos;
+      const type = writeValue(i);
+      const size = this.pos - valueStart;
+      if (size > 0xffff) throw new EvtxWriteError(`value ${i} is ${size} bytes (max 65535)`, 'EVTX_WRITE_TOO_LARGE');
+      this.view.setUint16(descAt + i * 4, size, true);
+      this.buf[descAt + i * 4 + 2] = type;
+    }
+  }
+
+  // ---- template bodies -------------------------------------------------------------------------
+
+  private element(el: TemplateElement, inTemplate: boolean): void {
+    const attrs = el.attrs ?? [];
+    this.u8(attrs.length ? TOKEN.openStart | TOKEN.more : TOKEN.openStart);
+    if (inTemplate) this.u16(el.dependency ?? 0xffff);
+    const sizeAt = this.pos;
+    this.u32(0);
+    this.name(el.name);
+    if (attrs.length) {
+      const attrSizeAt = this.pos;
+      this.u32(0);
+      attrs.forEach((a, i) => {
+        this.u8(i < attrs.length - 1 ? TOKEN.attribute | TOKEN.more : TOKEN.attribute);
+        this.name(a.name);
+        this.value(a.value);
+      });
+      this.view.setUint32(attrSizeAt, this.pos - attrSizeAt - 4, true);
+    }
+    const content = el.content ?? [];
+    if (content.length === 0) {
+      this.u8(TOKEN.closeEmpty);
+    } else {
+      this.u8(TOKEN.closeStart);
+      for (const c of content) {
+        if (isElement(c)) this.element(c, inTemplate);
+        else this.value(c);
+      }
+      this.u8(TOKEN.end);
+    }
+    this.view.setUint32(sizeAt, this.pos - sizeAt - 4, true);
+  }
+
+  private value(v: TemplateValue): void {
+    if ('text' in v) {
+      this.u8(TOKEN.value);
+      this.u8(VALUE_TYPE.String);
+      this.u16(v.text.length);
+      this.utf16(v.text);
+    } else {
+      this.u8(TOKEN.optionalSub);
+      this.u16(v.sub);
+      this.u8(v.type);
+    }
+  }
+
+  /** A name reference: the chunk offset of the Name entry, written inline right here on first use. */
+  private name(name: string): void {
+    const known = this.names.get(name);
+    if (known !== undefined) {
+      this.u32(known);
+      return;
+    }
+    const offset = this.pos + 4;
+    this.u32(offset);
+    this.u32(0); // next entry in the string-table bucket, linked in finish()
+    this.u16(nameHash(name));
+    this.u16(name.length);
+    this.utf16(name);
+    this.u16(0);
+    this.names.set(name, offset);
+    this.addedNames.push(name);
+  }
+
+  /** Bucket chains: string table (64 heads, hash % 64) and template table (32 heads, id % 32). */
+  private linkTables(): void {
+    const v = this.view;
+    const nameHeads = new Array<number>(64).fill(0);
+    for (const [name, offset] of [...this.names].reverse()) {
+      const bucket = nameHash(name) % 64;
+      v.setUint32(offset, nameHeads[bucket], true);
+      nameHeads[bucket] = offset;
+    }
+    nameHeads.forEach((o, i) => v.setUint32(128 + i * 4, o, true));
+    const tplHeads = new Array<number>(32).fill(0);
+    for (const ref of [...this.templates.values()].reverse()) {
+      const bucket = ref.id % 32;
+      v.setUint32(ref.offset, tplHeads[bucket], true);
+      tplHeads[bucket] = ref.offset;
+    }
+    tplHeads.forEach((o, i) => v.setUint32(384 + i * 4, o, true));
+  }
+
+  // ---- primitives (every write checks the chunk bound) ----------------------------------------
+
+  private room(n: number): number {
+    const at = this.pos;
+    if (at + n > CHUNK_SIZE) throw new ChunkFull();
+    this.pos = at + n;
+    return at;
+  }
+  private fragmentHeader(): void {
+    const at = this.room(4);
+    this.buf[at] = TOKEN.fragmentHeader;
+    this.buf[at + 1] = 1;
+    this.buf[at + 2] = 1;
+    this.buf[at + 3] = 0;
+  }
+  private u8(x: number): void {
+    this.buf[this.room(1)] = x;
+  }
+  private u16(x: number): void {
+    this.view.setUint16(this.room(2), x, true);
+  }
+  private u32(x: number): void {
+    this.view.setUint32(this.room(4), x >>> 0, true);
+  }
+  private u64(x: bigint): void {
+    this.view.setBigUint64(this.room(8), BigInt.asUintN(64, x), true);
+  }
+  private zeros(n: number): void {
+    this.room(n);
+  }
+  private bytes(b: Uint8Array): void {
+    this.buf.set(b, this.room(b.length));
+  }
+  private utf16(s: string): void {
+    let at = this.room(s.length * 2);
+    const b = this.buf;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      b[at++] = c & 0xff;
+      b[at++] = c >>> 8;
+    }
+  }
+  private sid(text: string, recordId: number): void {
+    const m = /^S-(\d+)-(\d+)((?:-\d+)*)$/i.exec(text);
+    if (!m) throw new EvtxWriteError(`bad SID ${text}`, 'EVTX_WRITE_BAD_EVENT', recordId);
+    const subs = m[3] ? m[3].slice(1).split('-').map(Number) : [];
+    const authority = BigInt(m[2]);
+    this.u8(Number(m[1]));
+    this.u8(subs.length);
+    for (let shift = 40n; shift >= 0n; shift -= 8n) this.u8(Number((authority >> shift) & 0xffn));
+    for (const s of subs) this.u32(s);
+  }
+}
+
+/** Epoch milliseconds (fraction allowed) → FILETIME ticks, exact to 100 ns. */
+export function filetime(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 10000n + BigInt(Math.round((ms - whole) * 10000)) + FILETIME_EPOCH;
+}

@@ -1,0 +1,44 @@
+/**
+ * The generic event the EVTX writer encodes: the System fields of a classic (ReportEvent-style)
+ * event plus its insertion strings. The writer knows nothing of KMS.
+ */
+export interface EvtxEventInput {
+  /** Provider Name attribute, e.g. "Microsoft-Windows-Security-SPP". */
+  provider: string;
+  /** Provider Guid attribute as it should appear, e.g. "{E23B33B0-...}"; omitted when absent. */
+  providerGuid?: string;
+  /** EventSourceName attribute of classic events; omitted when absent. */
+  eventSourceName?: string;
+  /** Low 16 bits of the event id. */
+  eventId: number;
+  /** High 16 bits (EventID Qualifiers attribute); null/undefined leaves the attribute out. */
+  qualifiers?: number | null;
+  version?: number;
+  /** 4 = Information; classic events also use 0. */
+  level: number;
+  task?: number;
+  opcode?: number;
+  /** Keywords (u64), e.g. 0x80000000000000n for classic events. */
+  keywords: bigint;
+  /** TimeCreated in epoch milliseconds UTC; a fraction is kept to 100 ns as far as a double holds it (≈0.25 µs today). */
+  time: number;
+  /** EventRecordID; default: one above the previous record. */
+  recordId?: number;
+  processId?: number;
+  threadId?: number;
+  channel: string;
+  computer: string;
+  /** Security UserID as a SID string "S-1-5-18"; omitted when absent. */
+  userSid?: string | null;
+  /** EventData insertion strings, written as one string array (0x81) → unnamed <Data> elements. null or [] = none. */
+  data: readonly string[] | null;
+  /** Optional EventData <Binary> payload. */
+  binary?: Uint8Array | null;
+}
+
+/** Where the streaming writer puts bytes: appended in order, the file header patched at the end. */
+export interface EvtxSink {
+  write(bytes: Uint8Array): void;
+  /** Overwrites bytes at an absolute offset already written (used once, for the file header). */
+  writeAt(offset: number, bytes: Uint8Array): void;
+}

@@ -1,0 +1,20 @@
+import { licenseStateName } from '../kms/codes.js';
+import type { Digest } from './digest.js';
+import { csvField } from './escape.js';
+
+const HEADER = ['alert_id', 'severity', 'host', 'machine', 'cmid', 'application', 'product', 'license_state', 'minimum_count', 'last_seen', 'expiry', 'result'];
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** clients.csv: one row per (alert, affected client); CRLF line ends as spreadsheets expect. */
+export function renderClientsCsv(d: Digest): string {
+  const lines = [HEADER.join(',')];
+  for (const { alert, client: c } of d.clients) {
+    lines.push(
+      [alert.id, alert.severity, c.host, c.machine, c.cmid, c.application, c.productName, licenseStateName(c.licenseState), c.minimumCount, iso(c.lastSeen), iso(c.expiry), c.resultHex]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,39 @@
+import type { AlertState } from '../store/types.js';
+import { parseDetails } from '../alerts/state.js';
+import type { Digest } from './digest.js';
+
+const iso = (t: number | null) => (t === null ? '-' : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+
+function alertLines(a: AlertState, resolved: boolean): string[] {
+  const where = a.host ? `${a.host}: ` : '';
+  const lines = [`  [${resolved ? 'RESOLVED' : a.severity.toUpperCase()}] ${where}${a.summary}`];
+  lines.push(`      id ${a.id}, first seen ${iso(a.firstSeen)}, ${resolved ? `resolved ${iso(a.resolvedAt)}` : `last seen ${iso(a.lastSeen)}`}`);
+  const total = parseDetails(a).clientsTotal;
+  if (!resolved && typeof total === 'number' && total > 0) lines.push(`      ${total} affected client${total === 1 ? '' : 's'} (clients.csv)`);
+  return lines;
+}
+
+/** The plain-text part of the digest mail. */
+export function renderText(d: Digest): string {
+  const out: string[] = [`kmswatch report at ${iso(d.summary.at)}`, ''];
+  const section = (title: string, alerts: AlertState[], resolved = false) => {
+    if (alerts.length === 0) return;
+    out.push(`${title} (${alerts.length})`);
+    for (const a of alerts) out.push(...alertLines(a, resolved));
+    out.push('');
+  };
+  section('New alerts', d.pending.opened);
+  section('Resolved', d.pending.resolved, true);
+  section('Still open', d.pending.ongoing);
+  if (d.pending.opened.length + d.pending.resolved.length + d.pending.ongoing.length === 0) out.push('No alerts.', '');
+
+  out.push('KMS count per host and application (last 30 days)');
+  if (d.summary.counts.length === 0) out.push('  no counted requests');
+  for (const c of d.summary.counts) {
+    const th = c.thresholds.map((t) => `${t.minimum} ${t.met ? 'met' : 'NOT met'}`).join(', ');
+    out.push(`  ${c.host}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}`);
+  }
+  const t = d.summary.totals;
+  out.push('', `Totals: ${t.requests} requests, ${t.clients} clients, ${t.machines} machines, ${t.hosts} hosts, ${t.anomalies} anomalies`);
+  return `${out.join('\n')}\n`;
+}

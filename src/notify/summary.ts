@@ -1,0 +1,45 @@
+import type { KmsApplication } from '../kms/types.js';
+import type { Store, TotalsRow } from '../store/types.js';
+
+const WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+/** The report summary a digest mail carries: totals and the count per host and application. */
+export interface MailSummary {
+  at: number;
+  totals: TotalsRow;
+  counts: Array<{
+    host: string;
+    application: KmsApplication;
+    current: number;
+    /** Minimum counts seen among the counted requests, highest first, and whether current meets them. */
+    thresholds: Array<{ minimum: number; met: boolean }>;
+    lastRequestAt: number | null;
+  }>;
+}
+
+/** Numbers as pinned in docs/definitions.md (current = min(active, 2 × highest minimum)). */
+export async function buildMailSummary(store: Store, at: number): Promise<MailSummary> {
+  const [totals, active, thresholds, hosts] = await Promise.all([
+    store.totals(at),
+    store.windowActive(at - WINDOW_MS, at),
+    store.windowCounts(at - WINDOW_MS, at),
+    store.hostActivity(at),
+  ]);
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const counts = active
+    .map((a) => {
+      const current = Math.min(a.active, 2 * a.maxMinimum);
+      return {
+        host: a.host,
+        application: a.application,
+        current,
+        thresholds: thresholds
+          .filter((t) => same(t.host, a.host) && t.application === a.application)
+          .map((t) => ({ minimum: t.minimumCount, met: current >= t.minimumCount }))
+          .sort((x, y) => y.minimum - x.minimum),
+        lastRequestAt: hosts.find((h) => same(h.host, a.host))?.lastRequestAt ?? null,
+      };
+    })
+    .sort((x, y) => x.host.localeCompare(y.host) || x.application.localeCompare(y.application));
+  return { at, totals, counts };
+}

@@ -1,0 +1,144 @@
+/**
+ * CSV exports (Export-Csv, Event Viewer "Save as CSV") streamed through csv-parse. The `#TYPE` line
+ * and the header are read first to pick the delimiter and the shape; rows then map one by one.
+ * A row that cannot be parsed (bad quoting) is an issue naming its line; an unclosed quote runs to
+ * the end of the file (CSV cannot tell where a multi-line Message should have stopped).
+ */
+import { Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { classifyCsvHeader, parseTypeLine, sniffDelimiter, splitHeader, type CsvFormat } from './csv-header.js';
+import { mapEventViewerCsvRow, mapExportCsvRow, type CsvMapper } from './csv-mappers.js';
+import { countNewlines, decodeText, type ByteInput } from './text.js';
+import type { InputIssue, ReadOptions, SourceItem } from './types.js';
+
+export interface CsvReadOptions extends ReadOptions {
+  format?: CsvFormat;
+}
+
+const MAPPERS: Record<CsvFormat, CsvMapper> = {
+  'csv-export': mapExportCsvRow,
+  'csv-eventviewer': mapEventViewerCsvRow,
+};
+
+/** The first line of `text` with its end (index after the newline, or -1 when there is none yet). */
+function firstLine(text: string): { line: string; next: number } {
+  const nl = text.indexOf('\n');
+  return nl === -1 ? { line: text.replace(/\r$/, ''), next: -1 } : { line: text.slice(0, nl).replace(/\r$/, ''), next: nl + 1 };
+}
+
+/**
+ * Line numbers from the raw text of each record, in parse order (csv-parse's own `info.lines`
+ * counts CR and LF inside quoted fields separately).
+ */
+class LineCounter {
+  /** Line on which the next record starts, before blank lines. */
+  private next: number;
+  constructor(first: number) {
+    this.next = first;
+  }
+
+  /** Start line of the record whose raw text is `raw`; advances past it. */
+  advance(raw: string | undefined): number {
+    if (raw === undefined) return this.next;
+    const lead = /^[\r\n]*/.exec(raw)?.[0] ?? '';
+    const start = this.next + countNewlines(lead);
+    const body = raw.slice(lead.length).replace(/[\r\n]+$/, '');
+    this.next = start + countNewlines(body) + 1;
+    return start;
+  }
+}
+
+export async function* readCsvSource(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem> {
+  const iterator = decodeText(input)[Symbol.asyncIterator]();
+  let head = '';
+  let ended = false;
+  const more = async (): Promise<boolean> => {
+    if (ended) return false;
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      return false;
+    }
+    head += next.value;
+    return true;
+  };
+
+  // 1. optional #TYPE line, 2. header line.
+  while (firstLine(head).next === -1 && head.length < 1 << 20 && (await more()));
+  let lineOffset = 0;
+  const typeLine = parseTypeLine(firstLine(head).line);
+  if (typeLine) {
+    head = head.slice(firstLine(head).next === -1 ? head.length : firstLine(head).next);
+    lineOffset = 1;
+    while (firstLine(head).next === -1 && head.length < 1 << 20 && (await more()));
+  }
+  const headerLine = firstLine(head).line;
+  const delimiter = sniffDelimiter(headerLine);
+  const format = opts.format ?? classifyCsvHeader(splitHeader(headerLine, delimiter));
+  if (!format) {
+    yield { ok: false, issue: { file: opts.file, format: 'unknown', line: lineOffset + 1, reason: 'not a known CSV export (no Export-Csv or Event Viewer header)', fatal: true } };
+    return;
+  }
+  const mapper = MAPPERS[format];
+  const issue = (line: number, record: number | undefined, reason: string): InputIssue => {
+    const i: InputIssue = { file: opts.file, format, line, reason };
+    if (record !== undefined) i.record = record;
+    return i;
+  };
+
+  /** Rows csv-parse could not read, with the number of records parsed before each. */
+  const skipped: { before: number; raw?: string; message: string }[] = [];
+  let parsedRecords = 0;
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+    raw: true,
+    on_record: (record: string[]) => {
+      parsedRecords++;
+      return record;
+    },
+    on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+      skipped.push({ before: parsedRecords, raw, message: err?.message ?? 'unreadable' });
+      return undefined;
+    },
+  });
+  const rest = async function* (): AsyncGenerator<string> {
+    if (head) yield head;
+    head = '';
+    while (await more()) {
+      yield head;
+      head = '';
+    }
+  };
+  Readable.from(rest()).pipe(parser);
+
+  const lines = new LineCounter(lineOffset + 1);
+  const flushSkipped = function* (upTo: number): Generator<SourceItem> {
+    while (skipped.length && skipped[0].before <= upTo) {
+      const skip = skipped.shift() as (typeof skipped)[number];
+      yield { ok: false, issue: issue(lines.advance(skip.raw), undefined, `bad CSV row: ${skip.message}`) };
+    }
+  };
+  let header: string[] | null = null;
+  let columns = new Map<string, number>();
+  let seen = 0;
+  let index = 0;
+  for await (const item of parser as AsyncIterable<{ record: string[]; raw?: string }>) {
+    yield* flushSkipped(seen++);
+    const line = lines.advance(item.raw);
+    if (!header) {
+      header = item.record;
+      columns = new Map(header.map((name, i) => [name.trim().toLowerCase(), i]));
+      continue;
+    }
+    const ordinal = index++;
+    const ev = mapper(item.record, { opts, columns, typeChannel: typeLine?.channel, line, index: ordinal, delimiter });
+    if (typeof ev === 'string') yield { ok: false, issue: issue(line, ordinal, ev) };
+    else yield { ok: true, event: ev };
+  }
+  yield* flushSkipped(Number.POSITIVE_INFINITY);
+}

@@ -1,0 +1,69 @@
+/**
+ * JSON exports (NDJSON or arrays, see json-values.ts) mapped record by record through the shipper
+ * mappers in ./shippers. Each record is recognised by its keys unless the format was forced, so a
+ * file that mixes shapes still reads; a record no mapper knows is an issue, not a fatal error.
+ */
+import { splitJsonValues } from './json-values.js';
+import { fluentbit } from './shippers/fluentbit.js';
+import { isObject, type JsonObject, type ShipperMapper } from './shippers/common.js';
+import { nxlog } from './shippers/nxlog.js';
+import { openwec } from './shippers/openwec.js';
+import { powershell } from './shippers/powershell.js';
+import { winlogbeat } from './shippers/winlogbeat.js';
+import { decodeText, type ByteInput } from './text.js';
+import type { InputFormat, ReadOptions, SourceItem } from './types.js';
+
+/** Most specific first: OpenWEC's `System` object, Winlogbeat's `winlog`, then flat shapes. */
+export const SHIPPERS: readonly ShipperMapper[] = [openwec, winlogbeat, nxlog, fluentbit, powershell];
+
+export type JsonFormat = 'winlogbeat' | 'fluentbit' | 'nxlog' | 'openwec' | 'psjson';
+
+export const JSON_FORMATS: readonly JsonFormat[] = ['winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson'];
+
+export function isJsonFormat(format: string): format is JsonFormat {
+  return (JSON_FORMATS as readonly string[]).includes(format);
+}
+
+export function recogniseRecord(obj: JsonObject): ShipperMapper | undefined {
+  return SHIPPERS.find((s) => s.matches(obj));
+}
+
+/** The records inside one JSON value: an object, an array of objects, or Fluent Bit's `[time, {record}]`. */
+function recordsOf(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return [value];
+  if (value.length === 2 && !isObject(value[0]) && isObject(value[1])) return [value[1]];
+  return value;
+}
+
+export interface JsonReadOptions extends ReadOptions {
+  /** Forced format: every record goes through this mapper. */
+  format?: JsonFormat;
+}
+
+export async function* readJsonSource(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem> {
+  const forced = opts.format ? SHIPPERS.find((s) => s.format === opts.format) : undefined;
+  const issueFormat: InputFormat | 'unknown' = opts.format ?? 'unknown';
+  let index = 0;
+  for await (const item of splitJsonValues(decodeText(input))) {
+    if (!item.ok) {
+      yield { ok: false, issue: { file: opts.file, format: issueFormat, line: item.line, record: index++, reason: item.reason } };
+      continue;
+    }
+    for (const record of recordsOf(item.value)) {
+      const ordinal = index++;
+      const at = { file: opts.file, line: item.line, record: ordinal };
+      if (!isObject(record)) {
+        yield { ok: false, issue: { ...at, format: issueFormat, reason: 'JSON value is not an object' } };
+        continue;
+      }
+      const mapper = forced ?? recogniseRecord(record);
+      if (!mapper) {
+        yield { ok: false, issue: { ...at, format: issueFormat, reason: 'JSON record of no known shape (Winlogbeat, Fluent Bit, NXLog, OpenWEC, PowerShell)' } };
+        continue;
+      }
+      const ev = mapper.map(record, { opts, line: item.line, index: ordinal });
+      if (typeof ev === 'string') yield { ok: false, issue: { ...at, format: mapper.format, reason: ev } };
+      else yield { ok: true, event: ev };
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Cuts a stream of XML text into the source text of each `<Event>` element, so that each event is
+ * parsed on its own: a document with a root (`<Events>`, wevtutil `/e:root`) and a bare stream of
+ * `<Event>` fragments read the same way, a malformed event costs only itself, and a truncated file
+ * keeps every complete event before the break. Events never nest, and `</Event>` cannot occur
+ * unescaped inside one (CDATA aside), so a text scan finds the boundaries.
+ */
+import { countNewlines } from './text.js';
+
+export type XmlSegment =
+  | { ok: true; text: string; line: number; index: number }
+  | { ok: false; line: number; index: number; reason: string };
+
+/** `<Event` or `<prefix:Event` followed by white space, `>` or `/` (not `<Events`, `<EventData`). */
+const START_RE = /<(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/])/g;
+const END_RE = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
+const SELF_CLOSED_RE = /^<(?:[A-Za-z_][\w.-]*:)?Event(?:\s[^<>]*)?\/>/;
+
+/** Longest tail kept between chunks when no event has started (a start tag split by a chunk). */
+const KEEP_TAIL = 64;
+
+export interface SegmentOptions {
+  /** An event larger than this is reported and skipped (protects memory). */
+  maxEventChars?: number;
+}
+
+export async function* segmentEvents(text: AsyncIterable<string>, options: SegmentOptions = {}): AsyncGenerator<XmlSegment> {
+  const maxEventChars = options.maxEventChars ?? 16 * 1024 * 1024;
+  let buf = '';
+  let bufLine = 1; // line number of buf[0]
+  let index = 0;
+
+  const lineAt = (pos: number, from: number, fromLine: number): number => fromLine + countNewlines(buf, from, pos);
+
+  for await (const chunk of text) {
+    buf += chunk;
+    let pos = 0;
+    let posLine = bufLine;
+    let commentAt = -2; // -2: not searched yet in this buffer; -1: none after the last search
+    for (;;) {
+      START_RE.lastIndex = pos;
+      const start = START_RE.exec(buf);
+      // A comment between events may mention <Event>: skip comments before the next start tag.
+      if (commentAt === -2 || (commentAt !== -1 && commentAt < pos)) commentAt = buf.indexOf('<!--', pos);
+      const comment = commentAt;
+      if (comment !== -1 && (!start || comment < start.index)) {
+        const close = buf.indexOf('-->', comment + 4);
+        if (close === -1) {
+          posLine = lineAt(comment, pos, posLine);
+          pos = comment;
+          break; // need more text
+        }
+        posLine = lineAt(close + 3, pos, posLine);
+        pos = close + 3;
+        continue;
+      }
+      if (!start) {
+        const keep = Math.max(pos, buf.length - KEEP_TAIL);
+        posLine = lineAt(keep, pos, posLine);
+        pos = keep;
+        break;
+      }
+      const startLine = lineAt(start.index, pos, posLine);
+      pos = start.index;
+      posLine = startLine;
+      const selfClosed = SELF_CLOSED_RE.exec(buf.slice(pos, pos + 4096));
+      if (selfClosed) {
+        yield { ok: false, line: startLine, index: index++, reason: 'empty <Event/> element' };
+        pos += selfClosed[0].length;
+        continue;
+      }
+      END_RE.lastIndex = pos + 6;
+      const end = END_RE.exec(buf);
+      START_RE.lastIndex = pos + 6;
+      const next = START_RE.exec(buf);
+      if (next && (!end || next.index < end.index)) {
+        yield { ok: false, line: startLine, index: index++, reason: 'event not closed before the next <Event> (truncated or malformed)' };
+        posLine = lineAt(next.index, pos, posLine);
+        pos = next.index;
+        continue;
+      }
+      if (!end) {
+        if (buf.length - pos > maxEventChars) {
+          yield { ok: false, line: startLine, index: index++, reason: `event larger than ${maxEventChars} characters` };
+          // Skip what we have; the scan resumes at the next start tag.
+          posLine = lineAt(buf.length, pos, posLine);
+          pos = buf.length;
+        }
+        break; // need more text
+      }
+      const stop = end.index + end[0].length;
+      yield { ok: true, text: buf.slice(pos, stop), line: startLine, index: index++ };
+      posLine = lineAt(stop, pos, posLine);
+      pos = stop;
+    }
+    buf = buf.slice(pos);
+    bufLine = posLine;
+  }
+  START_RE.lastIndex = 0;
+  const start = START_RE.exec(buf);
+  if (start) {
+    yield { ok: false, line: lineAt(start.index, 0, bufLine), index, reason: 'file ends inside an event (truncated)' };
+  }
+}

@@ -1,0 +1,129 @@
+import type { KmsRecord } from '../kms/types.js';
+import type { Checkpoint, LogClearRow } from './types.js';
+import { dedupKey, hostKey } from './dedup.js';
+
+/**
+ * Backend-neutral part of Store.writeBatch: assigns each record its dedup key and log epoch,
+ * detects log clears and computes the new checkpoints. Pure: the backend loads the checkpoints,
+ * calls planBatch and writes rows, clears and checkpoints in one transaction.
+ *
+ * Checkpoint rule (docs/definitions.md "log clear"), per (host lower-case, channel):
+ *   - the checkpoint is the newest event (by time) of the current epoch that has a record id;
+ *   - an event with a record id not above the checkpoint's while its time is later starts a new
+ *     epoch (record ids restarted: the log was cleared);
+ *   - a later event with a higher id advances the checkpoint; an older event (re-ingest, overlap,
+ *     a late export) changes nothing, so re-ingesting anything is idempotent;
+ *   - events without a record id (Event Viewer CSV) never move the checkpoint;
+ *   - "later" compares whole seconds, like the dedup key: one event read from an export with
+ *     milliseconds and from one with whole seconds is the same event, not a clear.
+ * Detection follows ingest order: a clear is seen when exports are ingested oldest first, which is
+ * the order they are made in. An older export ingested after a newer one is stored (its keys
+ * differ) but cannot reveal a clear that happened between them.
+ */
+export interface PlannedRecord {
+  record: KmsRecord;
+  hostKey: string;
+  dedupKey: string;
+  epoch: number;
+}
+
+export interface PlannedLogClear extends LogClearRow {
+  hostKey: string;
+  previousLastTime: number | null;
+}
+
+export interface PlannedCheckpoint extends Checkpoint {
+  hostKey: string;
+}
+
+export interface BatchPlan {
+  records: PlannedRecord[];
+  logClears: PlannedLogClear[];
+  /** Checkpoints that changed (or are new), to upsert. */
+  checkpoints: PlannedCheckpoint[];
+}
+
+function second(time: number): number {
+  return Math.floor(time / 1000);
+}
+
+export function checkpointId(hostKeyValue: string, channel: string): string {
+  return `${hostKeyValue}\u0000${channel}`;
+}
+
+/**
+ * @param stored current checkpoints keyed by checkpointId(hostKey, channel) (only those of the
+ *   (host, channel) pairs in the batch are needed)
+ * @param now    updatedAt stamp for changed checkpoints
+ */
+export function planBatch(
+  records: readonly KmsRecord[],
+  stored: ReadonlyMap<string, Checkpoint>,
+  now: number,
+): BatchPlan {
+  const working = new Map<string, PlannedCheckpoint>();
+  const changed = new Set<PlannedCheckpoint>();
+  const planned: PlannedRecord[] = new Array(records.length);
+  const logClears: PlannedLogClear[] = [];
+
+  // records of a batch share a few (host, channel) pairs: resolve each pair once
+  const byHost = new Map<string, Map<string, PlannedCheckpoint>>();
+
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    let byChannel = byHost.get(record.host);
+    if (byChannel === undefined) {
+      byChannel = new Map();
+      byHost.set(record.host, byChannel);
+    }
+    let cp = byChannel.get(record.channel);
+    if (cp === undefined) {
+      const key = hostKey(record.host);
+      const id = checkpointId(key, record.channel);
+      cp = working.get(id);
+      if (cp === undefined) {
+        const prior = stored.get(id);
+        cp = prior
+          ? { ...prior, hostKey: key }
+          : { host: record.host, hostKey: key, channel: record.channel, lastRecordId: null, lastTime: null, epoch: 0, updatedAt: now };
+        working.set(id, cp);
+        if (!prior) changed.add(cp);
+      }
+      byChannel.set(record.channel, cp);
+    }
+    const recordId = record.recordId ?? null;
+    if (recordId !== null) {
+      if (cp.lastRecordId === null || cp.lastTime === null) {
+        cp.lastRecordId = recordId;
+        cp.lastTime = record.time;
+        changed.add(cp);
+      } else if (recordId <= cp.lastRecordId && second(record.time) > second(cp.lastTime)) {
+        cp.epoch += 1;
+        logClears.push({
+          host: record.host,
+          hostKey: cp.hostKey,
+          channel: record.channel,
+          epoch: cp.epoch,
+          detectedAt: record.time,
+          previousLastRecordId: cp.lastRecordId,
+          previousLastTime: cp.lastTime,
+          firstRecordId: recordId,
+        });
+        cp.lastRecordId = recordId;
+        cp.lastTime = record.time;
+        changed.add(cp);
+      } else if (record.time >= cp.lastTime && recordId > cp.lastRecordId) {
+        cp.lastRecordId = recordId;
+        cp.lastTime = record.time;
+        changed.add(cp);
+      }
+    }
+    planned[i] = { record, hostKey: cp.hostKey, dedupKey: dedupKey(record), epoch: cp.epoch };
+  }
+
+  const checkpoints: PlannedCheckpoint[] = [];
+  for (const cp of changed) {
+    checkpoints.push({ ...cp, updatedAt: now });
+  }
+  return { records: planned, logClears, checkpoints };
+}

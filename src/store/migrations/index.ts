@@ -1,0 +1,11 @@
+import type { Migration } from './types.js';
+import { initial } from './0001-initial.js';
+
+export type { Migration } from './types.js';
+export { migrationVersion } from './types.js';
+
+/** Every schema step in order. Append only: an applied migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** Table that records applied migration ids (same name on both backends). */
+export const MIGRATIONS_TABLE = 'schema_migrations';

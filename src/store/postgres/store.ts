@@ -1,0 +1,132 @@
+import type { KmsRecord } from '../../kms/types.js';
+import { hostKey } from '../dedup.js';
+import * as q from '../queries/index.js';
+import type {
+  AnomalyRow, Checkpoint, ClientFilter, ClientRow, CloneRow, DailyActivityRow, FailureRow,
+  HostActivityRow, HostEventCountRow, LogClearRow, MigrationReport, ProductRow, RequestRow, Store,
+  StoreCapabilities, TotalsRow, WindowActiveRow, WindowCountRow, WriteResult,
+} from '../types.js';
+import { inTransaction, redactUrl, storeError, type PgClient, type PgPool } from './driver.js';
+import { migratePostgres } from './migrator.js';
+import { markStaged, writeBatchPostgres } from './write-batch.js';
+
+function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
+  return rest;
+}
+
+/**
+ * The Store on PostgreSQL: a connection pool, one transaction per batch (COPY into staging, then
+ * INSERT … ON CONFLICT DO NOTHING), queries from src/store/queries in their postgres dialect.
+ * Several processes may write at once (see write-batch.ts for the locking).
+ */
+export class PostgresStore implements Store {
+  readonly backend = 'postgres' as const;
+  readonly capabilities: StoreCapabilities = { transactionalDdl: true, copy: true, concurrentWriters: true };
+  private closed = false;
+
+  constructor(
+    readonly pool: PgPool,
+    readonly url: string,
+  ) {}
+
+  async migrate(): Promise<MigrationReport> {
+    return migratePostgres(this.pool);
+  }
+
+  async writeBatch(records: readonly KmsRecord[]): Promise<WriteResult> {
+    if (records.length === 0) return { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
+    let used: PgClient | undefined;
+    try {
+      const result = await inTransaction(this.pool, (client) => {
+        used = client;
+        return writeBatchPostgres(client, records, Date.now());
+      });
+      if (used) markStaged(used);
+      return result;
+    } catch (err) {
+      throw storeError(`writing a batch of ${records.length} records to ${redactUrl(this.url)}`, 'STORE_WRITE', err);
+    }
+  }
+
+  private async all<Row>(query: q.Query<Row>, params: Record<string, unknown>): Promise<Row[]> {
+    let rows: q.RawRow[];
+    try {
+      const res = await this.pool.query({ name: `kmswatch_${query.name}`, text: query.postgres, values: q.positionalParams(query as q.Query<unknown>, params) });
+      rows = res.rows as q.RawRow[];
+    } catch (err) {
+      throw storeError(`query ${query.name} failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
+    }
+    return rows.map((r) => query.mapRow(r));
+  }
+
+  async checkpoints(): Promise<Checkpoint[]> {
+    return (await this.all(q.checkpointsQuery, {})).map(stripKey);
+  }
+
+  async checkpoint(host: string, channel: string): Promise<Checkpoint | null> {
+    const [row] = await this.all(q.checkpointQuery, { hostKey: hostKey(host), channel });
+    return row ? stripKey(row) : null;
+  }
+
+  async totals(at: number): Promise<TotalsRow> {
+    return (await this.all(q.totalsQuery, { at }))[0];
+  }
+
+  async hostActivity(at: number): Promise<HostActivityRow[]> {
+    return this.all(q.hostActivityQuery, { at });
+  }
+
+  async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
+    return this.all(q.windowCountsQuery, { from, to });
+  }
+
+  async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
+    return this.all(q.windowActiveQuery, { from, to });
+  }
+
+  async clones(at: number): Promise<CloneRow[]> {
+    return q.collectClones(await this.all(q.cloneNamesQuery, { at }));
+  }
+
+  async failures(from: number, to: number): Promise<FailureRow[]> {
+    return this.all(q.failuresQuery, { from, to });
+  }
+
+  async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
+    return this.all(q.latestClientsQuery, q.latestClientsParams(at, filter));
+  }
+
+  async products(at: number): Promise<ProductRow[]> {
+    return this.all(q.productsQuery, { at });
+  }
+
+  async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
+    const [[total], rows] = await Promise.all([
+      this.all(q.anomalyCountQuery, { at }),
+      this.all(q.anomaliesQuery, { at, limit: Math.max(0, Math.trunc(limit)) }),
+    ]);
+    return { total, rows };
+  }
+
+  async hostEventCounts(at: number): Promise<HostEventCountRow[]> {
+    return this.all(q.hostEventCountsQuery, { at });
+  }
+
+  async logClears(): Promise<LogClearRow[]> {
+    return this.all(q.logClearsQuery, {});
+  }
+
+  async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
+    return this.all(q.clientRequestsQuery, { cmid: cmid.toLowerCase(), limit: Math.max(0, Math.trunc(limit)) });
+  }
+
+  async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
+    return this.all(q.dailyActivityQuery, { from, to, host: host === null ? null : hostKey(host) });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

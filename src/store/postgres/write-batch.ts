@@ -1,0 +1,254 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pgCopy from 'pg-copy-streams';
+import type { KmsRecord } from '../../kms/types.js';
+import { checkpointId, planBatch, type BatchPlan } from '../batch-plan.js';
+import {
+  ANOMALY_COLUMNS,
+  CLIENT_EVENT_COLUMNS,
+  HOST_EVENT_COLUMNS,
+  REQUEST_COLUMNS,
+  requestWriter,
+  writeAnomaly,
+  writeClientEvent,
+  writeHostEvent,
+  type PlannedWriter,
+} from '../columns.js';
+import { checkpointQuery } from '../queries/checkpoints.js';
+import { StoreError, type Checkpoint, type WriteResult } from '../types.js';
+import { CopyValueError, copyTextRows } from './copy-text.js';
+import type { PgClient } from './driver.js';
+import { withoutNul } from './nul.js';
+
+/**
+ * Store.writeBatch for PostgreSQL, run inside the caller's transaction:
+ *
+ *   1. lock every (host, channel) of the batch with a transaction-level advisory lock, in a fixed
+ *      order, so concurrent collectors writing the same host serialise here (and never deadlock);
+ *   2. read those checkpoints (now stable) and plan the batch with the shared planBatch();
+ *   3. COPY the rows into per-connection staging tables, then
+ *      `INSERT … SELECT … ORDER BY ord ON CONFLICT DO NOTHING`: the unique dedup index drops
+ *      events that are already stored (by an earlier batch or by another process) and repeats
+ *      inside the batch; `rowCount` is what was really inserted;
+ *   4. write the planned log clears and checkpoints.
+ *
+ * All or nothing: any error rolls the transaction back and nothing of the batch remains.
+ */
+
+/** Namespace (first key) of the per-(host, channel) advisory locks: "ckpt" in ASCII. */
+export const CHECKPOINT_LOCK_NAMESPACE = 1667985524;
+
+/** Rows per COPY chunk: bounds the size of each string handed to the socket. */
+const COPY_CHUNK_ROWS = 2000;
+
+interface TableSpec {
+  table: string;
+  columns: readonly string[];
+  write: PlannedWriter;
+  counter: 'requests' | 'hostEvents' | 'clientEvents' | 'anomalies';
+}
+
+const TABLES: Record<KmsRecord['kind'], TableSpec> = {
+  request: { table: 'requests', columns: REQUEST_COLUMNS, write: requestWriter((b) => b), counter: 'requests' },
+  host: { table: 'host_events', columns: HOST_EVENT_COLUMNS, write: writeHostEvent, counter: 'hostEvents' },
+  client: { table: 'client_events', columns: CLIENT_EVENT_COLUMNS, write: writeClientEvent, counter: 'clientEvents' },
+  anomaly: { table: 'anomalies', columns: ANOMALY_COLUMNS, write: writeAnomaly, counter: 'anomalies' },
+};
+
+const stagingName = (table: string): string => `kmswatch_stage_${table}`;
+
+/** Connections whose staging tables exist (temporary tables live as long as the session). */
+const staged = new WeakSet<PgClient>();
+
+export async function ensureStagingTables(client: PgClient): Promise<void> {
+  if (staged.has(client)) return;
+  for (const spec of Object.values(TABLES)) {
+    // ON COMMIT DELETE ROWS empties the table at the end of each batch's transaction.
+    await client.query(
+      `CREATE TEMP TABLE IF NOT EXISTS ${stagingName(spec.table)} ON COMMIT DELETE ROWS AS
+         SELECT 0::integer AS ord, ${spec.columns.join(', ')} FROM ${spec.table} WITH NO DATA`,
+    );
+  }
+}
+
+/** Call after the transaction that created the staging tables committed. */
+export function markStaged(client: PgClient): void {
+  staged.add(client);
+}
+
+export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRecord[], now: number): Promise<WriteResult> {
+  const records = withoutNul(batch);
+  const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
+  if (records.length === 0) return result;
+  records.forEach(validateRecord);
+
+  await ensureStagingTables(client);
+  const stored = await lockAndLoadCheckpoints(client, records);
+  const plan = planBatch(records, stored, now);
+
+  const byKind = groupByKind(plan);
+  for (const [kind, group] of byKind) {
+    const spec = TABLES[kind];
+    const inserted = await copyAndInsert(client, spec, group.values, group.recordIndex, records);
+    result[spec.counter] = inserted;
+  }
+  result.duplicates = records.length - (result.requests + result.hostEvents + result.clientEvents + result.anomalies);
+
+  await writeLogClears(client, plan);
+  await writeCheckpoints(client, plan);
+  result.logClears = plan.logClears.length;
+  return result;
+}
+
+/** The batch's (host, channel) pairs, locked in ascending lock-key order, then their checkpoints. */
+async function lockAndLoadCheckpoints(client: PgClient, records: readonly KmsRecord[]): Promise<Map<string, Checkpoint>> {
+  const pairs = new Map<string, { hostKey: string; channel: string }>();
+  for (const r of records) {
+    const hostKey = r.host.toLowerCase();
+    pairs.set(checkpointId(hostKey, r.channel), { hostKey, channel: r.channel });
+  }
+  const hostKeys = [...pairs.values()].map((p) => p.hostKey);
+  const channels = [...pairs.values()].map((p) => p.channel);
+  // The ORDER BY in the sub-select makes every process take the locks in the same order. A hash
+  // collision between two pairs only makes them share a lock.
+  await client.query(
+    `SELECT pg_advisory_xact_lock($1::integer, h) FROM (
+       SELECT DISTINCT hashtext(host_key || chr(10) || channel) AS h
+       FROM unnest($2::text[], $3::text[]) AS p(host_key, channel) ORDER BY 1
+     ) ordered`,
+    [CHECKPOINT_LOCK_NAMESPACE, hostKeys, channels],
+  );
+
+  const stored = new Map<string, Checkpoint>();
+  const res = await client.query(
+    `SELECT c.* FROM checkpoints c
+       JOIN unnest($1::text[], $2::text[]) AS p(host_key, channel)
+         ON c.host_key = p.host_key AND c.channel = p.channel`,
+    [hostKeys, channels],
+  );
+  for (const row of res.rows) {
+    const cp = checkpointQuery.mapRow(row);
+    stored.set(checkpointId(cp.hostKey, cp.channel), {
+      host: cp.host,
+      channel: cp.channel,
+      lastRecordId: cp.lastRecordId,
+      lastTime: cp.lastTime,
+      epoch: cp.epoch,
+      updatedAt: cp.updatedAt,
+    });
+  }
+  return stored;
+}
+
+interface KindGroup {
+  values: unknown[];
+  /** Index in the batch of each row, for error messages. */
+  recordIndex: number[];
+}
+
+function groupByKind(plan: BatchPlan): Map<KmsRecord['kind'], KindGroup> {
+  const groups = new Map<KmsRecord['kind'], KindGroup>();
+  plan.records.forEach((p, i) => {
+    const kind = p.record.kind;
+    let g = groups.get(kind);
+    if (!g) groups.set(kind, (g = { values: [], recordIndex: [] }));
+    const spec = TABLES[kind];
+    spec.write(g.values, g.recordIndex.length * spec.columns.length, p);
+    g.recordIndex.push(i);
+  });
+  return groups;
+}
+
+async function copyAndInsert(
+  client: PgClient,
+  spec: TableSpec,
+  values: unknown[],
+  recordIndex: number[],
+  records: readonly KmsRecord[],
+): Promise<number> {
+  const staging = stagingName(spec.table);
+  const width = spec.columns.length;
+  const rows = values.length / width;
+  const badRow = (row: number, err: CopyValueError): never => {
+    const index = recordIndex[row];
+    throw new StoreError(`record ${index} of the batch (${records[index]?.source ?? 'unknown source'}): ${err.message}`, 'STORE_WRITE', {
+      cause: err,
+    });
+  };
+  function* chunks(): Generator<string> {
+    for (let start = 0; start < rows; start += COPY_CHUNK_ROWS) {
+      yield copyTextRows(values, width, start, Math.min(rows, start + COPY_CHUNK_ROWS), badRow);
+    }
+  }
+  const copy = client.query(pgCopy.from(`COPY ${staging} (ord, ${spec.columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(chunks()), copy);
+
+  const columns = spec.columns.join(', ');
+  const res = await client.query(
+    `INSERT INTO ${spec.table} (${columns})
+       SELECT ${columns} FROM ${staging} ORDER BY ord
+       ON CONFLICT (host_key, channel, dedup_key) DO NOTHING`,
+  );
+  return res.rowCount ?? 0;
+}
+
+async function writeLogClears(client: PgClient, plan: BatchPlan): Promise<void> {
+  if (plan.logClears.length === 0) return;
+  const c = plan.logClears;
+  await client.query(
+    `INSERT INTO log_clears
+       (host, host_key, channel, epoch, detected_at, previous_last_record_id, previous_last_time, first_record_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+     ON CONFLICT (host_key, channel, epoch) DO NOTHING`,
+    [
+      c.map((x) => x.host),
+      c.map((x) => x.hostKey),
+      c.map((x) => x.channel),
+      c.map((x) => x.epoch),
+      c.map((x) => x.detectedAt),
+      c.map((x) => x.previousLastRecordId),
+      c.map((x) => x.previousLastTime),
+      c.map((x) => x.firstRecordId),
+    ],
+  );
+}
+
+async function writeCheckpoints(client: PgClient, plan: BatchPlan): Promise<void> {
+  if (plan.checkpoints.length === 0) return;
+  const c = plan.checkpoints;
+  await client.query(
+    `INSERT INTO checkpoints (host_key, channel, host, last_record_id, last_time, epoch, updated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::integer[], $7::bigint[])
+     ON CONFLICT (host_key, channel) DO UPDATE SET
+       last_record_id = excluded.last_record_id, last_time = excluded.last_time,
+       epoch = excluded.epoch, updated_at = excluded.updated_at`,
+    [
+      c.map((x) => x.hostKey),
+      c.map((x) => x.channel),
+      c.map((x) => x.host),
+      c.map((x) => x.lastRecordId),
+      c.map((x) => x.lastTime),
+      c.map((x) => x.epoch),
+      c.map((x) => x.updatedAt),
+    ],
+  );
+}
+
+/** Refuses a batch whose records cannot be stored, naming the record, before anything is written. */
+function validateRecord(record: KmsRecord, index: number): void {
+  const fail = (why: string): never => {
+    throw new StoreError(`record ${index} of the batch (${record?.source ?? 'unknown source'}): ${why}`, 'STORE_WRITE');
+  };
+  if (!record || typeof record !== 'object') fail('not a record');
+  if (!(record.kind in TABLES)) fail(`unknown kind ${String(record.kind)}`);
+  if (typeof record.host !== 'string') fail('host is not a string');
+  if (typeof record.channel !== 'string') fail('channel is not a string');
+  if (!Number.isSafeInteger(record.time)) fail(`time ${String(record.time)} is not an integer epoch-ms value`);
+  if (record.recordId !== null && record.recordId !== undefined && !Number.isSafeInteger(record.recordId)) {
+    fail(`record id ${String(record.recordId)} is not an integer`);
+  }
+  if (record.kind === 'request') {
+    if (typeof record.cmid !== 'string' || typeof record.machine !== 'string') fail('request without cmid or machine');
+    if (!record.product || typeof record.product.application !== 'string') fail('request without product');
+  }
+}

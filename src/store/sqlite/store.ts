@@ -1,0 +1,241 @@
+import Database from 'better-sqlite3';
+import type { KmsRecord } from '../../kms/types.js';
+import { planBatch, checkpointId } from '../batch-plan.js';
+import {
+  ANOMALY_COLUMNS, CLIENT_EVENT_COLUMNS, HOST_EVENT_COLUMNS, REQUEST_COLUMNS,
+  requestWriter, writeAnomaly, writeClientEvent, writeHostEvent,
+} from '../columns.js';
+import { hostKey } from '../dedup.js';
+import * as q from '../queries/index.js';
+import {
+  StoreError,
+  type AnomalyRow, type Checkpoint, type ClientFilter, type ClientRow, type CloneRow,
+  type DailyActivityRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
+  type LogClearRow, type MigrationReport, type ProductRow, type RequestRow, type Store,
+  type StoreCapabilities, type TotalsRow, type WindowActiveRow, type WindowCountRow, type WriteResult,
+} from '../types.js';
+import { BulkInsert } from './bulk-insert.js';
+import { migrateSqlite } from './migrator.js';
+
+const sqliteBool = (b: boolean): number => (b ? 1 : 0);
+const writeRequest = requestWriter(sqliteBool);
+
+/** better-sqlite3 binds numbers, strings, bigints, buffers and null; booleans become 0/1. */
+function bindable(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'boolean' ? sqliteBool(v) : v;
+  return out;
+}
+
+function flushed(bulk: BulkInsert): number {
+  bulk.flush();
+  return bulk.takeInserted();
+}
+
+function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
+  return rest;
+}
+
+export interface SqliteStoreOptions {
+  /** ms to wait for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/** The Store on SQLite (better-sqlite3): WAL, one IMMEDIATE transaction per batch. */
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  readonly capabilities: StoreCapabilities = { transactionalDdl: true, copy: false, concurrentWriters: false };
+
+  private readonly statements = new Map<string, Database.Statement>();
+  private inserts?: {
+    requests: BulkInsert; hostEvents: BulkInsert; clientEvents: BulkInsert; anomalies: BulkInsert;
+    upsertCheckpoint: Database.Statement; insertLogClear: Database.Statement;
+  };
+  private closed = false;
+
+  constructor(readonly db: Database.Database, readonly location: string) {}
+
+  static open(location: string, options: SqliteStoreOptions = {}): SqliteStore {
+    let db: Database.Database;
+    try {
+      db = new Database(location);
+      if (location !== ':memory:') db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
+      db.pragma('foreign_keys = ON');
+      // a larger page cache keeps the index B-trees of a bulk load in memory (-n = n KiB)
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+    } catch (err) {
+      throw new StoreError(`cannot open SQLite database ${location}: ${(err as Error).message}`, 'STORE_OPEN', { cause: err });
+    }
+    return new SqliteStore(db, location);
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    return migrateSqlite(this.db);
+  }
+
+  async writeBatch(records: readonly KmsRecord[]): Promise<WriteResult> {
+    return this.writeBatchSync(records);
+  }
+
+  /** The synchronous body of writeBatch (one IMMEDIATE transaction). */
+  writeBatchSync(records: readonly KmsRecord[]): WriteResult {
+    const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
+    if (records.length === 0) return result;
+    const ins = this.prepareInserts();
+    const run = this.db.transaction(() => {
+      const stored = this.loadCheckpoints(records);
+      const plan = planBatch(records, stored, Date.now());
+      for (const p of plan.records) {
+        switch (p.record.kind) {
+          case 'request': ins.requests.add(writeRequest, p); break;
+          case 'host': ins.hostEvents.add(writeHostEvent, p); break;
+          case 'client': ins.clientEvents.add(writeClientEvent, p); break;
+          case 'anomaly': ins.anomalies.add(writeAnomaly, p); break;
+        }
+      }
+      result.requests = flushed(ins.requests);
+      result.hostEvents = flushed(ins.hostEvents);
+      result.clientEvents = flushed(ins.clientEvents);
+      result.anomalies = flushed(ins.anomalies);
+      result.duplicates = records.length - result.requests - result.hostEvents - result.clientEvents - result.anomalies;
+      for (const clear of plan.logClears) {
+        result.logClears += ins.insertLogClear.run({
+          host: clear.host, hostKey: clear.hostKey, channel: clear.channel, epoch: clear.epoch,
+          detectedAt: clear.detectedAt, previousLastRecordId: clear.previousLastRecordId,
+          previousLastTime: clear.previousLastTime, firstRecordId: clear.firstRecordId,
+        }).changes;
+      }
+      for (const cp of plan.checkpoints) {
+        ins.upsertCheckpoint.run({
+          hostKey: cp.hostKey, channel: cp.channel, host: cp.host, lastRecordId: cp.lastRecordId,
+          lastTime: cp.lastTime, epoch: cp.epoch, updatedAt: cp.updatedAt,
+        });
+      }
+    });
+    try {
+      run.immediate();
+    } catch (err) {
+      for (const bulk of [ins.requests, ins.hostEvents, ins.clientEvents, ins.anomalies]) bulk.reset();
+      throw new StoreError(`writing a batch of ${records.length} records to ${this.location} failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
+    }
+    return result;
+  }
+
+  private loadCheckpoints(records: readonly KmsRecord[]): Map<string, Checkpoint> {
+    // the checkpoints table holds one row per (host, channel): a few rows, read whole
+    const wanted = new Set<string>();
+    for (const r of records) wanted.add(checkpointId(hostKey(r.host), r.channel));
+    const out = new Map<string, Checkpoint>();
+    for (const cp of this.all(q.checkpointsQuery, {})) {
+      const id = checkpointId(cp.hostKey, cp.channel);
+      if (wanted.has(id)) out.set(id, stripKey(cp));
+    }
+    return out;
+  }
+
+  private prepareInserts() {
+    if (!this.inserts) {
+      this.inserts = {
+        requests: new BulkInsert(this.db, 'requests', REQUEST_COLUMNS),
+        hostEvents: new BulkInsert(this.db, 'host_events', HOST_EVENT_COLUMNS),
+        clientEvents: new BulkInsert(this.db, 'client_events', CLIENT_EVENT_COLUMNS),
+        anomalies: new BulkInsert(this.db, 'anomalies', ANOMALY_COLUMNS),
+        upsertCheckpoint: this.db.prepare(q.upsertCheckpointSql.sqlite),
+        insertLogClear: this.db.prepare(q.insertLogClearSql.sqlite),
+      };
+    }
+    return this.inserts;
+  }
+
+  private statement(query: q.Query<unknown>): Database.Statement {
+    let stmt = this.statements.get(query.name);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(query.sqlite);
+      this.statements.set(query.name, stmt);
+    }
+    return stmt;
+  }
+
+  private all<Row>(query: q.Query<Row>, params: Record<string, unknown>): Row[] {
+    try {
+      const stmt = this.statement(query as q.Query<unknown>);
+      const rows = (query.params.length === 0 ? stmt.all() : stmt.all(bindable(params))) as q.RawRow[];
+      return rows.map((r) => query.mapRow(r));
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`query ${query.name} failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
+    }
+  }
+
+  async checkpoints(): Promise<Checkpoint[]> {
+    return this.all(q.checkpointsQuery, {}).map(stripKey);
+  }
+
+  async checkpoint(host: string, channel: string): Promise<Checkpoint | null> {
+    const [row] = this.all(q.checkpointQuery, { hostKey: hostKey(host), channel });
+    return row ? stripKey(row) : null;
+  }
+
+  async totals(at: number): Promise<TotalsRow> {
+    return this.all(q.totalsQuery, { at })[0];
+  }
+
+  async hostActivity(at: number): Promise<HostActivityRow[]> {
+    return this.all(q.hostActivityQuery, { at });
+  }
+
+  async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
+    return this.all(q.windowCountsQuery, { from, to });
+  }
+
+  async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
+    return this.all(q.windowActiveQuery, { from, to });
+  }
+
+  async clones(at: number): Promise<CloneRow[]> {
+    return q.collectClones(this.all(q.cloneNamesQuery, { at }));
+  }
+
+  async failures(from: number, to: number): Promise<FailureRow[]> {
+    return this.all(q.failuresQuery, { from, to });
+  }
+
+  async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
+    return this.all(q.latestClientsQuery, q.latestClientsParams(at, filter));
+  }
+
+  async products(at: number): Promise<ProductRow[]> {
+    return this.all(q.productsQuery, { at });
+  }
+
+  async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
+    const total = this.all(q.anomalyCountQuery, { at })[0];
+    const rows = this.all(q.anomaliesQuery, { at, limit: Math.max(0, Math.trunc(limit)) });
+    return { total, rows };
+  }
+
+  async hostEventCounts(at: number): Promise<HostEventCountRow[]> {
+    return this.all(q.hostEventCountsQuery, { at });
+  }
+
+  async logClears(): Promise<LogClearRow[]> {
+    return this.all(q.logClearsQuery, {});
+  }
+
+  async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
+    return this.all(q.clientRequestsQuery, { cmid: cmid.toLowerCase(), limit: Math.max(0, Math.trunc(limit)) });
+  }
+
+  async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
+    return this.all(q.dailyActivityQuery, { from, to, host: host === null ? null : hostKey(host) });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

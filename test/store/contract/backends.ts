@@ -1,0 +1,67 @@
+import { createMemoryStore } from '../../../src/store/memory.js';
+import { openPostgresStore } from '../../../src/store/postgres/index.js';
+import { openSqliteStore } from '../../../src/store/sqlite/index.js';
+import type { Store } from '../../../src/store/types.js';
+import { ThrowawayDatabase } from './pg-database.js';
+
+export type BackendName = 'sqlite' | 'postgres' | 'memory';
+
+const ALL: readonly BackendName[] = ['sqlite', 'postgres', 'memory'];
+
+/** Backends named in BACKENDS (comma-separated), default all three. */
+export function selectedBackends(): BackendName[] {
+  const wanted = (process.env.BACKENDS ?? ALL.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of wanted) {
+    if (!ALL.includes(name as BackendName)) throw new Error(`BACKENDS: unknown backend ${name} (known: ${ALL.join(', ')})`);
+  }
+  return wanted as BackendName[];
+}
+
+/** Opens fresh, empty, migrated stores of one backend; dispose() removes what they left. */
+export interface BackendFactory {
+  name: BackendName;
+  /** A new empty store (migrations applied). */
+  open(): Promise<Store>;
+  /** A fresh location and how to open it, for tests that reopen or migrate themselves (SQL backends). */
+  freshLocation(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export async function backendFactory(name: BackendName): Promise<BackendFactory> {
+  const opened: Store[] = [];
+  const track = (s: Store): Store => (opened.push(s), s);
+  const closeAll = async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
+  };
+  switch (name) {
+    case 'memory':
+      return {
+        name,
+        open: async () => track(createMemoryStore()),
+        freshLocation: async () => ':memory:',
+        dispose: closeAll,
+      };
+    case 'sqlite':
+      return {
+        name,
+        open: async () => track(await openSqliteStore(':memory:')),
+        freshLocation: async () => ':memory:',
+        dispose: closeAll,
+      };
+    case 'postgres': {
+      const db = await ThrowawayDatabase.create();
+      return {
+        name,
+        open: async () => track(await openPostgresStore(await db.freshSchemaUrl())),
+        freshLocation: () => db.freshSchemaUrl(),
+        dispose: async () => {
+          await closeAll();
+          await db.drop();
+        },
+      };
+    }
+  }
+}
