@@ -30,11 +30,8 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => void ctx.stderr.write(s),
     })
     .exitOverride();
+  // Commands created after this point inherit the output and exit handling above.
   for (const command of COMMANDS) command.register(program, ctx);
-  // Subcommands inherit the output and exit handling of the program.
-  for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
-  }
   return program;
 }
 
@@ -73,15 +70,16 @@ function reportError(err: unknown, ctx: CliContext): number {
 }
 
 export function processContext(): CliContext {
-  const ctx: CliContext = {
+  return {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    openStore: (url) => openConfiguredStore(url, ctx.env),
+    openStore(url) {
+      return openConfiguredStore(url, this.env);
+    },
     exitCode: EXIT_OK,
     now: () => Date.now(),
   };
-  return ctx;
 }
 
 /** Entry point of bin/kmswatch. */

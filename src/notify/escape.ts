@@ -5,10 +5,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+/** Store text on one line: control characters (CR/LF from a hostile machine name) become a space. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
+
 /** One header line: no CR/LF or other control characters (a machine name must not add headers). */
 export function headerText(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const flat = oneLine(text).trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -1,13 +1,14 @@
 import type { AlertState } from '../store/types.js';
 import { parseDetails } from '../alerts/state.js';
 import type { Digest } from './digest.js';
+import { oneLine } from './escape.js';
 
 const iso = (t: number | null) => (t === null ? '-' : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
 function alertLines(a: AlertState, resolved: boolean): string[] {
-  const where = a.host ? `${a.host}: ` : '';
-  const lines = [`  [${resolved ? 'RESOLVED' : a.severity.toUpperCase()}] ${where}${a.summary}`];
-  lines.push(`      id ${a.id}, first seen ${iso(a.firstSeen)}, ${resolved ? `resolved ${iso(a.resolvedAt)}` : `last seen ${iso(a.lastSeen)}`}`);
+  const where = a.host ? `${oneLine(a.host)}: ` : '';
+  const lines = [`  [${resolved ? 'RESOLVED' : a.severity.toUpperCase()}] ${where}${oneLine(a.summary)}`];
+  lines.push(`      id ${oneLine(a.id)}, first seen ${iso(a.firstSeen)}, ${resolved ? `resolved ${iso(a.resolvedAt)}` : `last seen ${iso(a.lastSeen)}`}`);
   const total = parseDetails(a).clientsTotal;
   if (!resolved && typeof total === 'number' && total > 0) lines.push(`      ${total} affected client${total === 1 ? '' : 's'} (clients.csv)`);
   return lines;
@@ -31,7 +32,7 @@ export function renderText(d: Digest): string {
   if (d.summary.counts.length === 0) out.push('  no counted requests');
   for (const c of d.summary.counts) {
     const th = c.thresholds.map((t) => `${t.minimum} ${t.met ? 'met' : 'NOT met'}`).join(', ');
-    out.push(`  ${c.host}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}`);
+    out.push(`  ${oneLine(c.host)}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}`);
   }
   const t = d.summary.totals;
   out.push('', `Totals: ${t.requests} requests, ${t.clients} clients, ${t.machines} machines, ${t.hosts} hosts, ${t.anomalies} anomalies`);

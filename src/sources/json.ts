@@ -38,11 +38,13 @@ function recordsOf(value: unknown): unknown[] {
 export interface JsonReadOptions extends ReadOptions {
   /** Forced format: every record goes through this mapper. */
   format?: JsonFormat;
+  /** Detected format of the file: named in issues about lines that are not JSON. */
+  hint?: JsonFormat;
 }
 
 export async function* readJsonSource(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem> {
   const forced = opts.format ? SHIPPERS.find((s) => s.format === opts.format) : undefined;
-  const issueFormat: InputFormat | 'unknown' = opts.format ?? 'unknown';
+  const issueFormat: InputFormat | 'unknown' = opts.format ?? opts.hint ?? 'unknown';
   let index = 0;
   for await (const item of splitJsonValues(decodeText(input))) {
     if (!item.ok) {

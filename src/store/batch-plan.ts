@@ -1,5 +1,5 @@
 import type { KmsRecord } from '../kms/types.js';
-import type { Checkpoint, LogClearRow } from './types.js';
+import { StoreError, type Checkpoint, type LogClearRow } from './types.js';
 import { dedupKey, hostKey } from './dedup.js';
 
 /**
@@ -71,6 +71,7 @@ export function planBatch(
 
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
+    checkRecord(record, i);
     let byChannel = byHost.get(record.host);
     if (byChannel === undefined) {
       byChannel = new Map();
@@ -126,4 +127,33 @@ export function planBatch(
     checkpoints.push({ ...cp, updatedAt: now });
   }
   return { records: planned, logClears, checkpoints };
+}
+
+const STRING_FIELDS: Record<KmsRecord['kind'], readonly string[]> = {
+  request: ['resultHex', 'machine', 'cmid', 'clientTimeText', 'activationId'],
+  client: ['resultHex'],
+  host: ['type', 'detail'],
+  anomaly: ['reason', 'provider', 'raw'],
+};
+
+/**
+ * Rejects a record the tables cannot hold faithfully (the whole batch is then not written), naming
+ * it by its position in the batch and its source.
+ */
+function checkRecord(record: KmsRecord, index: number): void {
+  const fail = (what: string): never => {
+    throw new StoreError(`record ${index} of the batch (${String(record?.source)}): ${what}`, 'STORE_WRITE');
+  };
+  if (record === null || typeof record !== 'object' || !(record.kind in STRING_FIELDS)) fail('not a KMS record');
+  if (typeof record.host !== 'string' || typeof record.channel !== 'string' || typeof record.source !== 'string') {
+    fail('host, channel and source must be strings');
+  }
+  if (!Number.isFinite(record.time)) fail(`time ${String(record.time)} is not a finite number`);
+  const id = record.recordId;
+  if (id !== null && id !== undefined && !(Number.isSafeInteger(id) && id >= 0)) fail(`record id ${String(id)} is not a non-negative integer`);
+  if (!Number.isSafeInteger(record.eventId)) fail(`event id ${String(record.eventId)} is not an integer`);
+  const fields = record as unknown as Record<string, unknown>;
+  for (const name of STRING_FIELDS[record.kind]) {
+    if (typeof fields[name] !== 'string') fail(`${name} must be a string`);
+  }
 }

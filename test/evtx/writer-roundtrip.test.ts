@@ -16,11 +16,18 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // Printable text, markup characters and spaces included. Left out, because the peers cannot carry
 // them (not because the writer cannot): C0 controls (XML 1.0 has no room for them; the peers print
 // them raw or drop them) and characters outside the BMP (libevtx 20181227 decodes surrogate pairs
-// wrongly, U+10000 → U+FC01; python-evtx 0.6 splits string arrays on unaligned NUL pairs and crashes).
+// wrongly, U+10000 → U+FC01; python-evtx 0.6 splits string arrays at byte-level NUL pairs, so a code
+// unit whose low byte is 0, such as U+0100, makes it crash: "Error parsing uneven substring of NULLs").
 const text = (min: number, max: number) =>
   fc
     .string({ unit: 'grapheme', minLength: min, maxLength: max })
-    .filter((s) => !/[\u0000-\u001f\u007f\ud800-\udfff]/.test(s) && !s.includes('<string>') && !s.includes('</string>'));
+    .filter(
+      (s) =>
+        !/[\u0000-\u001f\u007f\ud800-\udfff]/.test(s) &&
+        ![...s].some((c) => (c.charCodeAt(0) & 0xff) === 0) &&
+        !s.includes('<string>') &&
+        !s.includes('</string>'),
+    );
 // libevtx prints attribute values without escaping '"', which no pattern can split: keep it out of attributes.
 const attrText = (min: number, max: number) => text(min, max).filter((s) => !s.includes('"'));
 const guid = fc.uuid().map((u) => `{${u.toUpperCase()}}`);
@@ -45,11 +52,15 @@ const eventArb: fc.Arbitrary<EvtxEventInput> = fc.record({
 });
 
 /**
- * python-evtx 0.6 splits a string array at NUL pairs without regard to alignment, so empty items
- * move (['', ' '] comes back as [' ', '']). For that peer the item count and the sequence of
- * non-empty items are compared; libevtx is compared item by item.
+ * python-evtx 0.6 cuts a string array with the bytes pattern `((?:[^\x00].)+)`: empty items move or
+ * vanish (['', ' '] comes back as [' ', '']) and a code unit whose high byte is 0x0A ends an item
+ * (`.` does not match a newline byte). Its data is compared only for arrays it can carry.
  */
-function expectSame(r: PeerRecord, ev: EvtxEventInput, id: number, emptyItemsMove = false): void {
+function pythonEvtxCanCarry(data: readonly string[]): boolean {
+  return data.every((d) => d !== '' && [...d].every((c) => (c.charCodeAt(0) & 0xff) !== 0 && c.charCodeAt(0) >> 8 !== 0x0a));
+}
+
+function expectSame(r: PeerRecord, ev: EvtxEventInput, id: number, isPythonEvtx = false): void {
   expect(r.recordId).toBe(id);
   expect(r.eventId).toBe(ev.eventId);
   expect(r.qualifiers).toBe(ev.qualifiers ?? null);
@@ -62,12 +73,7 @@ function expectSame(r: PeerRecord, ev: EvtxEventInput, id: number, emptyItemsMov
   expect(r.channel).toBe(ev.channel);
   expect(r.computer).toBe(ev.computer);
   expect(r.userSid).toBe(ev.userSid ?? null);
-  if (emptyItemsMove) {
-    expect(r.data.length).toBe(ev.data!.length);
-    expect(r.data.filter((d) => d !== '')).toEqual(ev.data!.filter((d) => d !== ''));
-  } else {
-    expect(r.data).toEqual(ev.data);
-  }
+  if (!isPythonEvtx || pythonEvtxCanCarry(ev.data!)) expect(r.data).toEqual(ev.data);
   expect(r.binary).toBe(ev.binary ? Buffer.from(ev.binary).toString('hex').toUpperCase() : '');
 }
 

@@ -134,6 +134,11 @@ export function register(program: Command): void {
       if (o.format !== 'xml' && o.format !== 'jsonl') throw new CliUsageError(`--format must be xml or jsonl, not ${o.format}`, 'CLI_BAD_OPTION', '--format');
       const threads = o.threads === undefined ? availableParallelism() : Number(o.threads);
       if (!Number.isInteger(threads) || threads < 1) throw new CliUsageError(`--threads must be a positive integer, not ${o.threads}`, 'CLI_BAD_OPTION', '--threads');
+      // A closed pipe (`| head`) ends the dump quietly.
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw e;
+      });
       try {
         await runDump(file, { format: o.format, threads });
       } catch (e) {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import type { IngestSummary } from '../../ingest/types.js';
 import type { InputFormat, InputIssue } from '../../sources/types.js';
 import { renderJson } from '../../report/json.js';
 import { printable } from '../../report/cells.js';
@@ -18,19 +19,8 @@ interface IngestOptions {
   json?: boolean;
 }
 
-/** The part of src/ingest's IngestSummary this command prints (docs/architecture.md). */
-export interface IngestSummaryView {
-  files: number;
-  events: number;
-  requests: number;
-  hostEvents: number;
-  clientEvents: number;
-  anomalies: number;
-  duplicates: number;
-  ignored: number;
-  logClears: number;
-  issues: InputIssue[];
-}
+/** The summary this command prints: src/ingest's IngestSummary. */
+export type IngestSummaryView = IngestSummary;
 
 export function register(program: Command, ctx: CliContext): void {
   program

@@ -12,10 +12,14 @@ export interface DumpOptions {
   threads: number;
 }
 
-function workerSpec(): { url: URL; execArgv?: string[] } {
-  // Under a TypeScript runner (tests, tsx) the sibling is worker.ts and needs the tsx loader.
-  if (import.meta.url.endsWith('.ts')) return { url: new URL('./worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./worker.js', import.meta.url) };
+function startWorker(): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    // Under a TypeScript runner (tests, tsx) the sibling is worker.ts: load it through tsx's API.
+    const ts = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${ts}); });`;
+    return new Worker(boot, { eval: true });
+  }
+  return new Worker(new URL('./worker.js', import.meta.url));
 }
 
 /** Yields rendered chunks in file order. */
@@ -25,8 +29,7 @@ export async function* renderFileChunks(file: EvtxFileHandle, opts: DumpOptions)
     for await (const slot of file.slots()) yield renderChunk(slot.bytes, slot.index, slot.offset, opts.format, cache);
     return;
   }
-  const spec = workerSpec();
-  const workers = Array.from({ length: opts.threads }, () => new Worker(spec.url, { execArgv: spec.execArgv }));
+  const workers = Array.from({ length: opts.threads }, startWorker);
   const pending = new Map<number, { resolve: (r: RenderedChunk) => void; reject: (e: unknown) => void }>();
   const results = new Map<number, Promise<RenderedChunk>>();
   for (const w of workers) {

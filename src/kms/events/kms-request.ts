@@ -56,8 +56,8 @@ class FieldCheck {
     return '';
   }
 
-  require(ok: boolean, problem: string): void {
-    if (!ok) this.problems.push(problem);
+  fail(problem: string): void {
+    this.problems.push(problem);
   }
 }
 
@@ -67,10 +67,10 @@ export function decodeKmsRequest(ev: RawEvent): KmsRequest | KmsAnomaly {
   const [resultText, minText, machine, cmidText, clientTimeText, vmText, stateText, minutesText, actText] = got.fields;
 
   const check = new FieldCheck();
-  check.require(HEX_RESULT.test(resultText), `result ${quote(resultText)} is not a hex HRESULT`);
+  if (!HEX_RESULT.test(resultText)) check.fail(`result ${quote(resultText)} is not a hex HRESULT`);
   const minimumCount = check.unsigned(minText, 'minimum count');
   const cmid = check.guid(cmidText, 'CMID');
-  check.require(vmText === '0' || vmText === '1', `VM flag ${quote(vmText)} is not 0 or 1`);
+  if (vmText !== '0' && vmText !== '1') check.fail(`VM flag ${quote(vmText)} is not 0 or 1`);
   const licenseState = check.unsigned(stateText, 'license state');
   const minutesLeft = check.unsigned(minutesText, 'minutes left');
   const activationId = check.guid(actText, 'activation ID');

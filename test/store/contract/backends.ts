@@ -1,6 +1,6 @@
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { openPostgresStore } from '../../../src/store/postgres/index.js';
-import { openSqliteStore } from '../../../src/store/sqlite/index.js';
+import { SqliteStore, openSqliteStore } from '../../../src/store/sqlite/index.js';
 import type { Store } from '../../../src/store/types.js';
 import { ThrowawayDatabase } from './pg-database.js';
 
@@ -25,8 +25,8 @@ export interface BackendFactory {
   name: BackendName;
   /** A new empty store (migrations applied). */
   open(): Promise<Store>;
-  /** A fresh location and how to open it, for tests that reopen or migrate themselves (SQL backends). */
-  freshLocation(): Promise<string>;
+  /** A new empty store with NO migration applied yet (SQL backends; memory has no schema). */
+  openUnmigrated(): Promise<Store>;
   dispose(): Promise<void>;
 }
 
@@ -41,14 +41,14 @@ export async function backendFactory(name: BackendName): Promise<BackendFactory>
       return {
         name,
         open: async () => track(createMemoryStore()),
-        freshLocation: async () => ':memory:',
+        openUnmigrated: async () => track(createMemoryStore()),
         dispose: closeAll,
       };
     case 'sqlite':
       return {
         name,
         open: async () => track(await openSqliteStore(':memory:')),
-        freshLocation: async () => ':memory:',
+        openUnmigrated: async () => track(SqliteStore.open(':memory:')),
         dispose: closeAll,
       };
     case 'postgres': {
@@ -56,7 +56,7 @@ export async function backendFactory(name: BackendName): Promise<BackendFactory>
       return {
         name,
         open: async () => track(await openPostgresStore(await db.freshSchemaUrl())),
-        freshLocation: () => db.freshSchemaUrl(),
+        openUnmigrated: async () => track(await openPostgresStore(await db.freshSchemaUrl(), { migrate: false })),
         dispose: async () => {
           await closeAll();
           await db.drop();

@@ -1,0 +1,133 @@
+/**
+ * The events a KMS host logs, shaped as Windows writes them (classic events of provider
+ * Microsoft-Windows-Security-SPP; kms-events.md §1-§2), as generic writer input plus the rendered
+ * message the text exports carry.
+ */
+import type { EvtxEventInput } from '../evtx/writer/types.js';
+import { KMS_CHANNEL, APPLICATION_CHANNEL } from '../kms/types.js';
+
+export const SPP_PROVIDER = 'Microsoft-Windows-Security-SPP';
+export const SPP_GUID = '{E23B33B0-C8C9-472C-A5F9-F2BDFEA0F156}';
+export const KMS_SOURCE = 'KmsRequests';
+export const APP_SOURCE = 'Software Protection Platform Service';
+export const CLASSIC_KEYWORDS = 0x80000000000000n;
+export const SPP_QUALIFIERS = 16384;
+export const FOREIGN_PROVIDER = 'Persistence';
+
+export type SimChannel = 'kms' | 'application';
+
+/** One event as the simulator emits it: writer input (record id set) plus its message text. */
+export interface SimEvent extends EvtxEventInput {
+  recordId: number;
+  data: string[];
+  message: string;
+}
+
+/** Fields of a 12290 request, in the order of its insertion strings [1..9] (kms-events.md §1.2). */
+export interface RequestFields {
+  result: number;
+  minimumCount: number;
+  machine: string;
+  cmid: string;
+  clientTime: number;
+  isVm: boolean;
+  licenseState: number;
+  minutesLeft: number;
+  activationId: string;
+}
+
+/** HRESULT as the host logs it: `0x0`, `0xC004F06C` (upper-case digits). */
+export function hresult(code: number): string {
+  return code === 0 ? '0x0' : `0x${(code >>> 0).toString(16).toUpperCase()}`;
+}
+
+/** Client time text `yyyy/M/d H:mm` (no padding, no seconds), UTC. */
+export function clientTimeText(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()} ${d.getUTCHours()}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+function spp(channel: SimChannel, host: string, time: number, recordId: number, eventId: number, data: string[], message: string): SimEvent {
+  return {
+    provider: SPP_PROVIDER,
+    providerGuid: SPP_GUID,
+    eventSourceName: channel === 'kms' ? KMS_SOURCE : APP_SOURCE,
+    eventId,
+    qualifiers: SPP_QUALIFIERS,
+    level: 4,
+    keywords: CLASSIC_KEYWORDS,
+    time,
+    recordId,
+    channel: channel === 'kms' ? KMS_CHANNEL : APPLICATION_CHANNEL,
+    computer: host,
+    data,
+    message,
+  };
+}
+
+export function requestEvent(host: string, time: number, recordId: number, f: RequestFields): SimEvent {
+  const fields = [
+    hresult(f.result),
+    String(f.minimumCount),
+    f.machine,
+    f.cmid,
+    clientTimeText(f.clientTime),
+    f.isVm ? '1' : '0',
+    String(f.licenseState),
+    String(f.minutesLeft),
+    f.activationId,
+  ];
+  const info = fields.join(',');
+  return spp('kms', host, time, recordId, 12290, [info, ...fields], `An activation request has been processed.\nInfo:\n${info}`);
+}
+
+export function dnsPublishFailedEvent(host: string, time: number, recordId: number, result: number, domain: string): SimEvent {
+  const hr = hresult(result);
+  return spp('application', host, time, recordId, 12293, [hr, domain], `Publishing the Key Management Service (KMS) to DNS in the '${domain}' domain failed.\nInfo:\n${hr}`);
+}
+
+export function dnsPublishOkEvent(host: string, time: number, recordId: number, domain: string): SimEvent {
+  return spp('application', host, time, recordId, 12294, [domain], `Publishing the KMS to DNS in the '${domain}' domain is successful.`);
+}
+
+export function kmsStartFailedEvent(host: string, time: number, recordId: number, result: number): SimEvent {
+  const hr = hresult(result);
+  return spp('application', host, time, recordId, 12291, [hr], `Key Management Service (KMS) failed to start.\nInfo:\n${hr}`);
+}
+
+export function licenseCheckEvent(host: string, time: number, recordId: number, applicationId: string, activationId: string): SimEvent {
+  const status = `\n1: ${activationId}, 1, 1 [(0 [0x00000000, 1, 0], [( 9 0x00000000)( 1 0x00000000 15 NULL)( ?)( ?)( ?)( ?)( ?)( ?)])]\n`;
+  return spp(
+    'application',
+    host,
+    time,
+    recordId,
+    1003,
+    [applicationId, status],
+    `The Software Protection service has completed licensing status check.\nApplication Id=${applicationId}\nLicensing Status=${status}`,
+  );
+}
+
+export function restartScheduledEvent(host: string, time: number, recordId: number, restartAt: number): SimEvent {
+  const at = new Date(restartAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return spp('application', host, time, recordId, 16384, [at, 'RulesEngine'], `Successfully scheduled Software Protection service for re-start at ${at}. Reason: RulesEngine.`);
+}
+
+/** What SharpEventPersist-style tools leave in the KMS log: event 1337 with a hex payload. */
+export function foreignEvent(host: string, time: number, recordId: number, payload: Uint8Array): SimEvent {
+  const hex = [...payload].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return {
+    provider: FOREIGN_PROVIDER,
+    eventId: 1337,
+    qualifiers: 0,
+    level: 4,
+    keywords: CLASSIC_KEYWORDS,
+    time,
+    recordId,
+    channel: KMS_CHANNEL,
+    computer: host,
+    data: [hex],
+    binary: payload,
+    message: `The description for Event ID 1337 from source ${FOREIGN_PROVIDER} cannot be found.\n\nthe message resource is present but the message was not found in the message table\n\n${hex}`,
+  };
+}

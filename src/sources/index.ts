@@ -1,0 +1,96 @@
+/**
+ * Public surface of the sources layer: detect an export's format and open it as a stream of
+ * RawEvents and InputIssues (docs/architecture.md). Every reader streams with constant memory.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { readCsvSource } from './csv.js';
+import { detectFormat, HEAD_BYTES } from './detect.js';
+import { readEvtxSource } from './evtx.js';
+import { isJsonFormat, readJsonSource } from './json.js';
+import { isValidTimezone } from './time.js';
+import type { InputFormat, InputIssue, ReadOptions, SourceItem } from './types.js';
+import { readXmlSource } from './xml.js';
+
+export { detectFormat } from './detect.js';
+export { defaultTimezone, parseLocalTime } from './time.js';
+export type { InputFormat, InputIssue, RawEvent, ReadOptions, SourceItem } from './types.js';
+
+export const INPUT_FORMATS: readonly InputFormat[] = [
+  'evtx', 'xml', 'winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson', 'csv-export', 'csv-eventviewer',
+];
+
+export interface OpenSourceOptions {
+  format?: InputFormat;
+  timezone: string;
+  host?: string;
+}
+
+function fatal(file: string, format: InputFormat | 'unknown', reason: string): SourceItem {
+  return { ok: false, issue: { file, format, reason, fatal: true } };
+}
+
+async function readHead(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(HEAD_BYTES);
+    let filled = 0;
+    while (filled < buf.length) {
+      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buf.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+function readerFor(format: InputFormat, file: string, opts: ReadOptions, forced: boolean): AsyncIterable<SourceItem> {
+  if (format === 'evtx') return readEvtxSource(file, opts);
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
+  if (format === 'xml') return readXmlSource(stream, opts);
+  if (format === 'csv-export' || format === 'csv-eventviewer') return readCsvSource(stream, { ...opts, format });
+  if (isJsonFormat(format)) return readJsonSource(stream, forced ? { ...opts, format } : { ...opts, hint: format });
+  throw new Error(`no reader for format ${format as string}`);
+}
+
+/**
+ * Opens one export file. The format is detected from the content unless given; an unreadable file,
+ * an unknown format or an unknown time zone yields one fatal issue; an empty file one plain issue.
+ */
+export async function* openSource(file: string, opts: OpenSourceOptions): AsyncGenerator<SourceItem> {
+  if (!isValidTimezone(opts.timezone)) {
+    yield fatal(file, opts.format ?? 'unknown', `unknown time zone "${opts.timezone}" (expected an IANA name such as Europe/Berlin)`);
+    return;
+  }
+  if (opts.format !== undefined && !INPUT_FORMATS.includes(opts.format)) {
+    yield fatal(file, 'unknown', `unknown format "${opts.format as string}" (known: ${INPUT_FORMATS.join(', ')})`);
+    return;
+  }
+  let head: Uint8Array;
+  try {
+    head = await readHead(file);
+  } catch (err) {
+    yield fatal(file, opts.format ?? 'unknown', `cannot read file: ${(err as Error).message}`);
+    return;
+  }
+  if (head.length === 0) {
+    const issue: InputIssue = { file, format: opts.format ?? 'unknown', reason: 'file is empty' };
+    yield { ok: false, issue };
+    return;
+  }
+  const format = opts.format ?? detectFormat(head, file);
+  if (!format) {
+    yield fatal(file, 'unknown', 'not a known export format (EVTX, event XML, Winlogbeat/Fluent Bit/NXLog/OpenWEC/PowerShell JSON, Export-Csv or Event Viewer CSV)');
+    return;
+  }
+  const readOpts: ReadOptions = { file, timezone: opts.timezone };
+  if (opts.host !== undefined) readOpts.host = opts.host;
+  try {
+    yield* readerFor(format, file, readOpts, opts.format !== undefined);
+  } catch (err) {
+    // Readers report bad content as issues; what gets here is an I/O failure mid-file.
+    yield fatal(file, format, `reading stopped: ${(err as Error).message}`);
+  }
+}
