@@ -44,9 +44,21 @@ function lineOf(text: string, offset: number): number | undefined {
   return line;
 }
 
+/**
+ * A union (a source is `files:` or `wevtutil:`) reports "Invalid input" for the whole value; the
+ * branch with the fewest complaints is the one the user meant, so its first issue is named.
+ */
+function innermost(issue: z.core.$ZodIssue): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path: issue.path };
+  const branch = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+  if (!branch[0]) return { issue, path: issue.path };
+  const inner = innermost(branch[0]);
+  return { issue: inner.issue, path: [...issue.path, ...inner.path] };
+}
+
 function invalid(error: z.ZodError, file: string): AlertConfigError {
-  const issue = error.issues[0];
-  const segments = issue.path.map(String);
+  const { issue, path } = innermost(error.issues[0]);
+  const segments = path.map(String);
   // An unknown key is reported on its parent; name the key itself.
   if (issue.code === 'unrecognized_keys') segments.push(issue.keys[0]);
   const keyPath = segments.join('.') || '(root)';

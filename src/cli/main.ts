@@ -4,17 +4,27 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
+import * as alertsCommand from './commands/alerts.js';
 import * as clientsCommand from './commands/clients.js';
+import * as collectCommand from './commands/collect.js';
 import * as evtxCommand from './commands/evtx.js';
 import * as ingestCommand from './commands/ingest.js';
+import * as notifyCommand from './commands/notify.js';
 import * as reportCommand from './commands/report.js';
+import * as serveCommand from './commands/serve.js';
+import * as watchCommand from './commands/watch.js';
 
 /** Each command file exports register(program, ctx); adding a command is one line here. */
 const COMMANDS: ReadonlyArray<{ register(program: Command, ctx: CliContext): void }> = [
   ingestCommand,
   reportCommand,
   clientsCommand,
+  alertsCommand,
+  notifyCommand,
+  collectCommand,
+  watchCommand,
   evtxCommand,
+  serveCommand,
 ];
 
 export const VERSION = '0.1.0';
@@ -84,6 +94,11 @@ export function processContext(): CliContext {
 
 /** Entry point of bin/kmswatch. */
 export async function main(argv: string[]): Promise<void> {
+  // `kmswatch report | head`: a closed pipe ends the output quietly, not with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const code = await run(argv, processContext());
   process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
 }

@@ -18,7 +18,9 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0)
 }
 
 const utf16 = new TextDecoder('utf-16le');
-const ansi = new TextDecoder('windows-1252');
+// windows-1252 differs from Latin-1 only in 0x80-0x9F (Node 20's TextDecoder treats it as Latin-1).
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 /**
  * UTF-16LE code units [off, off + 2*count) to a string. Short strings without surrogates are
@@ -50,8 +52,13 @@ export function utf16Length(bytes: Uint8Array, off: number, maxUnits: number): n
 export function decodeAnsi(bytes: Uint8Array, off: number, size: number): string {
   let end = off + size;
   while (end > off && bytes[end - 1] === 0) end--;
-  const text = ansi.decode(bytes.subarray(off, end));
-  return text.includes('\0') ? text.replace(/\0/g, '') : text;
+  let text = '';
+  for (let i = off; i < end; i++) {
+    const b = bytes[i];
+    if (b === 0) continue;
+    text += b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+  }
+  return text;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));

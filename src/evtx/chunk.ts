@@ -101,6 +101,9 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
       const frags = readRecordFragments(c, pos + 24, pos + size - 4);
       const nodes: XmlNode[] = [];
       expander.fragments(frags, nodes, 0);
+      if (!nodes.some((n) => n.type === 'element')) {
+        throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
+      }
       result.records.push({ ok: true, record: { recordId, written: formatFileTime(view, pos + 16), chunk: index, offset: at, nodes } });
     } catch (e) {
       result.records.push({ ok: false, error: wrapUnexpected(e, index, at, recordId) });

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { classifyCsvHeader, parseTypeLine, sniffDelimiter, splitHeader, type CsvFormat } from './csv-header.js';
 import { mapEventViewerCsvRow, mapExportCsvRow, type CsvMapper } from './csv-mappers.js';
-import { countNewlines, decodeText, type ByteInput } from './text.js';
+import { decodeText, type ByteInput } from './text.js';
 import type { InputIssue, ReadOptions, SourceItem } from './types.js';
 
 export interface CsvReadOptions extends ReadOptions {
@@ -26,9 +26,15 @@ function firstLine(text: string): { line: string; next: number } {
   return nl === -1 ? { line: text.replace(/\r$/, ''), next: -1 } : { line: text.slice(0, nl).replace(/\r$/, ''), next: nl + 1 };
 }
 
+/** Line breaks in `s`: CRLF, CR or LF each count once. */
+function countLineBreaks(s: string): number {
+  return s.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
 /**
  * Line numbers from the raw text of each record, in parse order (csv-parse's own `info.lines`
- * counts CR and LF inside quoted fields separately).
+ * counts CR and LF inside quoted fields separately). With CRLF files csv-parse's raw text keeps
+ * only the CR of a skipped blank line and of the record's own end, hence the CR-aware count.
  */
 class LineCounter {
   /** Line on which the next record starts, before blank lines. */
@@ -41,9 +47,9 @@ class LineCounter {
   advance(raw: string | undefined): number {
     if (raw === undefined) return this.next;
     const lead = /^[\r\n]*/.exec(raw)?.[0] ?? '';
-    const start = this.next + countNewlines(lead);
+    const start = this.next + countLineBreaks(lead);
     const body = raw.slice(lead.length).replace(/[\r\n]+$/, '');
-    this.next = start + countNewlines(body) + 1;
+    this.next = start + countLineBreaks(body) + 1;
     return start;
   }
 }

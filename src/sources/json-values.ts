@@ -1,7 +1,8 @@
 /**
  * Splits a JSON export into its values without holding the file in memory:
  * - **lines** (NDJSON: Winlogbeat, Fluent Bit, NXLog, OpenWEC; also `tag: [ts, {…}]` lines of Fluent
- *   Bit's file output): each line is parsed on its own, so a bad line costs that line only;
+ *   Bit's file output, and arrays written one element per line): each line is parsed on its own, so
+ *   a bad line costs that line only;
  * - **documents** (`ConvertTo-Json`: one big, usually pretty-printed array, or objects one after the
  *   other): a small scanner tracks strings and nesting and hands each element of the top-level array
  *   (or each top-level value) to JSON.parse.

@@ -169,11 +169,15 @@ export function parseWallTime(text: string): WallTime | null {
   return null;
 }
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 function checked(w: WallTime): WallTime | null {
   if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31) return null;
   if (w.hour > 23 || w.minute > 59 || w.second > 60) return null;
-  const probe = new Date(Date.UTC(w.year, w.month - 1, w.day));
-  if (probe.getUTCDate() !== w.day) return null; // 31 February and the like
+  if (w.day > daysInMonth(w.year, w.month)) return null; // 31 February and the like
   return w;
 }
 

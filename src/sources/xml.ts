@@ -37,6 +37,8 @@ export function parseEventXml(text: string): XmlEventFields {
   const fields: XmlEventFields = { data: [] };
   const path: string[] = [];
   let capture: Capture = null;
+  /** Depth (path length) of the element being captured: text of child elements belongs to it. */
+  let captureDepth = 0;
   let captured = '';
   let firstError: Error | null = null;
 
@@ -47,7 +49,7 @@ export function parseEventXml(text: string): XmlEventFields {
     const name = localName(tag.name);
     const parent = path[path.length - 1];
     path.push(name);
-    capture = null;
+    if (capture) return; // an element inside <Data> (not in real events): keep collecting its text
     if (parent === 'System') {
       if (name === 'EventID') {
         capture = 'EventID';
@@ -66,7 +68,11 @@ export function parseEventXml(text: string): XmlEventFields {
       capture = 'Message';
     }
     captured = '';
-    if (tag.isSelfClosing && capture === 'Data') fields.data.push('');
+    captureDepth = path.length;
+    if (tag.isSelfClosing && capture) {
+      if (capture === 'Data') fields.data.push('');
+      capture = null;
+    }
   });
   const onText = (t: string): void => {
     if (capture) captured += t;
@@ -74,7 +80,7 @@ export function parseEventXml(text: string): XmlEventFields {
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('closetag', (tag) => {
-    if (capture && !tag.isSelfClosing) {
+    if (capture && path.length === captureDepth && !tag.isSelfClosing) {
       switch (capture) {
         case 'EventID': fields.eventId = captured.trim(); break;
         case 'EventRecordID': fields.recordId = captured.trim(); break;
@@ -83,9 +89,9 @@ export function parseEventXml(text: string): XmlEventFields {
         case 'Data': fields.data.push(captured); break;
         case 'Message': fields.message = captured; break;
       }
+      capture = null;
+      captured = '';
     }
-    capture = null;
-    captured = '';
     path.pop();
   });
   parser.write(text).close();

@@ -68,6 +68,7 @@ export function planBatch(
 
   // records of a batch share a few (host, channel) pairs: resolve each pair once
   const byHost = new Map<string, Map<string, PlannedCheckpoint>>();
+  const clearsInBatch = new Map<PlannedCheckpoint, PlannedLogClear>();
 
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
@@ -100,7 +101,7 @@ export function planBatch(
         changed.add(cp);
       } else if (recordId <= cp.lastRecordId && second(record.time) > second(cp.lastTime)) {
         cp.epoch += 1;
-        logClears.push({
+        const clear: PlannedLogClear = {
           host: record.host,
           hostKey: cp.hostKey,
           channel: record.channel,
@@ -109,7 +110,9 @@ export function planBatch(
           previousLastRecordId: cp.lastRecordId,
           previousLastTime: cp.lastTime,
           firstRecordId: recordId,
-        });
+        };
+        logClears.push(clear);
+        clearsInBatch.set(cp, clear);
         cp.lastRecordId = recordId;
         cp.lastTime = record.time;
         changed.add(cp);
@@ -117,6 +120,14 @@ export function planBatch(
         cp.lastRecordId = recordId;
         cp.lastTime = record.time;
         changed.add(cp);
+      } else {
+        // an export listed newest first: an earlier event of an epoch this batch started is the
+        // clear's real first event
+        const clear = clearsInBatch.get(cp);
+        if (clear && recordId < (clear.firstRecordId ?? 0) && second(record.time) > second(clear.previousLastTime ?? 0) && record.time < clear.detectedAt) {
+          clear.detectedAt = record.time;
+          clear.firstRecordId = recordId;
+        }
       }
     }
     planned[i] = { record, hostKey: cp.hostKey, dedupKey: dedupKey(record), epoch: cp.epoch };

@@ -56,7 +56,10 @@ describe('config loader', () => {
   });
 
   it('names a bad source and a bad SMTP URL', () => {
-    expect(errorOf(() => parseConfigText('sources:\n  - {}\n', 'k.yaml')).keyPath).toBe('sources.0');
+    expect(errorOf(() => parseConfigText('sources:\n  - {}\n', 'k.yaml')).keyPath).toBe('sources.0.files');
+    // a file source with a bad format: the files branch is the one meant
+    expect(errorOf(() => parseConfigText('sources:\n  - { files: a.csv, format: docx }\n', 'k.yaml')).keyPath).toBe('sources.0.format');
+    expect(errorOf(() => parseConfigText('sources:\n  - { wevtutil: kms01, application: maybe }\n', 'k.yaml')).keyPath).toBe('sources.0.application');
     expect(errorOf(() => parseConfigText('mail:\n  smtp: http://relay\n', 'k.yaml')).keyPath).toBe('mail.smtp');
   });
 

@@ -182,6 +182,13 @@ describe.skipIf(!peersAvailable())('read by evtxexport and python-evtx', () => {
     }
   });
 
+  it('records of every size fill chunks to the end and all of them are read', () => {
+    // lengths 0..63 chars step the record size by 2 bytes, so chunk ends land on every 8-byte slot
+    const events = Array.from({ length: 700 }, (_, i) => kmsEvent(i, { data: ['x'.repeat((i * 37) % 64), 'y'.repeat(i % 300)] }));
+    const file = save('fill.evtx', writeEvtx(events));
+    expect(readWithEvtxexport(file).map((r) => r.data)).toEqual(events.map((e) => e.data));
+  });
+
   it('evtxexport prints TimeCreated with the sub-millisecond fraction', () => {
     // 2025-01-01T08:00:00Z plus 123.25 ms (exact in a double) = 1,232,500 ticks of 100 ns
     const file = save('time.evtx', writeEvtx([kmsEvent(0, { time: T0 + 123.25 })]));

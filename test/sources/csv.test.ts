@@ -72,6 +72,19 @@ describe('Event Viewer "Save as CSV"', () => {
     expect(events[2]).toMatchObject({ eventId: 1337, message: "'; DROP TABLE requests;-- <script>" });
   });
 
+  it('counts lines across blank CRLF lines and quoted CRLFs; an unquoted description keeps its commas', async () => {
+    const text = 'Level,Date and Time,Source,Event ID,Task Category\r\n'
+      + '\r\n'
+      + 'Information,2015/10/27 17:10:42,SPP,12290,None,"two\r\nlines"\r\n'
+      + '\r\n\r\n'
+      + 'Information,2015/10/27 17:10:43,SPP,12290,None,a, b, c\r\n'
+      + 'Information,not a date,SPP,12290,None,x\r\n';
+    const { events, issues } = await collect(readCsvSource(chunks(Buffer.from(text), 4), readOptions('ev.csv')));
+    expect(events.map((e) => e.origin.line)).toEqual([3, 7]);
+    expect(events[1].message).toBe('a, b, c');
+    expect(issues).toMatchObject([{ line: 8, record: 2 }]);
+  });
+
   it('a file with an unknown header is one fatal issue', async () => {
     const { events, issues } = await collect(readCsvSource(chunks(Buffer.from('a,b,c\n1,2,3\n'), 100), readOptions('x.csv')));
     expect(events).toEqual([]);

@@ -51,6 +51,11 @@ describe('detectFormat', () => {
     expect(detectFormat(Buffer.from(big).subarray(0, 65536), 'x.json')).toBe('winlogbeat');
   });
 
+  it('Fluent Bit out_file lines "tag: [time, {record}]"', () => {
+    const line = 'winevtlog.0: [1445965842.5, {"EventID":12294,"TimeCreated":"2015-10-27 19:00:00 +0100","EventRecordID":88,"Computer":"kms01","StringInserts":["domain.com"]}]\n';
+    expect(detectFormat(Buffer.from(line), 'fluent.log')).toBe('fluentbit');
+  });
+
   it('unknown content → null', () => {
     expect(detectFormat(Buffer.from('hello world\nthis is not an export\n'), 'kms.evtx')).toBeNull();
     expect(detectFormat(Buffer.from('{"foo":1}\n'), 'winlogbeat.json')).toBeNull();

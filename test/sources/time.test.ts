@@ -47,6 +47,8 @@ describe('culture date formats', () => {
   it('impossible dates and non-dates → null', () => {
     expect(parseLocalTime('31.02.2026 10:00:00', 'UTC')).toBeNull();
     expect(parseLocalTime('2026-13-01 10:00:00', 'UTC')).toBeNull();
+    expect(parseLocalTime('29.02.2026 10:00:00', 'UTC')).toBeNull(); // 2026 is no leap year
+    expect(parseLocalTime('29.02.2024 10:00:00', 'UTC')).toBe(utc(2024, 2, 29, 10));
     expect(parseLocalTime('yesterday', 'UTC')).toBeNull();
     expect(parseLocalTime('', 'UTC')).toBeNull();
     expect(parseWallTime('25:00 2026-01-01')).toBeNull();

@@ -84,8 +84,15 @@ describe('XML reader: bad input', () => {
     expect(events[0].origin).toMatchObject({ line: 2, index: 1 });
   });
 
+  it('an element inside <Data> does not shift positions; its text stays in that Data', async () => {
+    const xml = '<Event><System><EventID>12290</EventID><TimeCreated SystemTime="2020-01-01T00:00:00Z"/></System>'
+      + '<EventData><Data>a<b>x</b><i/>c</Data><Data>second</Data></EventData></Event>';
+    const { events } = await collect(readXmlSource(chunks(Buffer.from(xml), 1000), readOptions('x')));
+    expect(events[0].data).toEqual(['axc', 'second']);
+  });
+
   it('reports events without EventID or time', async () => {
-    const xml = '<Events><Event><System><TimeCreated SystemTime="2020-01-01T00:00:00Z"/></System></Event>'
+    const xml = '<Events><Event><System><EventID/><TimeCreated SystemTime="2020-01-01T00:00:00Z"/></System></Event>'
       + '<Event><System><EventID>5</EventID></System></Event>'
       + '<Event><System><EventID>5</EventID><TimeCreated SystemTime="yesterday"/></System></Event></Events>';
     const { events, issues } = await collect(readXmlSource(chunks(Buffer.from(xml), 1000), readOptions('x')));

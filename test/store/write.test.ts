@@ -152,3 +152,20 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe('log clear in an export listed newest first', () => {
+  it('dates the clear by the earliest event of the new epoch', async () => {
+    const store = await openFreshStore('sqlite');
+    // epoch 0: ids 1..10; then the new epoch as Get-WinEvent lists it: ids 3, 2, 1 (newest first)
+    const before = [...requestSeries(10, { t0: T0 })];
+    const after = [...requestSeries(3, { t0: T0 + 86_400_000 })].reverse();
+    await store.writeBatch(before);
+    expect(await store.writeBatch(after)).toMatchObject({ requests: 3, logClears: 1 });
+    expect(await store.logClears()).toEqual([{
+      host: 'KMS01.corp.example', channel: 'Key Management Service', epoch: 1,
+      detectedAt: T0 + 86_400_000, previousLastRecordId: 10, firstRecordId: 1,
+    }]);
+    expect(await store.checkpoint('KMS01.corp.example', 'Key Management Service')).toMatchObject({ lastRecordId: 3, epoch: 1 });
+    await store.close();
+  });
+});

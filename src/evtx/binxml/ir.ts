@@ -56,9 +56,9 @@ export interface CompiledTemplate {
 
 /** Values of one template instance, still as descriptors into the chunk bytes. */
 export interface InstanceValues {
-  types: Uint8Array;
-  offsets: Uint32Array;
-  sizes: Uint16Array;
+  types: number[];
+  offsets: number[];
+  sizes: number[];
   /** Parsed nested fragments for BinXml (0x21) values, by index. */
   nested: Array<Fragment[] | undefined> | null;
 }

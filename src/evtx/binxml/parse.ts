@@ -267,15 +267,17 @@ function readInstance(r: Reader, depth: number): Fragment {
   const count = r.u32('template.valueCount');
   if (count > r.c.limits.maxValues) throw new LimitError(`${count} substitution values (limit ${r.c.limits.maxValues})`, r.ctx('template.valueCount', r.pos - 4));
   r.need(count * 4, 'template.valueDescriptors');
-  const types = new Uint8Array(count);
-  const sizes = new Uint16Array(count);
-  const offsets = new Uint32Array(count);
-  const view = r.c.view;
-  for (let i = 0; i < count; i++) {
-    sizes[i] = view.getUint16(r.pos, true);
-    types[i] = r.c.bytes[r.pos + 2];
-    r.pos += 4;
+  // Plain arrays: cheaper than three small typed arrays per record.
+  const types: number[] = new Array(count);
+  const sizes: number[] = new Array(count);
+  const offsets: number[] = new Array(count);
+  const bytes = r.c.bytes;
+  let p = r.pos;
+  for (let i = 0; i < count; i++, p += 4) {
+    sizes[i] = bytes[p] | (bytes[p + 1] << 8);
+    types[i] = bytes[p + 2];
   }
+  r.pos = p;
   let nested: Array<Fragment[] | undefined> | null = null;
   for (let i = 0; i < count; i++) {
     offsets[i] = r.pos;

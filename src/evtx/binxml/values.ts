@@ -51,11 +51,12 @@ export function formatSystemTime(view: DataView, off: number): string {
   return `${y}-${pad2(g(1))}-${pad2(g(3))}T${pad2(g(4))}:${pad2(g(5))}:${pad2(g(6))}.${String(g(7)).padStart(3, '0')}Z`;
 }
 
-export function formatGuid(bytes: Uint8Array, view: DataView, off: number): string {
-  const d1 = view.getUint32(off, true).toString(16).padStart(8, '0');
-  const d2 = view.getUint16(off + 4, true).toString(16).padStart(4, '0');
-  const d3 = view.getUint16(off + 6, true).toString(16).padStart(4, '0');
-  return `{${d1}-${d2}-${d3}-${hexUpper(bytes, off + 8, 2)}-${hexUpper(bytes, off + 10, 6)}}`.toUpperCase();
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+export function formatGuid(bytes: Uint8Array, _view: DataView, off: number): string {
+  const h = (i: number) => HEX2[bytes[off + i]];
+  return '{' + h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' +
+    h(10) + h(11) + h(12) + h(13) + h(14) + h(15) + '}';
 }
 
 /** SID: revision, sub-authority count, 48-bit big-endian authority, n little-endian u32. */

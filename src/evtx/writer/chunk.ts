@@ -23,6 +23,7 @@ import type { EvtxEventInput } from './types.js';
 export const CHUNK_SIZE = 0x10000;
 export const CHUNK_HEADER_SIZE = 512;
 const RECORD_MAGIC = 0x00002a2a;
+const CHUNK_TAIL_RESERVE = 0;
 /** 100 ns ticks between 1601-01-01 and 1970-01-01. */
 const FILETIME_EPOCH = 116444736000000000n;
 
@@ -146,7 +147,8 @@ export class ChunkBuilder {
     const size = (unpadded + 7) & ~7;
     this.zeros(size - unpadded);
     this.u32(size);
-    if (this.pos > CHUNK_SIZE) throw new ChunkFull();
+    // libevtx (20181227) drops a record that ends exactly at the chunk end: keep 8 bytes free.
+    if (this.pos > CHUNK_SIZE - CHUNK_TAIL_RESERVE) throw new ChunkFull();
     this.view.setUint32(start + 4, size, true);
     if (this.records === 0) this.firstId = recordId;
     this.lastId = recordId;

@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /*
- * Stable views for Grafana / BI readers (documented in docs/postgres.md). The tables behind them may
+ * PostgreSQL: byte-wise text comparison (below). Both backends: stable views for Grafana / BI readers (documented in docs/postgres.md). The tables behind them may
  * change; these column names and meanings may not (a change is a new view, not an edit).
  *   kms_requests    one row per stored activation request, with a real timestamp column
  *   kms_clients     the latest request per (cmid, application): the client's current state
@@ -53,7 +53,27 @@ const sqlite: string[] = [
   `CREATE VIEW kms_host_counts AS ${hostCounts(`(CAST(strftime('%s', 'now') AS INTEGER) * 1000)`)}`,
 ];
 
+/*
+ * PostgreSQL only: every text column compares byte-wise (COLLATE "C"), as SQLite's BINARY does,
+ * whatever locale the database was created with. Otherwise ORDER BY, MIN() and GROUP BY on names
+ * follow e.g. en_US rules and reports differ between the backends; "C" comparisons are also the
+ * cheapest for the dedup and CMID indexes. host_names depends on checkpoints, so it is recreated.
+ */
+const binaryText = (table: string, columns: string[]) =>
+  `ALTER TABLE ${table} ${columns.map((c) => `ALTER COLUMN ${c} TYPE text COLLATE "C"`).join(', ')}`;
+const COMMON_TEXT = ['host', 'host_key', 'channel', 'dedup_key', 'source'];
+
 const postgres: string[] = [
+  `DROP VIEW host_names`,
+  binaryText('checkpoints', ['host_key', 'channel', 'host']),
+  `CREATE VIEW host_names AS SELECT host_key, MIN(host) AS host FROM checkpoints GROUP BY host_key`,
+  binaryText('log_clears', ['host', 'host_key', 'channel']),
+  binaryText('requests', [
+    ...COMMON_TEXT, 'result_hex', 'machine', 'machine_key', 'cmid', 'client_time_text', 'activation_id', 'product_name', 'application',
+  ]),
+  binaryText('host_events', [...COMMON_TEXT, 'type', 'result_hex', 'domain', 'detail']),
+  binaryText('client_events', [...COMMON_TEXT, 'result_hex', 'fields']),
+  binaryText('anomalies', [...COMMON_TEXT, 'provider', 'reason', 'raw']),
   `CREATE VIEW kms_requests AS SELECT ${requestColumns(`to_timestamp(time / 1000.0)`)} FROM requests`,
   `CREATE VIEW kms_clients AS
     SELECT l.cmid, l.application, l.machine, l.host, l.last_seen AS last_seen_ms,
@@ -72,4 +92,4 @@ const postgres: string[] = [
   `CREATE VIEW kms_host_counts AS ${hostCounts(`(extract(epoch FROM now()) * 1000)::bigint`)}`,
 ];
 
-export const readerViews: Migration = { id: '0200-reader-views', sqlite, postgres };
+export const readerViews: Migration = { id: '0200-binary-text-and-reader-views', sqlite, postgres };

@@ -1,19 +1,21 @@
 import type { AnomalyRow } from '../types.js';
 import { defineQuery, num, numOrNull, str } from './query.js';
 
-/** Anomalies with time <= at, newest first, up to limit. */
+/** Anomalies with time <= at, newest first, up to limit; the host by its display name (host_names). */
 export const anomaliesQuery = defineQuery<AnomalyRow>({
   name: 'anomalies',
   params: ['at', 'limit'],
   sqlite: `
-    SELECT host, channel, event_id, record_id, time, provider, reason, raw, source
-    FROM anomalies WHERE time <= @at
-    ORDER BY time DESC, id DESC
+    SELECT h.host, a.channel, a.event_id, a.record_id, a.time, a.provider, a.reason, a.raw, a.source
+    FROM anomalies a JOIN host_names h ON h.host_key = a.host_key
+    WHERE a.time <= @at
+    ORDER BY a.time DESC, a.id DESC
     LIMIT @limit`,
   postgres: `
-    SELECT host, channel, event_id, record_id, time, provider, reason, raw, source
-    FROM anomalies WHERE time <= $1
-    ORDER BY time DESC, id DESC
+    SELECT h.host, a.channel, a.event_id, a.record_id, a.time, a.provider, a.reason, a.raw, a.source
+    FROM anomalies a JOIN host_names h ON h.host_key = a.host_key
+    WHERE a.time <= $1
+    ORDER BY a.time DESC, a.id DESC
     LIMIT $2`,
   mapRow: (r) => ({
     host: str(r.host),

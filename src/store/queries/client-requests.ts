@@ -1,12 +1,13 @@
 import type { RequestRow } from '../types.js';
 import { bool, defineQuery, num, numOrNull, str } from './query.js';
 
-/** Requests of one client (CMID, compared lower-case), newest first. */
+/** Requests of one client (CMID, compared lower-case), newest first; hosts by display name. */
 const body = (cmid: string, limit: string) => `
-    SELECT host, record_id, time, result_hex, machine, cmid, license_state, minutes_left,
-           activation_id, product_name, is_vm, minimum_count, source
-    FROM requests WHERE cmid = ${cmid}
-    ORDER BY time DESC, id DESC
+    SELECT h.host, r.record_id, r.time, r.result_hex, r.machine, r.cmid, r.license_state, r.minutes_left,
+           r.activation_id, r.product_name, r.is_vm, r.minimum_count, r.source
+    FROM requests r JOIN host_names h ON h.host_key = r.host_key
+    WHERE r.cmid = ${cmid}
+    ORDER BY r.time DESC, r.id DESC
     LIMIT ${limit}`;
 
 export const clientRequestsQuery = defineQuery<RequestRow>({

@@ -2,9 +2,9 @@ import type { LogClearRow } from '../types.js';
 import { defineQuery, num, numOrNull, str } from './query.js';
 
 const SQL = `
-    SELECT host, channel, epoch, detected_at, previous_last_record_id, first_record_id
-    FROM log_clears
-    ORDER BY host_key, channel, epoch`;
+    SELECT h.host, c.channel, c.epoch, c.detected_at, c.previous_last_record_id, c.first_record_id
+    FROM log_clears c JOIN host_names h ON h.host_key = c.host_key
+    ORDER BY c.host_key, c.channel, c.epoch`;
 
 /** Every detected log clear (docs/definitions.md "log clear"). */
 export const logClearsQuery = defineQuery<LogClearRow>({

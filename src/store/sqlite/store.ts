@@ -66,6 +66,8 @@ export class SqliteStore implements Store {
       // a larger page cache keeps the index B-trees of a bulk load in memory (-n = n KiB)
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
+      // checkpoint the WAL every ~40 MB instead of ~4 MB: a bulk load copies pages fewer times
+      db.pragma('wal_autocheckpoint = 10000');
     } catch (err) {
       throw new StoreError(`cannot open SQLite database ${location}: ${(err as Error).message}`, 'STORE_OPEN', { cause: err });
     }

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Store benchmark (npm run bench:store): ingest rate of a simulated request history into each
+// backend, then `report` latency, per-host count latency and the time to add 1,000 new events.
+//
+//   node bench/store.mjs [--requests 10000000] [--backends sqlite,postgres] [--batch 20000]
+//                        [--writers 2] [--pg postgres://postgres@127.0.0.1:5432/test] [--keep]
+//
+// SQLite writes to a file under bench/out/ (git-ignored); PostgreSQL to a throwaway database
+// kmswatch_bench_<pid> created through --pg and dropped at the end (unless --keep).
+// Targets (issue 5): ingest >= 150 k req/s SQLite, >= 100 k req/s PostgreSQL; report < 1 s and
+// per-host counts < 100 ms at 10 M requests; 1,000 new events into a 10 M store < 1 s.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { register } from 'tsx/esm/api';
+
+register();
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = (p) => import(path.join(root, 'src', p));
+
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '10000000' },
+    backends: { type: 'string', default: 'sqlite,postgres' },
+    batch: { type: 'string', default: '20000' },
+    writers: { type: 'string', default: '2' },
+    pg: { type: 'string', default: process.env.KMSWATCH_TEST_PG || 'postgres://postgres@127.0.0.1:5432/test' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const REQUESTS = Number(args.requests);
+const BATCH = Number(args.batch);
+const WRITERS = Math.max(1, Number(args.writers));
+const HOSTS = 20;
+const CLIENTS = Math.max(100, Math.min(200_000, Math.floor(REQUESTS / 50)));
+const DAY = 86_400_000;
+// the history ends at AT; requests spread evenly over two years before it
+const AT = Date.UTC(2026, 10, 1);
+const SPAN = 730 * DAY;
+
+const { lookupProduct } = await src('kms/products.ts');
+const PRODUCTS = [
+  lookupProduct('2de67392-b7a7-462a-b1ca-108dd189f588'),
+  lookupProduct('73111121-5638-40f6-bc11-f1d7b0d64300'),
+  lookupProduct('9bd77860-9b31-4b7b-96ad-2564017315bf'),
+  lookupProduct('fbdb3e18-a8ef-4fb3-9183-dffd60bd0984'),
+  lookupProduct('6f327760-8c5c-417c-9b61-836a98287e0c'),
+];
+const hostName = (h) => `kms${String(h).padStart(2, '0')}.corp.example`;
+const cmid = (c) => `${(0x10000000 + c).toString(16)}-0000-4000-8000-${String(c).padStart(12, '0')}`;
+
+/**
+ * Requests n .. n+count-1 of host h (each host has its own record-id sequence). Deterministic and
+ * cheap: client = a multiplicative hash of (host, n); 3 % failures; time rises with n.
+ */
+function hostBatch(h, start, count, perHost) {
+  const out = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n = start + i;
+    const client = (Math.imul(n + 1, 2654435761) >>> 0) % Math.ceil(CLIENTS / HOSTS) * HOSTS + h;
+    const product = PRODUCTS[client % PRODUCTS.length];
+    const failed = (n * 31 + h) % 100 < 3;
+    const time = AT - SPAN + Math.floor(((n + 0.5) / perHost) * SPAN);
+    out[i] = {
+      kind: 'request', host: hostName(h), channel: 'Key Management Service', eventId: 12290,
+      recordId: n + 1, time, source: 'bench (generated)',
+      result: failed ? 0xc004f06c : 0, resultHex: failed ? '0xC004F06C' : '0x0',
+      minimumCount: product.minimumCount, machine: `pc${client}.corp.example`, cmid: cmid(client),
+      clientTimeText: '2026/1/1 0:00', clientTime: null, isVm: client % 3 === 0,
+      licenseState: 1, minutesLeft: 259200 - (n % 10000), activationId: product.activationId, product,
+    };
+  }
+  return out;
+}
+
+/** Work items: (host, start, count) in time order, hosts interleaved. */
+function* plan(total) {
+  const perHost = Math.ceil(total / HOSTS);
+  const perBatchHost = Math.max(1, Math.floor(BATCH / HOSTS));
+  for (let start = 0; start < perHost; start += perBatchHost) {
+    const items = [];
+    for (let h = 0; h < HOSTS; h++) items.push({ h, start, count: Math.min(perBatchHost, perHost - start), perHost });
+    yield items;
+  }
+}
+
+async function ingest(store, writers) {
+  const t0 = performance.now();
+  let written = 0;
+  let lastLog = t0;
+  const queue = plan(REQUESTS);
+  // `writers` concurrent writeBatch calls, each one batch of all hosts' next slice
+  async function worker() {
+    for (let next = queue.next(); !next.done; next = queue.next()) {
+      const records = next.value.flatMap((it) => hostBatch(it.h, it.start, it.count, it.perHost));
+      await store.writeBatch(records);
+      written += records.length;
+      const now = performance.now();
+      if (now - lastLog > 10_000) {
+        lastLog = now;
+        process.stderr.write(`  ${store.backend}: ${written.toLocaleString('en')} requests, ${Math.round(written / ((now - t0) / 1000)).toLocaleString('en')}/s\n`);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: writers }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  return { written, seconds, rate: written / seconds };
+}
+
+async function timed(fn, runs = 3) {
+  const times = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    result = await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], result };
+}
+
+async function benchBackend(name) {
+  const { buildReport } = await src('analysis/report.ts');
+  let store;
+  let cleanup = async () => {};
+  if (name === 'sqlite') {
+    const { openSqliteStore } = await src('store/sqlite/index.ts');
+    const dir = path.join(root, 'bench', 'out');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `store-${process.pid}.db`);
+    store = await openSqliteStore(file);
+    cleanup = async () => {
+      if (!args.keep) for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+    };
+  } else if (name === 'postgres') {
+    const pg = (await import('pg')).default;
+    const { openPostgresStore } = await src('store/postgres/index.ts');
+    const dbName = `kmswatch_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: args.pg });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    const u = new URL(args.pg);
+    u.pathname = `/${dbName}`;
+    store = await openPostgresStore(u.toString(), { poolSize: Math.max(4, WRITERS + 1) });
+    cleanup = async () => {
+      if (!args.keep) await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    };
+  } else {
+    throw new Error(`unknown backend ${name}`);
+  }
+
+  try {
+    const writers = name === 'postgres' ? WRITERS : 1;
+    process.stderr.write(`${name}: ingesting ${REQUESTS.toLocaleString('en')} requests (${HOSTS} hosts, ${CLIENTS.toLocaleString('en')} clients, batches of ${BATCH}, ${writers} writer(s))\n`);
+    const ing = await ingest(store, writers);
+    if (name === 'postgres') await store.pool.query('VACUUM ANALYZE');
+
+    const report = await timed(() => buildReport(store, { at: AT, timezone: 'UTC' }));
+    const from = AT - 30 * DAY;
+    const counts = await timed(() => Promise.all([store.windowActive(from, AT), store.windowCounts(from, AT)]));
+    const perQuery = {};
+    for (const [q, fn] of Object.entries({
+      totals: () => store.totals(AT),
+      hostActivity: () => store.hostActivity(AT),
+      clones: () => store.clones(AT),
+      failures: () => store.failures(from, AT),
+      latestClients: () => store.latestClients(AT),
+      products: () => store.products(AT),
+      dailyActivityOneHost: () => store.dailyActivity(hostName(3), AT - 90 * DAY, AT),
+    })) {
+      perQuery[q] = Math.round((await timed(fn, 1)).ms);
+    }
+    // 1,000 new events after the history: one writeBatch
+    const perHost = Math.ceil(REQUESTS / HOSTS);
+    const fresh = hostBatch(0, perHost, 1000, perHost);
+    const add = await timed(async () => store.writeBatch(fresh), 1);
+
+    return {
+      backend: name,
+      requests: ing.written,
+      ingestSeconds: Number(ing.seconds.toFixed(1)),
+      ingestPerSecond: Math.round(ing.rate),
+      reportMs: Math.round(report.ms),
+      hostCountsMs: Math.round(counts.ms),
+      add1000Ms: Math.round(add.ms),
+      add1000Result: add.result,
+      queryMs: perQuery,
+    };
+  } finally {
+    await store.close();
+    await cleanup();
+  }
+}
+
+const results = [];
+for (const name of args.backends.split(',').map((s) => s.trim()).filter(Boolean)) results.push(await benchBackend(name));
+process.stdout.write(`${JSON.stringify({ requests: REQUESTS, batch: BATCH, writers: WRITERS, node: process.version, results }, null, 2)}\n`);

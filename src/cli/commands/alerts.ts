@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { evaluateAlerts } from '../../alerts/run.js';
+import { pendingAlerts } from '../../alerts/state.js';
+import { loadRunSettings } from '../../collect/settings.js';
+import { printable } from '../../report/cells.js';
+import { renderJson } from '../../report/json.js';
+import type { AlertState } from '../../store/types.js';
+import type { CliContext } from '../context.js';
+import { atOption, parseTimezone, resolveTimezone } from '../options.js';
+import { withStore } from '../store.js';
+
+interface AlertsOptions {
+  db?: string;
+  config?: string;
+  at?: string;
+  timezone?: string;
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+const iso = (t: number | null) => (t === null ? '-' : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z`);
+
+function line(s: AlertState): string {
+  const state = s.status === 'resolved' ? 'RESOLVED' : s.severity.toUpperCase();
+  const mailed = s.status === 'open' ? (s.notifiedAt === null ? 'new' : 'mailed') : s.resolvedNotifiedAt === null ? 'new' : 'mailed';
+  return `${state.padEnd(8)}  ${printable(s.host ?? '-').padEnd(20)}  ${printable(s.summary)}\n          ${printable(s.id)}  first ${iso(s.firstSeen)}  last ${iso(s.lastSeen)}  (${mailed})\n`;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('alerts')
+    .description('evaluate the alert rules, store their state and list open alerts (no mail)')
+    .option('--config <file>', 'kmswatch config (YAML or JSON) with alert rules; default: built-in rules')
+    .option('--at <time>', 'evaluate as of this ISO 8601 time (default: now)')
+    .option('--timezone <zone>', 'IANA zone for --at without an offset', parseTimezone)
+    .option('--json', 'print the alert states as JSON')
+    .option('--dry-run', 'evaluate without storing the alert state')
+    .action(async (_opts: AlertsOptions, command: Command) => {
+      const opts = command.optsWithGlobals<AlertsOptions>();
+      const settings = await loadRunSettings(opts.config, opts.db, {});
+      const timezone = resolveTimezone(opts.timezone ?? settings.config.timezone, ctx.env);
+      const at = atOption(opts.at, timezone, ctx.now());
+      const evaluation = await withStore(ctx, settings.db, (store) =>
+        evaluateAlerts(store, { at, rules: settings.config.alerts, dryRun: opts.dryRun }),
+      );
+      const pending = pendingAlerts(evaluation.states);
+      if (opts.json) {
+        ctx.stdout.write(renderJson({ at: new Date(at).toISOString(), open: [...pending.opened, ...pending.ongoing], resolved: pending.resolved }));
+        return;
+      }
+      const open = [...pending.opened, ...pending.ongoing];
+      ctx.stdout.write(`${open.length} open alert${open.length === 1 ? '' : 's'} at ${iso(at)}\n`);
+      for (const s of open) ctx.stdout.write(line(s));
+      if (pending.resolved.length > 0) {
+        ctx.stdout.write(`${pending.resolved.length} resolved since the last mail\n`);
+        for (const s of pending.resolved) ctx.stdout.write(line(s));
+      }
+    });
+}

@@ -1,0 +1,3 @@
+export { simulate, resolveOptions, SimulateError, SIMULATE_DEFAULTS, type SimulateOptions, type SimulateResult } from './simulate.js';
+export { SIM_FORMATS, type SimFormat } from './outputs/formats.js';
+export type { Truth, TruthHost, TruthCount } from './truth.js';

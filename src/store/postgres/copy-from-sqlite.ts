@@ -1,0 +1,120 @@
+import Database from 'better-sqlite3';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pgCopy from 'pg-copy-streams';
+import { MIGRATIONS, MIGRATIONS_TABLE } from '../migrations/index.js';
+import { StoreError } from '../types.js';
+import { copyTextValue } from './copy-text.js';
+import { inTransaction, redactUrl, storeError, type PgClient } from './driver.js';
+import { openPostgresStore } from './index.js';
+
+/**
+ * `kmswatch db copy`: moves a SQLite store into an empty PostgreSQL one. Rows are copied as stored
+ * (dedup keys, epochs, checkpoints, log clears: nothing is re-derived), table by table in id order
+ * so "latest" ties keep resolving the same way, all in ONE transaction: a failed copy leaves the
+ * target empty and can simply be run again.
+ */
+export const COPIED_TABLES = ['requests', 'host_events', 'client_events', 'anomalies', 'checkpoints', 'log_clears', 'alert_states', 'meta'] as const;
+
+export interface CopyTableResult {
+  table: string;
+  rows: number;
+}
+
+export interface CopyProgress {
+  (table: string, rows: number): void;
+}
+
+const CHUNK_ROWS = 5000;
+
+export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: string, progress?: CopyProgress): Promise<CopyTableResult[]> {
+  let source: Database.Database;
+  try {
+    source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new StoreError(`cannot open SQLite store ${sqlitePath}: ${(err as Error).message}`, 'STORE_OPEN', { cause: err });
+  }
+  try {
+    checkSourceSchema(source, sqlitePath);
+    const target = await openPostgresStore(postgresUrl);
+    try {
+      return await inTransaction(target.pool, async (client) => {
+        const results: CopyTableResult[] = [];
+        for (const table of COPIED_TABLES) {
+          const columns = await sharedColumns(source, client, table);
+          if (columns === null) continue;
+          await refuseNonEmpty(client, table, postgresUrl);
+          const rows = await copyTable(source, client, table, columns, (n) => progress?.(table, n));
+          results.push({ table, rows });
+        }
+        return results;
+      });
+    } catch (err) {
+      throw storeError(`copying ${sqlitePath} to ${redactUrl(postgresUrl)}`, 'STORE_WRITE', err);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    source.close();
+  }
+}
+
+/** The source must be a kmswatch store whose every migration this version knows. */
+function checkSourceSchema(db: Database.Database, path: string): void {
+  const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(MIGRATIONS_TABLE);
+  if (!hasTable) throw new StoreError(`${path} is not a kmswatch store (no ${MIGRATIONS_TABLE} table)`, 'STORE_OPEN');
+  const known = new Set(MIGRATIONS.map((m) => m.id));
+  const applied = (db.prepare(`SELECT id FROM ${MIGRATIONS_TABLE}`).all() as { id: string }[]).map((r) => r.id);
+  const unknown = applied.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new StoreError(`${path} has migrations this kmswatch does not know (${unknown.join(', ')}): upgrade kmswatch first`, 'STORE_MIGRATE');
+  }
+  const pending = MIGRATIONS.filter((m) => !applied.includes(m.id)).map((m) => m.id);
+  if (pending.some((id) => id.startsWith('0001'))) throw new StoreError(`${path} has no kmswatch schema yet`, 'STORE_OPEN');
+}
+
+/** Columns both sides have (the generated `id` excepted), or null when either side lacks the table. */
+async function sharedColumns(source: Database.Database, client: PgClient, table: string): Promise<string[] | null> {
+  const sourceColumns = (source.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
+  if (sourceColumns.length === 0) return null;
+  const res = await client.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`,
+    [table],
+  );
+  if (res.rows.length === 0) return null;
+  const targetColumns = new Set(res.rows.map((r) => r.column_name));
+  return sourceColumns.filter((c) => c !== 'id' && targetColumns.has(c));
+}
+
+async function refuseNonEmpty(client: PgClient, table: string, url: string): Promise<void> {
+  const res = await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS taken`);
+  if (res.rows[0]?.taken) {
+    throw new StoreError(`${redactUrl(url)}: table ${table} is not empty; db copy only fills an empty store`, 'STORE_WRITE');
+  }
+}
+
+async function copyTable(source: Database.Database, client: PgClient, table: string, columns: string[], onRows: (n: number) => void): Promise<number> {
+  const hasId = (source.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = 'id'`).get(table) as unknown) !== undefined;
+  const select = source.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${hasId ? 'id' : 'rowid'}`).raw(true);
+  let rows = 0;
+  function* lines(): Generator<string> {
+    let chunk = '';
+    let inChunk = 0;
+    for (const row of select.iterate() as Iterable<unknown[]>) {
+      chunk += row.map(copyTextValue).join('\t') + '\n';
+      rows++;
+      if (++inChunk === CHUNK_ROWS) {
+        yield chunk;
+        onRows(rows);
+        chunk = '';
+        inChunk = 0;
+      }
+    }
+    if (chunk !== '') yield chunk;
+    onRows(rows);
+  }
+  const copy = client.query(pgCopy.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(lines()), copy);
+  return rows;
+}

@@ -1,0 +1,12 @@
+import type { Store } from '../store/types.js';
+
+/** What the routes share: built once by createApp from its deps. */
+export interface AppContext {
+  store: Store;
+  /** Bearer token for writes; undefined = read-only server. */
+  token: string | undefined;
+  /** IANA zone for times without an offset (ingest) and named in reports. */
+  timezone: string;
+  now: () => number;
+  version: string;
+}

@@ -1,0 +1,117 @@
+/**
+ * Prometheus metrics (names of shared docs formats.md §2). Every series is per host, application,
+ * result or HRESULT: never per client. The gauges belong to the registry passed in, and each
+ * scrape replaces all their values from a fresh snapshot, so series of vanished hosts disappear.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { buildReport, type Report } from '../analysis/report.js';
+import { formatHresult } from '../kms/codes.js';
+import type { Store } from '../store/types.js';
+
+/** src/collect/collect.ts LAST_SUCCESS_KEY: the last collection that read every source. */
+export const COLLECT_SUCCESS_KEY = 'collect.last_success';
+/** The last HTTP ingest batch that stored without a bad record. */
+export const HTTP_INGEST_SUCCESS_KEY = 'web.ingest.last_success';
+
+export interface MetricsSnapshot {
+  report: Report;
+  /** Per host and HRESULT: failed requests over all time up to `at`. */
+  failures: { host: string; result: number; requests: number }[];
+  /** Clone CMIDs per host (a CMID counts for each host that served it). */
+  duplicateCmids: Map<string, number>;
+  /** Epoch ms of the last successful collection, or null. */
+  collectorLastSuccess: number | null;
+}
+
+export interface Metrics {
+  update(snapshot: MetricsSnapshot): void;
+}
+
+export function createMetrics(registry: Registry, version: string): Metrics {
+  const registers = [registry];
+  const current = new Gauge({ name: 'kms_current_count', help: 'Current count as the KMS host reports it: distinct CMIDs activated in the last 30 days, capped at 2 x the highest minimum count', labelNames: ['host', 'application'], registers });
+  const required = new Gauge({ name: 'kms_required_count', help: 'Highest minimum count (25 or 5) requested by the clients counted in the last 30 days', labelNames: ['host', 'application'], registers });
+  const requests = new Counter({ name: 'kms_requests_total', help: 'Activation requests (event 12290) processed by the host, by outcome', labelNames: ['host', 'result'], registers });
+  const errors = new Counter({ name: 'kms_request_errors_total', help: 'Failed activation requests by HRESULT', labelNames: ['host', 'hresult'], registers });
+  const lastRequest = new Gauge({ name: 'kms_last_request_timestamp_seconds', help: 'Time of the last activation request the host processed', labelNames: ['host'], registers });
+  const dnsFailures = new Counter({ name: 'kms_dns_publishing_failures_total', help: 'Failed DNS SRV publishing attempts (event 12293)', labelNames: ['host'], registers });
+  const duplicates = new Gauge({ name: 'kms_duplicate_cmids', help: 'CMIDs reported under two or more machine names (cloned images)', labelNames: ['host'], registers });
+  const expiring = new Gauge({ name: 'kms_clients_expiring', help: 'Clients whose activation expires within the given period (or has expired) and that are still in contact', labelNames: ['host', 'within'], registers });
+  const collector = new Gauge({ name: 'kms_collector_last_success_timestamp_seconds', help: 'Time of the last collection or HTTP ingest that completed without errors', registers });
+  const build = new Gauge({ name: 'kms_build_info', help: 'kmswatch build information', labelNames: ['version'], registers });
+  build.set({ version }, 1);
+
+  return {
+    update(snap) {
+      for (const m of [current, required, requests, errors, lastRequest, dnsFailures, duplicates, expiring, collector]) m.reset();
+      const { report } = snap;
+      const failedByHost = new Map<string, number>();
+      for (const f of snap.failures) {
+        errors.inc({ host: f.host, hresult: formatHresult(f.result) }, f.requests);
+        failedByHost.set(f.host.toLowerCase(), (failedByHost.get(f.host.toLowerCase()) ?? 0) + f.requests);
+      }
+      for (const h of report.hosts) {
+        const failed = failedByHost.get(h.host.toLowerCase()) ?? 0;
+        requests.inc({ host: h.host, result: 'success' }, Math.max(0, h.requests - failed));
+        requests.inc({ host: h.host, result: 'failure' }, failed);
+        if (h.lastRequestAt) lastRequest.set({ host: h.host }, Date.parse(h.lastRequestAt) / 1000);
+        dnsFailures.inc({ host: h.host }, h.dnsPublishFailures);
+        duplicates.set({ host: h.host }, snap.duplicateCmids.get(h.host.toLowerCase()) ?? 0);
+        expiring.set({ host: h.host, within: `${report.clients.expiringDays}d` }, 0);
+        for (const c of h.counts) {
+          current.set({ host: h.host, application: c.application }, c.current);
+          required.set({ host: h.host, application: c.application }, c.thresholds[0]?.minimum ?? 0);
+        }
+      }
+      const expiringByHost = new Map<string, { host: string; n: number }>();
+      for (const c of report.clients.expiring) {
+        const e = expiringByHost.get(c.host.toLowerCase()) ?? { host: c.host, n: 0 };
+        e.n++;
+        expiringByHost.set(c.host.toLowerCase(), e);
+      }
+      for (const h of report.hosts) {
+        const e = expiringByHost.get(h.host.toLowerCase());
+        if (e) expiring.set({ host: h.host, within: `${report.clients.expiringDays}d` }, e.n);
+      }
+      if (snap.collectorLastSuccess !== null) collector.set(snap.collectorLastSuccess / 1000);
+    },
+  };
+}
+
+async function metaTime(store: Store, key: string): Promise<number | null> {
+  if (!store.getMeta) return null;
+  const text = await store.getMeta(key);
+  const n = text === null ? Number.NaN : Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Everything one scrape needs, read from the store at `at`. */
+export async function gatherMetrics(store: Store, at: number, timezone: string): Promise<MetricsSnapshot> {
+  const [report, failureRows, clients, collected, pushed] = await Promise.all([
+    buildReport(store, { at, timezone, anomalyLimit: 0 }),
+    // (from, at] with from before any event: every failure so far.
+    store.failures(-1, at),
+    store.latestClients(at),
+    metaTime(store, COLLECT_SUCCESS_KEY),
+    metaTime(store, HTTP_INGEST_SUCCESS_KEY),
+  ]);
+  const failures = new Map<string, { host: string; result: number; requests: number }>();
+  for (const f of failureRows) {
+    const k = `${f.host.toLowerCase()}\u0000${f.result}`;
+    const e = failures.get(k) ?? { host: f.host, result: f.result, requests: 0 };
+    e.requests += f.requests;
+    failures.set(k, e);
+  }
+  const cloneCmids = new Set(report.clones.map((c) => c.cmid));
+  const hostsPerCmid = new Map<string, Set<string>>();
+  for (const c of clients) {
+    if (!cloneCmids.has(c.cmid)) continue;
+    const set = hostsPerCmid.get(c.cmid) ?? new Set<string>();
+    set.add(c.host.toLowerCase());
+    hostsPerCmid.set(c.cmid, set);
+  }
+  const duplicateCmids = new Map<string, number>();
+  for (const hosts of hostsPerCmid.values()) for (const h of hosts) duplicateCmids.set(h, (duplicateCmids.get(h) ?? 0) + 1);
+  const times = [collected, pushed].filter((t): t is number => t !== null);
+  return { report, failures: [...failures.values()], duplicateCmids, collectorLastSuccess: times.length ? Math.max(...times) : null };
+}

@@ -1,0 +1,80 @@
+/**
+ * POST /api/ingest for log shippers: NDJSON or JSON (Winlogbeat, Fluent Bit, NXLog, OpenWEC,
+ * PowerShell), event XML, or CSV exports, one batch per request. Bad records are reported with
+ * their line and reason (400) while the good records of the same batch are stored; the store's
+ * dedup key makes a re-sent batch add nothing.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ingestEvents } from '../../ingest/ingest.js';
+import { INPUT_FORMATS } from '../../sources/index.js';
+import type { InputFormat } from '../../sources/types.js';
+import { isValidTimezone } from '../../sources/time.js';
+import { readBytesSource } from '../bytes-source.js';
+import type { AppContext } from '../context.js';
+import { WebError } from '../errors.js';
+import { HTTP_INGEST_SUCCESS_KEY } from '../metrics.js';
+import { one, type Query } from '../params.js';
+import { requireToken } from '../security.js';
+
+/** At most this many issues are listed in a response; `issueCount` has them all. */
+const MAX_LISTED_ISSUES = 100;
+
+const CONTENT_TYPES = [
+  'application/json',
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/json-seq',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+  'text/plain',
+  'application/octet-stream',
+];
+
+function formatFromRequest(q: Query, contentType: string | undefined): InputFormat | undefined {
+  const forced = one(q, 'format');
+  if (forced !== undefined) {
+    if (!(INPUT_FORMATS as readonly string[]).includes(forced) || forced === 'evtx') {
+      throw new WebError(`format: "${forced}" is not one of ${INPUT_FORMATS.filter((f) => f !== 'evtx').join(', ')}`, 'WEB_BAD_REQUEST', 'format');
+    }
+    return forced as InputFormat;
+  }
+  return /^(application|text)\/xml\b/i.test(contentType ?? '') ? 'xml' : undefined;
+}
+
+export function registerIngestRoutes(app: FastifyInstance, ctx: AppContext, bodyLimit: number): void {
+  // A scope of its own: bodies arrive as raw bytes here only; the readers do the parsing.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(CONTENT_TYPES, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+
+    scope.post('/api/ingest', { bodyLimit }, async (request, reply) => {
+      requireToken(request, ctx.token);
+      const q = request.query as Query;
+      const timezone = one(q, 'timezone') ?? ctx.timezone;
+      if (!isValidTimezone(timezone)) throw new WebError(`timezone: "${timezone}" is not an IANA zone`, 'WEB_BAD_REQUEST', 'timezone');
+      const body = request.body;
+      if (!(body instanceof Uint8Array) || body.length === 0) throw new WebError('empty body: send NDJSON, a JSON array or event XML', 'WEB_BAD_REQUEST', 'body');
+      const format = formatFromRequest(q, request.headers['content-type']);
+      const host = one(q, 'host');
+      const items = readBytesSource(body, { file: 'http', timezone, ...(format ? { format } : {}), ...(host !== undefined ? { host } : {}) });
+      const summary = await ingestEvents(ctx.store, items, {});
+      const { issues, files: _files, ...counts } = summary;
+      if (issues.length === 0 && ctx.store.setMeta) await ctx.store.setMeta(HTTP_INGEST_SUCCESS_KEY, String(ctx.now()));
+      reply.code(issues.length ? 400 : 200);
+      return {
+        ok: issues.length === 0,
+        ...counts,
+        issueCount: issues.length,
+        issues: issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({
+          reason: i.reason,
+          format: i.format,
+          ...(i.line !== undefined ? { line: i.line } : {}),
+          ...(i.record !== undefined ? { record: i.record } : {}),
+          ...(i.fatal ? { fatal: true } : {}),
+        })),
+      };
+    });
+  });
+}

@@ -1,0 +1,66 @@
+// `kmswatch ingest` on the sources fixtures, into a real SQLite file, then `report --json`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/context.js';
+import { processContext, run } from '../../src/cli/main.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/sources', name);
+let dir: string;
+let db: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-ingest-'));
+  db = path.join(dir, 'kms.db');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const ctx: CliContext = { ...processContext(), env: {}, stdout: { write: (t: string) => stdout.push(t) }, stderr: { write: (t: string) => stderr.push(t) } };
+  const code = await run(['node', 'kmswatch', '--db', db, ...args], ctx);
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+const line = (out: string, label: string) => Number(new RegExp(`^\\s+${label}\\s+(\\d+)$`, 'm').exec(out)?.[1]);
+
+describe('kmswatch ingest', () => {
+  it('stores a wevtutil export once; the second run only skips duplicates', async () => {
+    // kms-events-root.xml: records 101-103 are 12290 (seed line, MS-F074, VA2-OPS), 104 is event 1337 in the KMS log.
+    const first = await cli('ingest', '--timezone', 'UTC', fixture('kms-events-root.xml'));
+    expect(first.code).toBe(0);
+    expect([line(first.stdout, 'events'), line(first.stdout, 'new requests'), line(first.stdout, 'anomalies'), line(first.stdout, 'errors')]).toEqual([4, 3, 1, 0]);
+    const again = await cli('ingest', '--timezone', 'UTC', fixture('kms-events-root.xml'));
+    expect(again.code).toBe(0);
+    expect([line(again.stdout, 'new requests'), line(again.stdout, 'duplicates skipped')]).toEqual([0, 4]);
+  });
+
+  it('a truncated file: good events kept, each problem printed with file and line, exit 1', async () => {
+    const r = await cli('ingest', '--timezone', 'UTC', '--json', fixture('kms-truncated.xml'));
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.issues.length).toBeGreaterThan(0);
+    for (const issue of summary.issues) expect(r.stderr).toContain(`kmswatch: ${fixture('kms-truncated.xml')}: line ${issue.line}`);
+  });
+
+  it('a missing file is reported, not thrown', async () => {
+    const r = await cli('ingest', '--timezone', 'UTC', path.join(dir, 'nope.xml'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nope.xml');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('report --json over what was ingested', async () => {
+    const r = await cli('report', '--json', '--at', '2015-10-28T12:00:00Z', '--timezone', 'UTC');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    // The three requests of kms-events-root.xml (3 CMIDs, 3 machines, host kms01.domain.com) and its
+    // anomaly, plus whatever kms-truncated.xml added: compare the fixture's own hosts only.
+    const kms01 = report.hosts.find((h: { host: string }) => h.host === 'kms01.domain.com');
+    // Window (2015-09-28T12:00Z, 2015-10-28T12:00Z]: only the seed request (0x0, N=25).
+    expect(kms01.counts).toEqual([{ application: 'Windows', current: 1, active: 1, cap: 50, thresholds: [{ minimum: 25, clients: 1, met: false }] }]);
+  });
+});

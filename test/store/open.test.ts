@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { defaultStoreUrl, openStore, StoreError } from '../../src/store/index.js';
+import { MIGRATIONS, migrationVersion } from '../../src/store/migrations/index.js';
+import { migrateSqlite } from '../../src/store/sqlite/migrator.js';
+import { request } from './fixtures/records.js';
+
+const LATEST = migrationVersion(MIGRATIONS[MIGRATIONS.length - 1].id);
+const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-open-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('migrations', () => {
+  it('are numbered in order, unique, and written for both dialects', () => {
+    const ids = MIGRATIONS.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const versions = ids.map(migrationVersion);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    for (const m of MIGRATIONS) {
+      expect(m.id).toMatch(/^\d{4}-[a-z0-9-]+$/);
+      expect(m.sqlite.length).toBeGreaterThan(0);
+      expect(m.postgres.length).toBeGreaterThan(0);
+    }
+    // the initial schema: the same objects, one statement per object, in each dialect
+    expect(MIGRATIONS[0].postgres.length).toBe(MIGRATIONS[0].sqlite.length);
+  });
+
+  it('build the schema on a fresh database and apply nothing the second time', () => {
+    const db = new Database(':memory:');
+    const first = migrateSqlite(db);
+    expect(first).toEqual({ applied: MIGRATIONS.map((m) => m.id), current: LATEST });
+    const objects = db.prepare(`SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all();
+    expect(objects).toEqual(expect.arrayContaining([
+      { type: 'table', name: 'requests' }, { type: 'table', name: 'host_events' }, { type: 'table', name: 'client_events' },
+      { type: 'table', name: 'anomalies' }, { type: 'table', name: 'checkpoints' }, { type: 'table', name: 'log_clears' },
+      { type: 'table', name: 'schema_migrations' }, { type: 'view', name: 'host_names' },
+      { type: 'index', name: 'requests_dedup' }, { type: 'index', name: 'requests_cmid' }, { type: 'index', name: 'requests_ok_time' },
+    ]));
+    expect(migrateSqlite(db)).toEqual({ applied: [], current: LATEST });
+    db.close();
+  });
+
+  it('a failing migration leaves no trace and raises STORE_MIGRATE', () => {
+    const db = new Database(':memory:');
+    const broken = { id: '0001-broken', sqlite: ['CREATE TABLE a (x INTEGER)', 'CREATE TABLE oops ('], postgres: [] };
+    expect(() => migrateSqlite(db, [broken])).toThrow(expect.objectContaining({ name: 'StoreError', code: 'STORE_MIGRATE' }));
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'a'`).all()).toEqual([]);
+    expect(db.prepare(`SELECT id FROM schema_migrations`).all()).toEqual([]);
+    db.close();
+  });
+
+  it('the queries use the indexes meant for them', () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan(`SELECT COUNT(DISTINCT cmid) FROM requests WHERE result = 0 AND time > 1 AND time <= 2`)).toMatch(/requests_ok_time/);
+    expect(plan(`SELECT * FROM requests WHERE cmid = 'x' ORDER BY time DESC`)).toMatch(/requests_cmid/);
+    expect(plan(`SELECT COUNT(*) FROM requests WHERE result <> 0 AND time > 1 AND time <= 2`)).toMatch(/requests_failed_time/);
+    db.close();
+  });
+});
+
+describe('openStore', () => {
+  const saved = process.env.KMSWATCH_DB;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.KMSWATCH_DB;
+    else process.env.KMSWATCH_DB = saved;
+  });
+
+  it('opens a SQLite file in WAL mode, migrated, and keeps data across reopen', async () => {
+    const file = path.join(dir, 'a.db');
+    const store = await openStore(file);
+    expect(store.backend).toBe('sqlite');
+    await store.writeBatch([request()]);
+    await store.close();
+    const raw = new Database(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+    const again = await openStore(file);
+    expect(await again.migrate()).toEqual({ applied: [], current: LATEST });
+    expect((await again.totals(Date.UTC(2030, 0, 1))).requests).toBe(1);
+    await again.close();
+  });
+
+  it('defaults to KMSWATCH_DB, else ./kmswatch.db', () => {
+    delete process.env.KMSWATCH_DB;
+    expect(defaultStoreUrl()).toBe('./kmswatch.db');
+    process.env.KMSWATCH_DB = path.join(dir, 'env.db');
+    expect(defaultStoreUrl()).toBe(path.join(dir, 'env.db'));
+  });
+
+  it('uses KMSWATCH_DB when no URL is given', async () => {
+    process.env.KMSWATCH_DB = path.join(dir, 'env.db');
+    const store = await openStore();
+    await store.writeBatch([request()]);
+    await store.close();
+    const raw = new Database(path.join(dir, 'env.db'), { readonly: true });
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM requests').get()).toEqual({ n: 1 });
+    raw.close();
+  });
+
+  it('rejects unknown URL schemes and unusable paths with a StoreError', async () => {
+    await expect(openStore('mysql://u:secret@h/db')).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_URL' });
+    await expect(openStore('mysql://u:secret@h/db')).rejects.not.toThrow(/secret/);
+    await expect(openStore('')).rejects.toBeInstanceOf(StoreError);
+    await expect(openStore(path.join(dir, 'no/such/dir/x.db'))).rejects.toMatchObject({ code: 'STORE_OPEN' });
+  });
+
+  it('routes postgres:// URLs to the PostgreSQL backend', async () => {
+    // nothing listens on port 1: the error must come from the PostgreSQL backend, not a missing module
+    const err = await openStore('postgres://kmswatch:pw@127.0.0.1:1/kmswatch').then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).message).not.toMatch(/not available/);
+  });
+});
