@@ -4,7 +4,7 @@
  * templates, deep nesting). Expected XML is written out by hand from the bytes built.
  */
 import { describe, expect, it } from 'vitest';
-import { parseChunk, type RecordResult } from '../../src/evtx/chunk.js';
+import { parseChunk, type EvtxRecord, type RecordResult } from '../../src/evtx/chunk.js';
 import { parseEvtxBuffer } from '../../src/evtx/file.js';
 import { TemplateCache } from '../../src/evtx/binxml/template-cache.js';
 import { recordToXml } from '../../src/evtx/render/xml.js';
@@ -17,6 +17,11 @@ const GUID = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 function xmlOf(r: RecordResult): string {
   if (!r.ok) throw r.error;
   return recordToXml(r.record);
+}
+
+function recordOf(r: RecordResult): EvtxRecord {
+  if (!r.ok) throw r.error;
+  return r.record;
 }
 
 /** <Event><Data>%0</Data><Binary>%1?</Binary><Opt A="%2?"/><Dep dep=3>x</Dep><Nested>%4</Nested></Event> */
@@ -45,7 +50,7 @@ describe('hand-built BinXML', () => {
     // that XML does not predefine is kept as literal text.
     expect(xmlOf(c.records[0])).toBe('<Event xmlns="urn:x"><EventID Qualifiers="16384">12290</EventID><Data>a &amp; bA&lt;x&gt;&amp;custom;</Data></Event>');
     // Template-less values are text: JSON keeps them as strings.
-    expect(recordToJson((c.records[0] as { record: never }).record)).toEqual({
+    expect(recordToJson(recordOf(c.records[0]))).toEqual({
       Event: { '#attributes': { xmlns: 'urn:x' }, EventID: { '#attributes': { Qualifiers: '16384' }, '#text': '12290' }, Data: { '#text': 'a & bA<x>&custom;' } },
     });
   });
@@ -79,7 +84,7 @@ describe('hand-built BinXML', () => {
     expect(xmlOf(c.records[1])).toBe('<Event><Data>z</Data><Binary>AB01</Binary><Opt A="q"/><Dep>x</Dep><Nested/></Event>');
     expect(c.templates).toBe(1);
     // JSON: unnamed Data items as an array under #text.
-    const json = recordToJson((c.records[0] as { record: never }).record) as { Event: { Data: unknown } };
+    const json = recordToJson(recordOf(c.records[0])) as { Event: { Data: unknown } };
     expect(json.Event.Data).toEqual({ '#text': ['k', '', 'v'] });
   });
 

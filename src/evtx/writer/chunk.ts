@@ -23,7 +23,7 @@ import type { EvtxEventInput } from './types.js';
 export const CHUNK_SIZE = 0x10000;
 export const CHUNK_HEADER_SIZE = 512;
 const RECORD_MAGIC = 0x00002a2a;
-const CHUNK_TAIL_RESERVE = 0;
+const CHUNK_TAIL_RESERVE = 8;
 /** 100 ns ticks between 1601-01-01 and 1970-01-01. */
 const FILETIME_EPOCH = 116444736000000000n;
 

@@ -18,7 +18,7 @@ export function flatten(xml: string): FlatNode[] {
   parser.on('opentag', (tag) => {
     const parent = stack.length ? stack[stack.length - 1].path : '';
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value;
+    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : (v as { value: string }).value;
     const node = { path: `${parent}/${tag.name}`, attrs, text: '' };
     out.push(node);
     stack.push(node);
