@@ -2,7 +2,6 @@
  * Browser stand-in for `csv-parse` as src/sources/csv.ts uses it: parse(options) → something one
  * can pipe text into and read records from with for-await. Wraps csv-parse's own browser build.
  */
-// @ts-expect-error the browser build ships without type declarations for this path
 import { parse as browserParse } from 'csv-parse/browser/esm';
 
 export type CsvError = Error & { code?: string };

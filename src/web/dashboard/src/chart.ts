@@ -1,6 +1,6 @@
 /** One uPlot chart per host and application: the count per day, the thresholds, the forecast. */
 import uPlot from 'uplot';
-import type { TimelineSeries } from '../../../timeline.js';
+import type { TimelineSeries } from '../../timeline.js';
 
 const COLORS = ['#c0392b', '#d68910'];
 

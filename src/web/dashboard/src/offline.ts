@@ -76,7 +76,7 @@ async function analyse(files: File[]): Promise<void> {
 function start(files: FileList | null | undefined): void {
   if (!files || files.length === 0) return;
   clear(byId('main'));
-  analyse([...files]).catch((e: unknown) => setStatus(`Could not analyse the file: ${(e as Error).message}`, true));
+  analyse(Array.from(files)).catch((e: unknown) => setStatus(`Could not analyse the file: ${(e as Error).message}`, true));
 }
 
 const drop = byId('drop');

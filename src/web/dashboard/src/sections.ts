@@ -1,6 +1,6 @@
 /** The report's sections as DOM: the dashboard and the offline page render the same things. */
 import type { ClientReport, CountReport, HostReport, Report } from '../../../analysis/types.js';
-import type { Timeline } from '../../../timeline.js';
+import type { Timeline } from '../../timeline.js';
 import { countChart } from './chart.js';
 import { el, shortTime, table, type Column } from './dom.js';
 import type { AlertView } from './source.js';
