@@ -1,5 +1,8 @@
 /** Chunk header (evtx-format.md §1.2): magic, record ranges, free space, CRCs. */
-import { crc32, isAllZero } from './bytes.js';
+import { crc32 as jsCrc32, isAllZero } from './bytes.js';
+
+/** CRC-32 over bytes[start, end) continuing from `crc` (a native one can be passed in for speed). */
+export type Crc32Fn = (bytes: Uint8Array, start: number, end: number, crc?: number) => number;
 
 const MAGIC = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00]; // "ElfChnk\0"
 
@@ -25,7 +28,7 @@ export function classifySlot(bytes: Uint8Array): ChunkSlotKind {
   return isAllZero(bytes) ? 'empty' : 'bad-magic';
 }
 
-export function readChunkHeader(bytes: Uint8Array, view: DataView): ChunkHeader {
+export function readChunkHeader(bytes: Uint8Array, view: DataView, crc32: Crc32Fn = jsCrc32): ChunkHeader {
   const u64 = (o: number) => view.getUint32(o + 4, true) * 0x100000000 + view.getUint32(o, true);
   const freeSpaceOffset = view.getUint32(48, true);
   const headerCrc = crc32(bytes, 128, 512, crc32(bytes, 0, 120));

@@ -10,7 +10,7 @@ import { Expander } from './binxml/expand.js';
 import { readRecordFragments } from './binxml/parse.js';
 import { TemplateCache } from './binxml/template-cache.js';
 import { formatFileTime } from './binxml/values.js';
-import { classifySlot, readChunkHeader, type ChunkHeader } from './chunk-header.js';
+import { classifySlot, readChunkHeader, type ChunkHeader, type Crc32Fn } from './chunk-header.js';
 import { BadRecordError, BadValueError, EvtxError } from './errors.js';
 import type { XmlNode } from './tree.js';
 
@@ -49,6 +49,8 @@ export interface ChunkResult {
 export interface ParseChunkOptions {
   cache?: TemplateCache;
   limits?: EvtxLimits;
+  /** CRC-32 implementation (default: a table-driven one in JS; Node passes zlib's). */
+  crc32?: Crc32Fn;
 }
 
 function wrapUnexpected(e: unknown, chunk: number, offset: number, recordId: number): EvtxError {
@@ -70,7 +72,7 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
     return result;
   }
   const c = createChunkContext(bytes, index, fileOffset, opts.cache ?? new TemplateCache(), opts.limits ?? DEFAULT_LIMITS);
-  const header = readChunkHeader(bytes, c.view);
+  const header = readChunkHeader(bytes, c.view, opts.crc32);
   result.header = header;
   const end = header.freeSpaceOffset >= 512 && header.freeSpaceOffset <= CHUNK_SIZE ? header.freeSpaceOffset : CHUNK_SIZE;
   const expander = new Expander(c);

@@ -5,6 +5,7 @@ import { TemplateCache } from '../../evtx/binxml/template-cache.js';
 import { parseChunk } from '../../evtx/chunk.js';
 import { EvtxError } from '../../evtx/errors.js';
 import { dumpEvtxFile } from '../../evtx/node/parallel.js';
+import { nodeCrc32 } from '../../evtx/node/crc.js';
 import { openEvtxFile } from '../../evtx/node/read-file.js';
 import type { DumpFormat } from '../../evtx/render/chunk-output.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
@@ -72,7 +73,7 @@ export async function collectInfo(file: string): Promise<EvtxInfo> {
       templates: { distinct: 0, perChunkDefinitions: 0 },
     };
     for await (const slot of h.slots()) {
-      const c = parseChunk(slot.bytes, slot.index, slot.offset, { cache });
+      const c = parseChunk(slot.bytes, slot.index, slot.offset, { cache, crc32: nodeCrc32 });
       info.chunks.slots++;
       if (c.state === 'ok') info.chunks.ok++;
       else if (c.state === 'empty') info.chunks.empty++;

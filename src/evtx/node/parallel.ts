@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { TemplateCache } from '../binxml/template-cache.js';
 import { renderChunk, type DumpFormat, type RenderedChunk } from '../render/chunk-output.js';
+import { nodeCrc32 } from './crc.js';
 import { openEvtxFile, type EvtxFileHandle } from './read-file.js';
 
 export interface DumpOptions {
@@ -26,7 +27,7 @@ function startWorker(): Worker {
 export async function* renderFileChunks(file: EvtxFileHandle, opts: DumpOptions): AsyncGenerator<RenderedChunk> {
   if (opts.threads <= 1) {
     const cache = new TemplateCache();
-    for await (const slot of file.slots()) yield renderChunk(slot.bytes, slot.index, slot.offset, opts.format, cache);
+    for await (const slot of file.slots()) yield renderChunk(slot.bytes, slot.index, slot.offset, opts.format, { cache, crc32: nodeCrc32 });
     return;
   }
   const workers = Array.from({ length: opts.threads }, startWorker);

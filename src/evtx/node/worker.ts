@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { TemplateCache } from '../binxml/template-cache.js';
 import { renderChunk, type DumpFormat } from '../render/chunk-output.js';
+import { nodeCrc32 } from './crc.js';
 
 export interface ChunkJob {
   index: number;
@@ -13,7 +14,7 @@ export interface ChunkJob {
 const cache = new TemplateCache();
 parentPort?.on('message', (job: ChunkJob) => {
   try {
-    parentPort!.postMessage(renderChunk(job.bytes, job.index, job.offset, job.format, cache));
+    parentPort!.postMessage(renderChunk(job.bytes, job.index, job.offset, job.format, { cache, crc32: nodeCrc32 }));
   } catch (e) {
     // renderChunk does not throw on bad data; this is a bug guard so the dump never hangs.
     parentPort!.postMessage({ index: job.index, state: 'ok', text: '', ok: 0, errors: [{ offset: job.offset, message: `worker failed: ${String(e)}` }] });

@@ -2,9 +2,7 @@
  * One chunk → rendered text plus its problems, in a plain-data shape that can cross a worker
  * boundary. Used by the single-threaded path and by the worker alike, so both print the same.
  */
-import type { EvtxLimits } from '../binxml/context.js';
-import type { TemplateCache } from '../binxml/template-cache.js';
-import { parseChunk, type ChunkState } from '../chunk.js';
+import { parseChunk, type ChunkState, type ParseChunkOptions } from '../chunk.js';
 import { recordToJsonLine } from './json.js';
 import { recordToXml } from './xml.js';
 
@@ -28,8 +26,8 @@ export interface RenderedChunk {
   dataCrcOk?: boolean | null;
 }
 
-export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, cache: TemplateCache, limits?: EvtxLimits): RenderedChunk {
-  const chunk = parseChunk(bytes, index, fileOffset, { cache, limits });
+export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, opts: ParseChunkOptions): RenderedChunk {
+  const chunk = parseChunk(bytes, index, fileOffset, opts);
   const render = format === 'xml' ? recordToXml : recordToJsonLine;
   const lines: string[] = [];
   const errors: ChunkProblem[] = [];

@@ -42,13 +42,15 @@ function textValue(children: XmlNode[]): JsonValue {
   return count === 1 ? (single as JsonValue) : joined;
 }
 
-function setKey(obj: JsonObject, key: string, value: JsonValue, counts: Map<string, number>): void {
+/** Element values are never arrays themselves, so an array under a key means "repeated". */
+function setKey(obj: JsonObject, key: string, value: JsonValue): void {
   const k = safeKey(key);
-  const seen = counts.get(k) ?? 0;
-  if (seen === 0) obj[k] = value;
-  else if (seen === 1) obj[k] = [obj[k], value];
-  else (obj[k] as JsonValue[]).push(value);
-  counts.set(k, seen + 1);
+  if (!Object.hasOwn(obj, k)) obj[k] = value;
+  else {
+    const prev = obj[k];
+    if (Array.isArray(prev)) prev.push(value);
+    else obj[k] = [prev, value];
+  }
 }
 
 export function elementValue(el: XmlElement): JsonValue {
@@ -66,7 +68,6 @@ export function elementValue(el: XmlElement): JsonValue {
     if (t !== null) obj['#text'] = t;
     return obj;
   }
-  const counts = new Map<string, number>();
   let unnamedData: JsonValue[] | null = null;
   let text = '';
   for (const c of el.children) {
@@ -78,19 +79,19 @@ export function elementValue(el: XmlElement): JsonValue {
     if (c.name === 'Data' && !c.children.some((x) => x.type === 'element')) {
       const nameAttr = c.attributes.find((a) => a.name === 'Name');
       if (nameAttr && c.attributes.length === 1) {
-        setKey(obj, nameAttr.value, textValue(c.children) ?? '', counts);
+        setKey(obj, nameAttr.value, textValue(c.children) ?? '');
         continue;
       }
       if (c.attributes.length === 0) {
         if (!unnamedData) {
           unnamedData = [];
-          setKey(obj, 'Data', { '#text': unnamedData }, counts);
+          setKey(obj, 'Data', { '#text': unnamedData });
         }
         unnamedData.push(textValue(c.children) ?? '');
         continue;
       }
     }
-    setKey(obj, c.name, elementValue(c), counts);
+    setKey(obj, c.name, elementValue(c));
   }
   if (unnamedData && unnamedData.length === 1) (obj['Data'] as JsonObject)['#text'] = unnamedData[0];
   if (text !== '') obj['#text'] = text;
@@ -100,8 +101,7 @@ export function elementValue(el: XmlElement): JsonValue {
 /** JSON object of a record's nodes: `{ "Event": {...} }`. */
 export function nodesToJson(nodes: XmlNode[]): JsonObject {
   const obj: JsonObject = {};
-  const counts = new Map<string, number>();
-  for (const n of nodes) if (n.type === 'element') setKey(obj, n.name, elementValue(n), counts);
+  for (const n of nodes) if (n.type === 'element') setKey(obj, n.name, elementValue(n));
   return obj;
 }
 

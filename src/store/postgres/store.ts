@@ -2,7 +2,7 @@ import type { KmsRecord } from '../../kms/types.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
 import type {
-  AnomalyRow, Checkpoint, ClientFilter, ClientRow, CloneRow, DailyActivityRow, FailureRow,
+  AlertState, AnomalyRow, Checkpoint, ClientFilter, ClientRow, CloneRow, DailyActivityRow, FailureRow,
   HostActivityRow, HostEventCountRow, LogClearRow, MigrationReport, ProductRow, RequestRow, Store,
   StoreCapabilities, TotalsRow, WindowActiveRow, WindowCountRow, WriteResult,
 } from '../types.js';
@@ -122,6 +122,39 @@ export class PostgresStore implements Store {
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
     return this.all(q.dailyActivityQuery, { from, to, host: host === null ? null : hostKey(host) });
+  }
+
+  // ---- alert state and collector meta (src/alerts, src/collect; migration 0100) ----
+
+  async alertStates(): Promise<AlertState[]> {
+    return this.all(q.alertStatesQuery, {});
+  }
+
+  async saveAlertStates(states: readonly AlertState[]): Promise<void> {
+    if (states.length === 0) return;
+    const sql = q.upsertAlertStateSql;
+    try {
+      await inTransaction(this.pool, async (client) => {
+        for (const s of states) {
+          const named = q.alertStateParams(s);
+          await client.query({ name: 'kmswatch_upsertAlertState', text: sql.postgres, values: sql.params.map((p) => named[p]) });
+        }
+      });
+    } catch (err) {
+      throw storeError(`saving ${states.length} alert states to ${redactUrl(this.url)}`, 'STORE_WRITE', err);
+    }
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return (await this.all(q.metaQuery, { key }))[0]?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    try {
+      await this.pool.query({ name: 'kmswatch_setMeta', text: q.setMetaSql.postgres, values: [key, value] });
+    } catch (err) {
+      throw storeError(`setting ${key} in ${redactUrl(this.url)}`, 'STORE_WRITE', err);
+    }
   }
 
   async close(): Promise<void> {

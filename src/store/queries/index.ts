@@ -13,4 +13,5 @@ export { hostEventCountsQuery } from './host-event-counts.js';
 export { logClearsQuery } from './log-clears.js';
 export { clientRequestsQuery } from './client-requests.js';
 export { dailyActivityQuery } from './daily-activity.js';
+export { alertStatesQuery, upsertAlertStateSql, alertStateParams, metaQuery, setMetaSql } from './alert-states.js';
 export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearSql, type CheckpointWithKey } from './checkpoints.js';

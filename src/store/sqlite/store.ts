@@ -9,7 +9,7 @@ import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
 import {
   StoreError,
-  type AnomalyRow, type Checkpoint, type ClientFilter, type ClientRow, type CloneRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientRow, type CloneRow,
   type DailyActivityRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type MigrationReport, type ProductRow, type RequestRow, type Store,
   type StoreCapabilities, type TotalsRow, type WindowActiveRow, type WindowCountRow, type WriteResult,
@@ -233,6 +233,36 @@ export class SqliteStore implements Store {
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
     return this.all(q.dailyActivityQuery, { from, to, host: host === null ? null : hostKey(host) });
+  }
+
+  // ---- alert state and collector meta (src/alerts, src/collect; migration 0100) ----
+
+  async alertStates(): Promise<AlertState[]> {
+    return this.all(q.alertStatesQuery, {});
+  }
+
+  async saveAlertStates(states: readonly AlertState[]): Promise<void> {
+    if (states.length === 0) return;
+    try {
+      const upsert = this.db.prepare(q.upsertAlertStateSql.sqlite);
+      this.db.transaction(() => {
+        for (const s of states) upsert.run(q.alertStateParams(s));
+      }).immediate();
+    } catch (err) {
+      throw new StoreError(`saving ${states.length} alert states to ${this.location} failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
+    }
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.all(q.metaQuery, { key })[0]?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    try {
+      this.db.prepare(q.setMetaSql.sqlite).run({ key, value });
+    } catch (err) {
+      throw new StoreError(`setting ${key} in ${this.location} failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
+    }
   }
 
   async close(): Promise<void> {
