@@ -7,15 +7,19 @@ import { openConfiguredStore } from './store.js';
 import * as alertsCommand from './commands/alerts.js';
 import * as clientsCommand from './commands/clients.js';
 import * as collectCommand from './commands/collect.js';
+import * as dbCommand from './commands/db.js';
+import * as demoCommand from './commands/demo.js';
 import * as evtxCommand from './commands/evtx.js';
 import * as ingestCommand from './commands/ingest.js';
 import * as notifyCommand from './commands/notify.js';
 import * as reportCommand from './commands/report.js';
 import * as serveCommand from './commands/serve.js';
+import * as simulateCommand from './commands/simulate.js';
 import * as watchCommand from './commands/watch.js';
 
 /** Each command file exports register(program, ctx); adding a command is one line here. */
 const COMMANDS: ReadonlyArray<{ register(program: Command, ctx: CliContext): void }> = [
+  demoCommand,
   ingestCommand,
   reportCommand,
   clientsCommand,
@@ -25,6 +29,8 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, ctx: CliContext): voi
   watchCommand,
   evtxCommand,
   serveCommand,
+  simulateCommand,
+  dbCommand,
 ];
 
 export const VERSION = '0.1.0';

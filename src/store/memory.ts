@@ -123,7 +123,8 @@ class MemoryStore implements Store {
       });
       return false;
     }
-    if (recordId <= cp.lastRecordId && record.time > cp.lastTime) {
+    // "later" compares whole seconds, like the dedup key and the SQL backends' batch plan
+    if (recordId <= cp.lastRecordId && Math.floor(record.time / 1000) > Math.floor(cp.lastTime / 1000)) {
       const epoch = cp.epoch + 1;
       this.clears.push({
         host: cp.host,
@@ -136,7 +137,7 @@ class MemoryStore implements Store {
       this.checkpointMap.set(key, { ...cp, lastRecordId: recordId, lastTime: record.time, epoch, updatedAt: now });
       return true;
     }
-    if (recordId > cp.lastRecordId) {
+    if (recordId > cp.lastRecordId && record.time >= cp.lastTime) {
       this.checkpointMap.set(key, { ...cp, lastRecordId: recordId, lastTime: record.time, updatedAt: now });
     }
     return false;
@@ -297,7 +298,7 @@ class MemoryStore implements Store {
     }
     return [...groups.values()]
       .map(({ cmids, ...row }) => ({ ...row, clients: cmids.size }))
-      .sort((a, b) => b.clients - a.clients || compare(a.productName, b.productName));
+      .sort((a, b) => b.requests - a.requests || compare(a.activationId, b.activationId));
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
