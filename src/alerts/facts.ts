@@ -17,6 +17,8 @@ import { COUNT_WINDOW_MS } from './forecast.js';
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 const ANOMALY_ROWS = 500;
+/** Clients whose history is read to find their last success (one query each); beyond that they are left out. */
+const MAX_HISTORY_LOOKUPS = 500;
 
 /** A CMID counted by a host for one application, with its last counted (0x0) request. */
 export interface CountedClient {
@@ -66,24 +68,27 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     failures,
     clients,
     anomalies: anomalies.rows.filter((a) => a.time > since),
-    counted: await countedClients(store, clients, from, at),
+    counted: rules.forecast.enabled ? await countedClients(store, clients, from, at) : [],
   };
 }
 
 /**
  * Last counted request per (host, application, CMID) in (from, at]. Clients whose latest request
  * succeeded give it directly; for the few whose latest request failed, their history is read to
- * find the last success. A CMID counted by two hosts is listed under the host of its latest
- * success only, so a forecast can come out early, never late.
+ * find the last success (at most MAX_HISTORY_LOOKUPS of them, newest first). A CMID counted by two
+ * hosts is listed under the host of its latest success only, and a CMID left out is missing: a
+ * forecast can come out early, never late.
  */
 async function countedClients(store: Store, clients: ClientRow[], from: number, at: number): Promise<CountedClient[]> {
   const out: CountedClient[] = [];
+  const failedLast: ClientRow[] = [];
   for (const c of clients) {
     if (c.lastSeen <= from) continue;
-    if (c.result === 0) {
-      out.push({ host: c.host, application: c.application, cmid: c.cmid, lastSeen: c.lastSeen });
-      continue;
-    }
+    if (c.result === 0) out.push({ host: c.host, application: c.application, cmid: c.cmid, lastSeen: c.lastSeen });
+    else failedLast.push(c);
+  }
+  failedLast.sort((a, b) => b.lastSeen - a.lastSeen);
+  for (const c of failedLast.slice(0, MAX_HISTORY_LOOKUPS)) {
     const history = await store.clientRequests(c.cmid, 200);
     const success = history.find(
       (r) => r.resultHex === '0x0' && r.time > from && r.time <= at && lookupProduct(r.activationId).application === c.application,

@@ -51,6 +51,11 @@ export interface ParseChunkOptions {
   limits?: EvtxLimits;
   /** CRC-32 implementation (default: a table-driven one in JS; Node passes zlib's). */
   crc32?: Crc32Fn;
+  /**
+   * Called for each record as soon as it is read, instead of collecting them in `records`:
+   * lets a caller render and drop each tree at once (far less GC work on big files).
+   */
+  onRecord?: (r: RecordResult) => void;
 }
 
 function wrapUnexpected(e: unknown, chunk: number, offset: number, recordId: number): EvtxError {
@@ -76,6 +81,7 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
   result.header = header;
   const end = header.freeSpaceOffset >= 512 && header.freeSpaceOffset <= CHUNK_SIZE ? header.freeSpaceOffset : CHUNK_SIZE;
   const expander = new Expander(c);
+  const emit = opts.onRecord ?? ((r: RecordResult) => void result.records.push(r));
   const view = c.view;
   let pos = 512;
   while (pos + 28 <= end) {
@@ -106,9 +112,9 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
       if (!nodes.some((n) => n.type === 'element')) {
         throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
       }
-      result.records.push({ ok: true, record: { recordId, written: formatFileTime(view, pos + 16), chunk: index, offset: at, nodes } });
+      emit({ ok: true, record: { recordId, written: formatFileTime(view, pos + 16), chunk: index, offset: at, nodes } });
     } catch (e) {
-      result.records.push({ ok: false, error: wrapUnexpected(e, index, at, recordId) });
+      emit({ ok: false, error: wrapUnexpected(e, index, at, recordId) });
     }
     if (result.walkStop) break;
     pos += size;

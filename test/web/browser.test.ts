@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/analysis/report.js';
@@ -26,7 +26,6 @@ const AT_QUERY = '?at=2026-03-01T00:00:00.000Z';
 let work: string;
 let store: Store;
 let server: RunningServer;
-let browser: Browser;
 let context: BrowserContext;
 let report: Report;
 const dialogs: string[] = [];
@@ -39,11 +38,14 @@ beforeAll(async () => {
   store = await fleetStore();
   report = (await referenceReport(store)) as Report;
   server = await startServer({ store, port: 0, staticDir: outDir, timezone: 'UTC', now: () => AT, token: TOKEN });
-  browser = await chromium.launch({
+  // A fresh profile per run (launchPersistentContext is how playwright takes --user-data-dir).
+  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${path.join(work, 'profile')}`],
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
   });
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   context.on('page', (p) => p.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -52,7 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
   await server?.close();
   await store?.close();
   if (work) rmSync(work, { recursive: true, force: true });

@@ -27,14 +27,16 @@ export interface RenderedChunk {
 }
 
 export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, opts: ParseChunkOptions): RenderedChunk {
-  const chunk = parseChunk(bytes, index, fileOffset, opts);
   const render = format === 'xml' ? recordToXml : recordToJsonLine;
   const lines: string[] = [];
   const errors: ChunkProblem[] = [];
-  for (const r of chunk.records) {
-    if (r.ok) lines.push(render(r.record));
-    else errors.push({ offset: r.error.context.offset, recordId: r.error.context.recordId, message: r.error.message });
-  }
+  const chunk = parseChunk(bytes, index, fileOffset, {
+    ...opts,
+    onRecord(r) {
+      if (r.ok) lines.push(render(r.record));
+      else errors.push({ offset: r.error.context.offset, recordId: r.error.context.recordId, message: r.error.message });
+    },
+  });
   const out: RenderedChunk = {
     index,
     state: chunk.state,

@@ -1,9 +1,10 @@
 /**
  * Record tree → JSON in the evtx-rs convention: attributes under `#attributes`, text under
  * `#text`, an element with only text becomes its (typed) value, an empty one `null`, repeated
- * elements an array, `<Data Name="X">` becomes key `X`, unnamed `<Data>` items `"Data": {"#text": [...]}`.
- * Integers stay numbers while exact (|n| < 2^53), otherwise exact decimal strings.
- * Keys that would touch the prototype (`__proto__`, `constructor`, `prototype`) get a trailing `_`.
+ * elements an array, `<Data Name="X">` becomes key `X`, unnamed `<Data>` items `"Data": {"#text": [...]}`
+ * (one item: `{"#text": "x"}`). Integers stay numbers while exact (|n| < 2^53), otherwise exact
+ * decimal strings. Keys that would touch a prototype (`__proto__`, `constructor`, `prototype`)
+ * get a trailing `_`. Written straight to text (document order kept); `recordToJson` parses it back.
  */
 import type { EvtxRecord } from '../chunk.js';
 import type { XmlElement, XmlNode } from '../tree.js';
@@ -16,59 +17,76 @@ export function safeKey(key: string): string {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' ? key + '_' : key;
 }
 
-/** Typed JSON form of a text that came from a value of `valueType`. */
-export function typedValue(text: string, valueType: number): JsonValue {
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+export function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** JSON text of a value that came from a value of `valueType`. */
+export function typedJson(text: string, valueType: number): string {
   const kind = jsonKind(valueType);
   if (kind === JSON_KIND_NUMBER) {
-    const n = Number(text);
-    if (Number.isFinite(n) && (Number.isSafeInteger(n) || !/^-?\d+$/.test(text))) return n;
-    return text;
+    if (JSON_NUMBER.test(text)) {
+      const integer = text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0;
+      if (!integer || text.length < 16 || Number.isSafeInteger(Number(text))) return text;
+    }
+    return quote(text);
   }
-  if (kind === JSON_KIND_BOOL) return text === 'true';
-  return text;
+  if (kind === JSON_KIND_BOOL && (text === 'true' || text === 'false')) return text;
+  return quote(text);
 }
 
-function textValue(children: XmlNode[]): JsonValue {
-  let single: JsonValue | undefined;
+function textJson(children: XmlNode[]): string {
+  let first: XmlNode | null = null;
   let joined = '';
   let count = 0;
-  for (const c of children) {
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
     if (c.type !== 'text') continue;
-    count++;
-    if (count === 1) single = typedValue(c.text, c.valueType);
+    if (count++ === 0) first = c;
     joined += c.text;
   }
-  if (count === 0) return null;
-  return count === 1 ? (single as JsonValue) : joined;
+  if (count === 0) return 'null';
+  if (count === 1) return typedJson((first as { text: string }).text, (first as { valueType: number }).valueType);
+  return quote(joined);
 }
 
-/** Element values are never arrays themselves, so an array under a key means "repeated". */
-function setKey(obj: JsonObject, key: string, value: JsonValue): void {
-  const k = safeKey(key);
-  if (!Object.hasOwn(obj, k)) obj[k] = value;
-  else {
-    const prev = obj[k];
-    if (Array.isArray(prev)) prev.push(value);
-    else obj[k] = [prev, value];
+function hasElementChild(el: XmlElement): boolean {
+  const ch = el.children;
+  for (let i = 0; i < ch.length; i++) if (ch[i].type === 'element') return true;
+  return false;
+}
+
+function attributesJson(el: XmlElement): string {
+  let s = '"#attributes":{';
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    if (i) s += ',';
+    s += quote(safeKey(attrs[i].name)) + ':' + typedJson(attrs[i].value, attrs[i].valueType);
   }
+  return s + '}';
 }
 
-export function elementValue(el: XmlElement): JsonValue {
-  let hasElements = false;
-  for (const c of el.children) if (c.type === 'element') { hasElements = true; break; }
-  if (el.attributes.length === 0 && !hasElements) return textValue(el.children);
-  const obj: JsonObject = {};
+const UNNAMED_DATA = '\u0000data';
+
+export function elementJson(el: XmlElement): string {
+  const hasElements = hasElementChild(el);
+  if (el.attributes.length === 0 && !hasElements) return textJson(el.children);
+  let s = '{';
+  let sep = '';
   if (el.attributes.length) {
-    const attrs: JsonObject = {};
-    for (const a of el.attributes) attrs[safeKey(a.name)] = typedValue(a.value, a.valueType);
-    obj['#attributes'] = attrs;
+    s += attributesJson(el);
+    sep = ',';
   }
   if (!hasElements) {
-    const t = textValue(el.children);
-    if (t !== null) obj['#text'] = t;
-    return obj;
+    const t = textJson(el.children);
+    return t === 'null' ? s + '}' : s + sep + '"#text":' + t + '}';
   }
-  let unnamedData: JsonValue[] | null = null;
+  // Children: key and JSON value of each element child, in document order.
+  const keys: string[] = [];
+  const vals: string[] = [];
   let text = '';
   for (const c of el.children) {
     if (c.type === 'text') {
@@ -76,39 +94,58 @@ export function elementValue(el: XmlElement): JsonValue {
       continue;
     }
     if (c.type !== 'element') continue;
-    if (c.name === 'Data' && !c.children.some((x) => x.type === 'element')) {
-      const nameAttr = c.attributes.find((a) => a.name === 'Name');
-      if (nameAttr && c.attributes.length === 1) {
-        setKey(obj, nameAttr.value, textValue(c.children) ?? '');
+    if (c.name === 'Data' && !hasElementChild(c)) {
+      if (c.attributes.length === 1 && c.attributes[0].name === 'Name') {
+        keys.push(safeKey(c.attributes[0].value));
+        vals.push(c.children.length ? textJson(c.children) : '""');
         continue;
       }
       if (c.attributes.length === 0) {
-        if (!unnamedData) {
-          unnamedData = [];
-          setKey(obj, 'Data', { '#text': unnamedData });
-        }
-        unnamedData.push(textValue(c.children) ?? '');
+        keys.push(UNNAMED_DATA);
+        vals.push(c.children.length ? textJson(c.children) : '""');
         continue;
       }
     }
-    setKey(obj, c.name, elementValue(c));
+    keys.push(safeKey(c.name));
+    vals.push(elementJson(c));
   }
-  if (unnamedData && unnamedData.length === 1) (obj['Data'] as JsonObject)['#text'] = unnamedData[0];
-  if (text !== '') obj['#text'] = text;
-  return obj;
+  const n = keys.length;
+  const done: boolean[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (done[i]) continue;
+    const key = keys[i];
+    let group = vals[i];
+    let count = 1;
+    for (let j = i + 1; j < n; j++) {
+      if (!done[j] && keys[j] === key) {
+        done[j] = true;
+        group += ',' + vals[j];
+        count++;
+      }
+    }
+    if (key === UNNAMED_DATA) s += sep + '"Data":{"#text":' + (count === 1 ? group : '[' + group + ']') + '}';
+    else s += sep + quote(key) + ':' + (count === 1 ? group : '[' + group + ']');
+    sep = ',';
+  }
+  if (text.trim() !== '') s += sep + '"#text":' + quote(text);
+  return s + '}';
 }
 
-/** JSON object of a record's nodes: `{ "Event": {...} }`. */
+/** JSON text of a record's nodes: `{"Event":{...}}`. */
+export function nodesToJsonLine(nodes: XmlNode[]): string {
+  const root: XmlElement = { type: 'element', name: '', attributes: [], children: nodes };
+  return hasElementChild(root) ? elementJson(root) : '{}';
+}
+
+export function recordToJsonLine(record: EvtxRecord): string {
+  return nodesToJsonLine(record.nodes);
+}
+
+/** The same as a JS value (parsed from the text: own properties only, no prototype keys). */
 export function nodesToJson(nodes: XmlNode[]): JsonObject {
-  const obj: JsonObject = {};
-  for (const n of nodes) if (n.type === 'element') setKey(obj, n.name, elementValue(n));
-  return obj;
+  return JSON.parse(nodesToJsonLine(nodes)) as JsonObject;
 }
 
 export function recordToJson(record: EvtxRecord): JsonObject {
   return nodesToJson(record.nodes);
-}
-
-export function recordToJsonLine(record: EvtxRecord): string {
-  return JSON.stringify(nodesToJson(record.nodes));
 }
