@@ -2,6 +2,7 @@ import { parseDetails } from '../alerts/state.js';
 import type { AlertState } from '../store/types.js';
 import type { Digest } from './digest.js';
 import { escapeHtml as e } from './escape.js';
+import { totalsLine } from './render-text.js';
 
 /*
  * Outlook renders HTML with Word's engine: no <style> blocks it can rely on, no flex, no scripts.
@@ -70,7 +71,6 @@ function countTable(d: Digest): string {
 export function renderHtml(d: Digest): string {
   const p = d.pending;
   const none = p.opened.length + p.resolved.length + p.ongoing.length === 0 ? '<p style="font-family:Segoe UI,Arial,sans-serif">No alerts.</p>' : '';
-  const t = d.summary.totals;
   return (
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${e(d.subject)}</title></head>` +
     `<body style="margin:0;padding:12px;background:#ffffff;color:#222222">` +
@@ -81,7 +81,7 @@ export function renderHtml(d: Digest): string {
     none +
     `<h3 style="font-family:Segoe UI,Arial,sans-serif;margin:16px 0 6px 0">KMS count per host and application (last 30 days)</h3>` +
     countTable(d) +
-    `<p style="font-family:Segoe UI,Arial,sans-serif;font-size:12px;color:#555555">${t.requests} requests, ${t.clients} clients, ${t.machines} machines, ${t.hosts} hosts, ${t.anomalies} anomalies</p>` +
+    `<p style="font-family:Segoe UI,Arial,sans-serif;font-size:12px;color:#555555">${e(totalsLine(d))}</p>` +
     `</body></html>`
   );
 }

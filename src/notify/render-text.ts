@@ -14,6 +14,14 @@ function alertLines(a: AlertState, resolved: boolean): string[] {
   return lines;
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `3915 requests, 80 clients, 82 machines, 2 hosts, 1 anomaly` (also used by the HTML part). */
+export function totalsLine(d: Digest): string {
+  const t = d.summary.totals;
+  return [plural(t.requests, 'request'), plural(t.clients, 'client'), plural(t.machines, 'machine'), plural(t.hosts, 'host'), plural(t.anomalies, 'anomaly', 'anomalies')].join(', ');
+}
+
 /** The plain-text part of the digest mail. */
 export function renderText(d: Digest): string {
   const out: string[] = [`kmswatch report at ${iso(d.summary.at)}`, ''];
@@ -34,7 +42,6 @@ export function renderText(d: Digest): string {
     const th = c.thresholds.map((t) => `${t.minimum} ${t.met ? 'met' : 'NOT met'}`).join(', ');
     out.push(`  ${oneLine(c.host)}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}`);
   }
-  const t = d.summary.totals;
-  out.push('', `Totals: ${t.requests} requests, ${t.clients} clients, ${t.machines} machines, ${t.hosts} hosts, ${t.anomalies} anomalies`);
+  out.push('', `Totals: ${totalsLine(d)}`);
   return `${out.join('\n')}\n`;
 }

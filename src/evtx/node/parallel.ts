@@ -13,14 +13,17 @@ export interface DumpOptions {
   threads: number;
 }
 
+/** A larger young generation: each chunk makes a few MB of short-lived trees (measured: less GC time). */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64 };
+
 function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
     // Under a TypeScript runner (tests, tsx) the sibling is worker.ts: load it through tsx's API.
     const ts = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
     const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${ts}); });`;
-    return new Worker(boot, { eval: true });
+    return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
   }
-  return new Worker(new URL('./worker.js', import.meta.url));
+  return new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
 }
 
 /** Yields rendered chunks in file order. */

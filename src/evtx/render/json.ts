@@ -35,7 +35,21 @@ export function typedJson(text: string, valueType: number): string {
     return quote(text);
   }
   if (kind === JSON_KIND_BOOL && (text === 'true' || text === 'false')) return text;
-  return quote(text);
+  // Only strings can hold characters JSON must escape; GUIDs, SIDs, hex, times... never do.
+  if (valueType === 0x01 || valueType === 0x02 || valueType === 0x0e || valueType > 0x15) return quote(text);
+  return '"' + text + '"';
+}
+
+const keyCache = new Map<string, string>();
+/** Quoted, prototype-safe JSON key (names repeat endlessly: cached). */
+function jsonKey(name: string): string {
+  let k = keyCache.get(name);
+  if (k === undefined) {
+    k = quote(safeKey(name));
+    if (keyCache.size > 50_000) keyCache.clear();
+    keyCache.set(name, k);
+  }
+  return k;
 }
 
 function textJson(children: XmlNode[]): string {
@@ -64,7 +78,7 @@ function attributesJson(el: XmlElement): string {
   const attrs = el.attributes;
   for (let i = 0; i < attrs.length; i++) {
     if (i) s += ',';
-    s += quote(safeKey(attrs[i].name)) + ':' + typedJson(attrs[i].value, attrs[i].valueType);
+    s += jsonKey(attrs[i].name) + ':' + typedJson(attrs[i].value, attrs[i].valueType);
   }
   return s + '}';
 }
@@ -96,7 +110,7 @@ export function elementJson(el: XmlElement): string {
     if (c.type !== 'element') continue;
     if (c.name === 'Data' && !hasElementChild(c)) {
       if (c.attributes.length === 1 && c.attributes[0].name === 'Name') {
-        keys.push(safeKey(c.attributes[0].value));
+        keys.push(c.attributes[0].value);
         vals.push(c.children.length ? textJson(c.children) : '""');
         continue;
       }
@@ -106,7 +120,7 @@ export function elementJson(el: XmlElement): string {
         continue;
       }
     }
-    keys.push(safeKey(c.name));
+    keys.push(c.name);
     vals.push(elementJson(c));
   }
   const n = keys.length;
@@ -124,7 +138,7 @@ export function elementJson(el: XmlElement): string {
       }
     }
     if (key === UNNAMED_DATA) s += sep + '"Data":{"#text":' + (count === 1 ? group : '[' + group + ']') + '}';
-    else s += sep + quote(key) + ':' + (count === 1 ? group : '[' + group + ']');
+    else s += sep + jsonKey(key) + ':' + (count === 1 ? group : '[' + group + ']');
     sep = ',';
   }
   if (text.trim() !== '') s += sep + '"#text":' + quote(text);
