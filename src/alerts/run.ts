@@ -31,6 +31,19 @@ export interface AlertEvaluation {
   states: AlertState[];
 }
 
+/** The states that differ from what is stored (a long history of resolved alerts is not rewritten each run). */
+export function changedStates(previous: readonly AlertState[], next: readonly AlertState[]): AlertState[] {
+  const before = new Map(previous.map((s) => [s.id, s]));
+  return next.filter((s) => {
+    const old = before.get(s.id);
+    return !old || STATE_FIELDS.some((k) => old[k] !== s[k]);
+  });
+}
+
+const STATE_FIELDS: readonly (keyof AlertState)[] = [
+  'rule', 'severity', 'host', 'summary', 'details', 'status', 'firstSeen', 'lastSeen', 'resolvedAt', 'notifiedAt', 'resolvedNotifiedAt',
+];
+
 /** Evaluates the rules at `at` and folds the result into the stored alert state (saved unless `dryRun`). */
 export async function evaluateAlerts(
   store: Store,
@@ -39,7 +52,8 @@ export async function evaluateAlerts(
   const states = alertStateStore(store);
   const facts = await gatherFacts(store, opts.at, opts.rules);
   const candidates = evaluateRules(facts, opts.rules);
-  const next = reconcile(await states.alertStates(), candidates, opts.at);
-  if (!opts.dryRun) await states.saveAlertStates(next);
+  const previous = await states.alertStates();
+  const next = reconcile(previous, candidates, opts.at);
+  if (!opts.dryRun) await states.saveAlertStates(changedStates(previous, next));
   return { at: opts.at, candidates, states: next };
 }

@@ -30,19 +30,31 @@ export class IngestBatcher {
   }
 
   async add(item: SourceItem): Promise<void> {
+    if (this.take(item)) await this.flush();
+  }
+
+  /** Adds a reader's array of items: decoding is synchronous, so only a full batch awaits. */
+  async addAll(items: readonly SourceItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i++) {
+      if (this.take(items[i])) await this.flush();
+    }
+  }
+
+  /** Decodes one item into the pending batch; true when the batch is full. */
+  private take(item: SourceItem): boolean {
     if (!item.ok) {
       this.summary.issues.push(item.issue);
-      return;
+      return false;
     }
     this.summary.events++;
     const record = decodeEvent(item.event);
     if (record === null) {
       this.summary.ignored++;
-      return;
+      return false;
     }
     this.records.push(record);
     this.origins.push(item.event.origin);
-    if (this.records.length >= this.batchSize) await this.flush();
+    return this.records.length >= this.batchSize;
   }
 
   async flush(): Promise<void> {

@@ -1,4 +1,4 @@
-import { openSource } from '../sources/index.js';
+import { openSourceBatches } from '../sources/index.js';
 import type { SourceItem } from '../sources/types.js';
 import type { Store } from '../store/types.js';
 import { IngestBatcher } from './batcher.js';
@@ -26,8 +26,8 @@ export async function ingestFiles(
   for (const file of files) {
     current = file;
     report();
-    for await (const item of openSource(file, { format: opts.format, timezone: opts.timezone, host: opts.host })) {
-      await batcher.add(item);
+    for await (const items of openSourceBatches(file, { format: opts.format, timezone: opts.timezone, host: opts.host })) {
+      await batcher.addAll(items);
     }
     // each file ends with its batch written, so a file's summary line is final when it is reported
     await batcher.flush();

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
+import { groupItems } from './batches.js';
 import { classifyCsvHeader, parseTypeLine, sniffDelimiter, splitHeader, type CsvFormat } from './csv-header.js';
 import { mapEventViewerCsvRow, mapExportCsvRow, type CsvMapper } from './csv-mappers.js';
 import { decodeText, type ByteInput } from './text.js';
@@ -52,6 +53,11 @@ class LineCounter {
     this.next = start + countLineBreaks(body) + 1;
     return start;
   }
+}
+
+/** The items of a CSV export in arrays (the ingest path takes arrays from every reader). */
+export function readCsvBatches(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem[]> {
+  return groupItems(readCsvSource(input, opts));
 }
 
 export async function* readCsvSource(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem> {

@@ -4,13 +4,14 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { readCsvSource } from './csv.js';
+import { flattenBatches, groupItems } from './batches.js';
+import { readCsvBatches } from './csv.js';
 import { detectFormat, HEAD_BYTES } from './detect.js';
 import { readEvtxSource } from './evtx.js';
-import { isJsonFormat, readJsonSource } from './json.js';
+import { isJsonFormat, readJsonBatches } from './json.js';
 import { isValidTimezone } from './time.js';
 import type { InputFormat, InputIssue, ReadOptions, SourceItem } from './types.js';
-import { readXmlSource } from './xml.js';
+import { readXmlBatches } from './xml.js';
 
 export { detectFormat } from './detect.js';
 export { defaultTimezone, parseLocalTime } from './time.js';
@@ -26,8 +27,8 @@ export interface OpenSourceOptions {
   host?: string;
 }
 
-function fatal(file: string, format: InputFormat | 'unknown', reason: string): SourceItem {
-  return { ok: false, issue: { file, format, reason, fatal: true } };
+function fatal(file: string, format: InputFormat | 'unknown', reason: string): SourceItem[] {
+  return [{ ok: false, issue: { file, format, reason, fatal: true } }];
 }
 
 async function readHead(file: string): Promise<Uint8Array> {
@@ -46,12 +47,12 @@ async function readHead(file: string): Promise<Uint8Array> {
   }
 }
 
-function readerFor(format: InputFormat, file: string, opts: ReadOptions, forced: boolean): AsyncIterable<SourceItem> {
-  if (format === 'evtx') return readEvtxSource(file, opts);
+function readerFor(format: InputFormat, file: string, opts: ReadOptions, forced: boolean): AsyncIterable<SourceItem[]> {
+  if (format === 'evtx') return groupItems(readEvtxSource(file, opts));
   const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
-  if (format === 'xml') return readXmlSource(stream, opts);
-  if (format === 'csv-export' || format === 'csv-eventviewer') return readCsvSource(stream, { ...opts, format });
-  if (isJsonFormat(format)) return readJsonSource(stream, forced ? { ...opts, format } : { ...opts, hint: format });
+  if (format === 'xml') return readXmlBatches(stream, opts);
+  if (format === 'csv-export' || format === 'csv-eventviewer') return readCsvBatches(stream, { ...opts, format });
+  if (isJsonFormat(format)) return readJsonBatches(stream, forced ? { ...opts, format } : { ...opts, hint: format });
   throw new Error(`no reader for format ${format as string}`);
 }
 
@@ -59,7 +60,12 @@ function readerFor(format: InputFormat, file: string, opts: ReadOptions, forced:
  * Opens one export file. The format is detected from the content unless given; an unreadable file,
  * an unknown format or an unknown time zone yields one fatal issue; an empty file one plain issue.
  */
-export async function* openSource(file: string, opts: OpenSourceOptions): AsyncGenerator<SourceItem> {
+export function openSource(file: string, opts: OpenSourceOptions): AsyncGenerator<SourceItem> {
+  return flattenBatches(openSourceBatches(file, opts));
+}
+
+/** openSource, an array of items at a time (one per chunk of input): the ingest hot path. */
+export async function* openSourceBatches(file: string, opts: OpenSourceOptions): AsyncGenerator<SourceItem[]> {
   if (!isValidTimezone(opts.timezone)) {
     yield fatal(file, opts.format ?? 'unknown', `unknown time zone "${opts.timezone}" (expected an IANA name such as Europe/Berlin)`);
     return;
@@ -77,7 +83,7 @@ export async function* openSource(file: string, opts: OpenSourceOptions): AsyncG
   }
   if (head.length === 0) {
     const issue: InputIssue = { file, format: opts.format ?? 'unknown', reason: 'file is empty' };
-    yield { ok: false, issue };
+    yield [{ ok: false, issue }];
     return;
   }
   const format = opts.format ?? detectFormat(head, file);

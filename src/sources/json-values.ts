@@ -48,7 +48,18 @@ function parseLine(text: string, line: number): JsonValueItem {
 /** Array punctuation alone on a line, in an array written one element per line. */
 const PUNCTUATION_LINE_RE = /^\s*[[\],]*\s*$/;
 
+/** A splitter fed chunk by chunk: each push returns the values completed by that chunk. */
+interface ValueSplitter {
+  push(chunk: string): JsonValueItem[];
+  finish(): JsonValueItem[];
+}
+
 export async function* splitJsonValues(text: AsyncIterable<string>, options: JsonSplitOptions = {}): AsyncGenerator<JsonValueItem> {
+  for await (const batch of splitJsonValueBatches(text, options)) yield* batch;
+}
+
+/** splitJsonValues, one array of values per chunk of text. */
+export async function* splitJsonValueBatches(text: AsyncIterable<string>, options: JsonSplitOptions = {}): AsyncGenerator<JsonValueItem[]> {
   const maxLineChars = options.maxLineChars ?? 1024 * 1024;
   const iterator = text[Symbol.asyncIterator]();
   // Look at the first non-empty line to choose the mode.
@@ -62,38 +73,55 @@ export async function* splitJsonValues(text: AsyncIterable<string>, options: Jso
     if (next.done) done = true;
     else head += next.value;
   }
-  const rest: AsyncIterable<string> = {
-    async *[Symbol.asyncIterator]() {
-      if (head) yield head;
-      if (done) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    },
-  };
   const first = /^\s*(\S[^\n]*)/.exec(head)?.[1]?.trim() ?? '';
   const documentMode = first === '[' || first === '{' || first.length > maxLineChars;
-  if (documentMode) yield* scanDocuments(rest, options.maxValueChars ?? 64 * 1024 * 1024);
-  else yield* splitLines(rest);
+  const splitter: ValueSplitter = documentMode ? new DocumentScanner(options.maxValueChars ?? 64 * 1024 * 1024) : new LineSplitter();
+  if (head) {
+    const values = splitter.push(head);
+    if (values.length > 0) yield values;
+  }
+  if (!done) {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const values = splitter.push(next.value);
+      if (values.length > 0) yield values;
+    }
+  }
+  const tail = splitter.finish();
+  if (tail.length > 0) yield tail;
 }
 
-async function* splitLines(text: AsyncIterable<string>): AsyncGenerator<JsonValueItem> {
-  let buf = '';
-  let line = 1;
-  for await (const chunk of text) {
-    buf += chunk;
+class LineSplitter implements ValueSplitter {
+  private buf = '';
+  private line = 1;
+
+  push(chunk: string): JsonValueItem[] {
+    const out: JsonValueItem[] = [];
+    const buf = this.buf.length === 0 ? chunk : this.buf + chunk;
     let start = 0;
     for (let nl = buf.indexOf('\n', start); nl !== -1; nl = buf.indexOf('\n', start)) {
       const text = buf.slice(start, nl);
-      if (!PUNCTUATION_LINE_RE.test(text)) yield parseLine(text, line);
-      line++;
+      if (!isPunctuationLine(text)) out.push(parseLine(text, this.line));
+      this.line++;
       start = nl + 1;
     }
-    buf = buf.slice(start);
+    this.buf = buf.slice(start);
+    return out;
   }
-  if (!PUNCTUATION_LINE_RE.test(buf)) yield parseLine(buf, line);
+
+  finish(): JsonValueItem[] {
+    return isPunctuationLine(this.buf) ? [] : [parseLine(this.buf, this.line)];
+  }
+}
+
+/** PUNCTUATION_LINE_RE, without running a regex over every (long) NDJSON line. */
+function isPunctuationLine(text: string): boolean {
+  const c = text.charCodeAt(0);
+  // A record line starts with `{` (or `tag: `): only lines of space, brackets and commas qualify.
+  // Any other printable ASCII first character rules the line out; the rest goes to the regex.
+  if (c > 0x20 && c < 0x7f && c !== OPEN_BRACKET && c !== CLOSE_BRACKET && c !== COMMA) return false;
+  return PUNCTUATION_LINE_RE.test(text);
 }
 
 const OPEN_BRACE = 0x7b;
@@ -113,104 +141,109 @@ function isSpace(c: number): boolean {
  * Scans concatenated JSON documents. A top-level array is a container: each of its elements is one
  * value; any other top-level value is one value.
  */
-async function* scanDocuments(text: AsyncIterable<string>, maxValueChars: number): AsyncGenerator<JsonValueItem> {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
+class DocumentScanner implements ValueSplitter {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
   /** Depth at which values start: 1 inside a top-level array, 0 otherwise. */
-  let base = 0;
-  let value = '';
-  let valueLine = 0;
-  let inValue = false;
-  let valueIsContainer = false;
-  let oversized = false;
-  let line = 1;
+  private base = 0;
+  private value = '';
+  private valueLine = 0;
+  private inValue = false;
+  private valueIsContainer = false;
+  private oversized = false;
+  private line = 1;
 
-  const finish = (): JsonValueItem => {
-    inValue = false;
-    if (oversized) {
-      oversized = false;
-      value = '';
-      return { ok: false, line: valueLine, reason: `JSON value larger than ${maxValueChars} characters` };
-    }
-    const item = parseLine(value, valueLine);
-    value = '';
-    return item;
-  };
+  constructor(private readonly maxValueChars: number) {}
 
-  for await (const chunk of text) {
+  push(chunk: string): JsonValueItem[] {
+    const out: JsonValueItem[] = [];
     let segStart = 0; // start of the part of `chunk` that belongs to the current value
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
-      if (c === NEWLINE) line++;
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) inString = false;
+      if (c === NEWLINE) this.line++;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
         continue;
       }
-      if (!inValue) {
+      if (!this.inValue) {
         if (isSpace(c) || c === COMMA) continue;
-        if (depth === 0 && c === OPEN_BRACKET) {
-          depth = 1;
-          base = 1;
+        if (this.depth === 0 && c === OPEN_BRACKET) {
+          this.depth = 1;
+          this.base = 1;
           continue;
         }
-        if (depth === base && base === 1 && c === CLOSE_BRACKET) {
-          depth = 0;
-          base = 0;
+        if (this.depth === this.base && this.base === 1 && c === CLOSE_BRACKET) {
+          this.depth = 0;
+          this.base = 0;
           continue;
         }
         if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-          yield { ok: false, line, reason: `unexpected "${String.fromCharCode(c)}"` };
+          out.push({ ok: false, line: this.line, reason: `unexpected "${String.fromCharCode(c)}"` });
           continue;
         }
-        inValue = true;
-        valueIsContainer = c === OPEN_BRACE || c === OPEN_BRACKET;
-        valueLine = line;
+        this.inValue = true;
+        this.valueIsContainer = c === OPEN_BRACE || c === OPEN_BRACKET;
+        this.valueLine = this.line;
         segStart = i;
       }
       if (c === QUOTE) {
-        inString = true;
+        this.inString = true;
         continue;
       }
       const opens = c === OPEN_BRACE || c === OPEN_BRACKET;
       const closes = c === CLOSE_BRACE || c === CLOSE_BRACKET;
-      if (valueIsContainer) {
-        if (opens) depth++;
-        else if (closes && --depth === base) {
-          append(chunk.slice(segStart, i + 1));
-          yield finish();
+      if (this.valueIsContainer) {
+        if (opens) this.depth++;
+        else if (closes && --this.depth === this.base) {
+          this.append(chunk.slice(segStart, i + 1));
+          out.push(this.finishValue());
         }
       } else if (c === COMMA || isSpace(c) || closes) {
         // A primitive (number, true, "text"...) ends at the next separator.
-        append(chunk.slice(segStart, i));
-        yield finish();
-        if (base === 1 && c === CLOSE_BRACKET) {
-          depth = 0;
-          base = 0;
+        this.append(chunk.slice(segStart, i));
+        out.push(this.finishValue());
+        if (this.base === 1 && c === CLOSE_BRACKET) {
+          this.depth = 0;
+          this.base = 0;
         } else if (closes) {
-          yield { ok: false, line, reason: `unexpected "${String.fromCharCode(c)}"` };
+          out.push({ ok: false, line: this.line, reason: `unexpected "${String.fromCharCode(c)}"` });
         }
       }
     }
-    if (inValue) append(chunk.slice(segStart));
-  }
-  if (inValue && value.trim()) {
-    if (depth > base || inString) {
-      yield { ok: false, line: valueLine, reason: 'file ends inside a JSON value (truncated)' };
-    } else {
-      yield finish();
-    }
+    if (this.inValue) this.append(chunk.slice(segStart));
+    return out;
   }
 
-  function append(s: string): void {
-    if (oversized) return;
-    if (value.length + s.length > maxValueChars) {
-      oversized = true;
-      value = '';
+  finish(): JsonValueItem[] {
+    if (!this.inValue || !this.value.trim()) return [];
+    if (this.depth > this.base || this.inString) {
+      return [{ ok: false, line: this.valueLine, reason: 'file ends inside a JSON value (truncated)' }];
+    }
+    return [this.finishValue()];
+  }
+
+  private finishValue(): JsonValueItem {
+    this.inValue = false;
+    if (this.oversized) {
+      this.oversized = false;
+      this.value = '';
+      return { ok: false, line: this.valueLine, reason: `JSON value larger than ${this.maxValueChars} characters` };
+    }
+    const item = parseLine(this.value, this.valueLine);
+    this.value = '';
+    return item;
+  }
+
+  private append(s: string): void {
+    if (this.oversized) return;
+    if (this.value.length + s.length > this.maxValueChars) {
+      this.oversized = true;
+      this.value = '';
       return;
     }
-    value += s;
+    this.value += s;
   }
 }

@@ -3,7 +3,8 @@
  * mappers in ./shippers. Each record is recognised by its keys unless the format was forced, so a
  * file that mixes shapes still reads; a record no mapper knows is an issue, not a fatal error.
  */
-import { splitJsonValues } from './json-values.js';
+import { flattenBatches } from './batches.js';
+import { splitJsonValueBatches } from './json-values.js';
 import { fluentbit } from './shippers/fluentbit.js';
 import { isObject, type JsonObject, type ShipperMapper } from './shippers/common.js';
 import { nxlog } from './shippers/nxlog.js';
@@ -28,6 +29,7 @@ export function recogniseRecord(obj: JsonObject): ShipperMapper | undefined {
   return SHIPPERS.find((s) => s.matches(obj));
 }
 
+
 /** The records inside one JSON value: an object, an array of objects, or Fluent Bit's `[time, {record}]`. */
 function recordsOf(value: unknown): unknown[] {
   if (!Array.isArray(value)) return [value];
@@ -42,30 +44,38 @@ export interface JsonReadOptions extends ReadOptions {
   hint?: JsonFormat;
 }
 
-export async function* readJsonSource(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem> {
+export function readJsonSource(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem> {
+  return flattenBatches(readJsonBatches(input, opts));
+}
+
+/** The items of a JSON export, one array per chunk of text. */
+export async function* readJsonBatches(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem[]> {
   const forced = opts.format ? SHIPPERS.find((s) => s.format === opts.format) : undefined;
   const issueFormat: InputFormat | 'unknown' = opts.format ?? opts.hint ?? 'unknown';
   let index = 0;
-  for await (const item of splitJsonValues(decodeText(input))) {
-    if (!item.ok) {
-      yield { ok: false, issue: { file: opts.file, format: issueFormat, line: item.line, record: index++, reason: item.reason } };
-      continue;
-    }
-    for (const record of recordsOf(item.value)) {
-      const ordinal = index++;
-      const at = { file: opts.file, line: item.line, record: ordinal };
-      if (!isObject(record)) {
-        yield { ok: false, issue: { ...at, format: issueFormat, reason: 'JSON value is not an object' } };
+  for await (const values of splitJsonValueBatches(decodeText(input))) {
+    const items: SourceItem[] = [];
+    for (const item of values) {
+      if (!item.ok) {
+        items.push({ ok: false, issue: { file: opts.file, format: issueFormat, line: item.line, record: index++, reason: item.reason } });
         continue;
       }
-      const mapper = forced ?? recogniseRecord(record);
-      if (!mapper) {
-        yield { ok: false, issue: { ...at, format: issueFormat, reason: 'JSON record of no known shape (Winlogbeat, Fluent Bit, NXLog, OpenWEC, PowerShell)' } };
-        continue;
+      for (const record of recordsOf(item.value)) {
+        const ordinal = index++;
+        if (!isObject(record)) {
+          items.push({ ok: false, issue: { file: opts.file, line: item.line, record: ordinal, format: issueFormat, reason: 'JSON value is not an object' } });
+          continue;
+        }
+        const mapper = forced ?? recogniseRecord(record);
+        if (!mapper) {
+          items.push({ ok: false, issue: { file: opts.file, line: item.line, record: ordinal, format: issueFormat, reason: 'JSON record of no known shape (Winlogbeat, Fluent Bit, NXLog, OpenWEC, PowerShell)' } });
+          continue;
+        }
+        const ev = mapper.map(record, { opts, line: item.line, index: ordinal });
+        if (typeof ev === 'string') items.push({ ok: false, issue: { file: opts.file, line: item.line, record: ordinal, format: mapper.format, reason: ev } });
+        else items.push({ ok: true, event: ev });
       }
-      const ev = mapper.map(record, { opts, line: item.line, index: ordinal });
-      if (typeof ev === 'string') yield { ok: false, issue: { ...at, format: mapper.format, reason: ev } };
-      else yield { ok: true, event: ev };
     }
+    if (items.length > 0) yield items;
   }
 }

@@ -14,7 +14,7 @@ export type XmlSegment =
 /** `<Event` or `<prefix:Event` followed by white space, `>` or `/` (not `<Events`, `<EventData`). */
 const START_RE = /<(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/])/g;
 const END_RE = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
-const SELF_CLOSED_RE = /^<(?:[A-Za-z_][\w.-]*:)?Event(?:\s[^<>]*)?\/>/;
+const SELF_CLOSED_RE = /<(?:[A-Za-z_][\w.-]*:)?Event(?:\s[^<>]*)?\/>/y;
 
 /** Longest tail kept between chunks when no event has started (a start tag split by a chunk). */
 const KEEP_TAIL = 64;
@@ -24,18 +24,27 @@ export interface SegmentOptions {
   maxEventChars?: number;
 }
 
-export async function* segmentEvents(text: AsyncIterable<string>, options: SegmentOptions = {}): AsyncGenerator<XmlSegment> {
-  const maxEventChars = options.maxEventChars ?? 16 * 1024 * 1024;
-  let buf = '';
-  let bufLine = 1; // line number of buf[0]
-  let index = 0;
+/**
+ * The scanner behind segmentEvents, driven chunk by chunk: `push` returns the segments completed
+ * by a chunk, `finish` the truncated tail. Synchronous, so a reader can turn one chunk into one
+ * array of events.
+ */
+export class XmlSegmenter {
+  private readonly maxEventChars: number;
+  private buf = '';
+  private bufLine = 1; // line number of buf[0]
+  private index = 0;
 
-  const lineAt = (pos: number, from: number, fromLine: number): number => fromLine + countNewlines(buf, from, pos);
+  constructor(options: SegmentOptions = {}) {
+    this.maxEventChars = options.maxEventChars ?? 16 * 1024 * 1024;
+  }
 
-  for await (const chunk of text) {
-    buf += chunk;
+  push(chunk: string): XmlSegment[] {
+    const out: XmlSegment[] = [];
+    const buf = this.buf.length === 0 ? chunk : this.buf + chunk;
+    const lineAt = (pos: number, from: number, fromLine: number): number => fromLine + countNewlines(buf, from, pos);
     let pos = 0;
-    let posLine = bufLine;
+    let posLine = this.bufLine;
     let commentAt = -2; // -2: not searched yet in this buffer; -1: none after the last search
     for (;;) {
       START_RE.lastIndex = pos;
@@ -63,9 +72,10 @@ export async function* segmentEvents(text: AsyncIterable<string>, options: Segme
       const startLine = lineAt(start.index, pos, posLine);
       pos = start.index;
       posLine = startLine;
-      const selfClosed = SELF_CLOSED_RE.exec(buf.slice(pos, pos + 4096));
+      SELF_CLOSED_RE.lastIndex = pos;
+      const selfClosed = SELF_CLOSED_RE.exec(buf);
       if (selfClosed) {
-        yield { ok: false, line: startLine, index: index++, reason: 'empty <Event/> element' };
+        out.push({ ok: false, line: startLine, index: this.index++, reason: 'empty <Event/> element' });
         pos += selfClosed[0].length;
         continue;
       }
@@ -74,14 +84,14 @@ export async function* segmentEvents(text: AsyncIterable<string>, options: Segme
       START_RE.lastIndex = pos + 6;
       const next = START_RE.exec(buf);
       if (next && (!end || next.index < end.index)) {
-        yield { ok: false, line: startLine, index: index++, reason: 'event not closed before the next <Event> (truncated or malformed)' };
+        out.push({ ok: false, line: startLine, index: this.index++, reason: 'event not closed before the next <Event> (truncated or malformed)' });
         posLine = lineAt(next.index, pos, posLine);
         pos = next.index;
         continue;
       }
       if (!end) {
-        if (buf.length - pos > maxEventChars) {
-          yield { ok: false, line: startLine, index: index++, reason: `event larger than ${maxEventChars} characters` };
+        if (buf.length - pos > this.maxEventChars) {
+          out.push({ ok: false, line: startLine, index: this.index++, reason: `event larger than ${this.maxEventChars} characters` });
           // Skip what we have; the scan resumes at the next start tag.
           posLine = lineAt(buf.length, pos, posLine);
           pos = buf.length;
@@ -89,16 +99,27 @@ export async function* segmentEvents(text: AsyncIterable<string>, options: Segme
         break; // need more text
       }
       const stop = end.index + end[0].length;
-      yield { ok: true, text: buf.slice(pos, stop), line: startLine, index: index++ };
+      out.push({ ok: true, text: buf.slice(pos, stop), line: startLine, index: this.index++ });
       posLine = lineAt(stop, pos, posLine);
       pos = stop;
     }
-    buf = buf.slice(pos);
-    bufLine = posLine;
+    this.buf = buf.slice(pos);
+    this.bufLine = posLine;
+    return out;
   }
-  START_RE.lastIndex = 0;
-  const start = START_RE.exec(buf);
-  if (start) {
-    yield { ok: false, line: lineAt(start.index, 0, bufLine), index, reason: 'file ends inside an event (truncated)' };
+
+  /** After the last chunk: an event still open is the truncated tail of the file. */
+  finish(): XmlSegment[] {
+    START_RE.lastIndex = 0;
+    const start = START_RE.exec(this.buf);
+    if (!start) return [];
+    const line = this.bufLine + countNewlines(this.buf, 0, start.index);
+    return [{ ok: false, line, index: this.index, reason: 'file ends inside an event (truncated)' }];
   }
+}
+
+export async function* segmentEvents(text: AsyncIterable<string>, options: SegmentOptions = {}): AsyncGenerator<XmlSegment> {
+  const segmenter = new XmlSegmenter(options);
+  for await (const chunk of text) yield* segmenter.push(chunk);
+  yield* segmenter.finish();
 }

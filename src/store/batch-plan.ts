@@ -1,9 +1,9 @@
 import type { KmsRecord } from '../kms/types.js';
 import { StoreError, type Checkpoint, type LogClearRow } from './types.js';
-import { dedupKey, hostKey } from './dedup.js';
+import { hostKey } from './dedup.js';
 
 /**
- * Backend-neutral part of Store.writeBatch: assigns each record its dedup key and log epoch,
+ * Backend-neutral part of Store.writeBatch: assigns each record its host key and log epoch,
  * detects log clears and computes the new checkpoints. Pure: the backend loads the checkpoints,
  * calls planBatch and writes rows, clears and checkpoints in one transaction.
  *
@@ -23,7 +23,6 @@ import { dedupKey, hostKey } from './dedup.js';
 export interface PlannedRecord {
   record: KmsRecord;
   hostKey: string;
-  dedupKey: string;
   epoch: number;
 }
 
@@ -130,7 +129,7 @@ export function planBatch(
         }
       }
     }
-    planned[i] = { record, hostKey: cp.hostKey, dedupKey: dedupKey(record), epoch: cp.epoch };
+    planned[i] = { record, hostKey: cp.hostKey, epoch: cp.epoch };
   }
 
   const checkpoints: PlannedCheckpoint[] = [];

@@ -1,16 +1,22 @@
 import type { KmsAnomaly, KmsClientEvent, KmsHostEvent, KmsRequest } from '../kms/types.js';
 import type { PlannedRecord } from './batch-plan.js';
+import { dedupKey, dedupRec } from './dedup.js';
+import type { Dictionary } from './dictionary.js';
 
 /**
  * Column order of each event table and writers that put one record's values in that order at
- * values[offset..], shared by the backends' bulk paths. Booleans go through `bool` (SQLite: 0/1).
+ * values[offset..], shared by the backends' bulk paths.
+ *
+ * Requests go through `NarrowRequest` first: the record with every repeated string replaced by its
+ * dictionary id (src/store/dictionary.ts), as the narrow requests table stores it. The SQLite
+ * writer also folds these rows into the summary tables.
  */
 const COMMON = ['host', 'host_key', 'channel', 'record_id', 'time', 'dedup_key', 'epoch', 'source'] as const;
 
 export const REQUEST_COLUMNS = [
-  ...COMMON,
-  'result', 'result_hex', 'minimum_count', 'machine', 'machine_key', 'cmid', 'client_time_text',
-  'client_time', 'is_vm', 'license_state', 'minutes_left', 'activation_id', 'product_name', 'application',
+  'host_id', 'second', 'channel_id', 'rec', 'time', 'epoch', 'host_name_id', 'source_id', 'result',
+  'result_hex_id', 'minimum_count', 'machine_id', 'machine_key_id', 'cmid_id', 'product_id',
+  'client_time_text', 'client_time', 'is_vm', 'license_state', 'minutes_left',
 ] as const;
 
 export const HOST_EVENT_COLUMNS = [...COMMON, 'event_id', 'type', 'result_hex', 'domain', 'detail'] as const;
@@ -22,6 +28,101 @@ export const ANOMALY_COLUMNS = [...COMMON, 'event_id', 'provider', 'reason', 'ra
 export type BoolValue = (b: boolean) => unknown;
 export type PlannedWriter = (values: unknown[], offset: number, p: PlannedRecord) => void;
 
+/** One request as the narrow table holds it (ids from the dictionary). */
+export interface NarrowRequest {
+  hostId: number;
+  second: number;
+  channelId: number;
+  rec: number;
+  time: number;
+  epoch: number;
+  hostNameId: number;
+  sourceId: number;
+  result: number;
+  resultHexId: number;
+  minimumCount: number;
+  machineId: number;
+  machineKeyId: number;
+  cmidId: number;
+  productId: number;
+  clientTimeText: string;
+  clientTime: number | null;
+  isVm: boolean;
+  licenseState: number;
+  minutesLeft: number;
+  /** Record id or -1 (the "latest" tie-breaker after time). */
+  recordOrder: number;
+}
+
+/** The strings of a request that the dictionary must know before narrowRequest() runs. */
+export function requestStrings(p: PlannedRecord, out: (value: string) => void): void {
+  const r = p.record as KmsRequest;
+  out(p.hostKey);
+  out(r.host);
+  out(r.channel);
+  out(r.source);
+  out(r.resultHex);
+  out(r.machine);
+  out(r.machine.toLowerCase());
+  out(r.cmid.toLowerCase());
+}
+
+export function productKeyOf(r: KmsRequest): [activationId: string, name: string, application: string] {
+  return [r.activationId.toLowerCase(), r.product.name, r.product.application];
+}
+
+export function narrowRequest(p: PlannedRecord, ids: Dictionary): NarrowRequest {
+  const r = p.record as KmsRequest;
+  const [activationId, name, application] = productKeyOf(r);
+  return {
+    hostId: ids.id(p.hostKey),
+    second: Math.floor(r.time / 1000),
+    channelId: ids.id(r.channel),
+    rec: dedupRec(r),
+    time: r.time,
+    epoch: p.epoch,
+    hostNameId: ids.id(r.host),
+    sourceId: ids.id(r.source),
+    result: r.result,
+    resultHexId: ids.id(r.resultHex),
+    minimumCount: r.minimumCount,
+    machineId: ids.id(r.machine),
+    machineKeyId: ids.id(r.machine.toLowerCase()),
+    cmidId: ids.id(r.cmid.toLowerCase()),
+    productId: ids.productId(activationId, name, application),
+    clientTimeText: r.clientTimeText,
+    clientTime: r.clientTime,
+    isVm: r.isVm,
+    licenseState: r.licenseState,
+    minutesLeft: r.minutesLeft,
+    recordOrder: r.recordId ?? -1,
+  };
+}
+
+/** Writes the REQUEST_COLUMNS values of one narrow row at v[o..]. */
+export function writeNarrowRequest(v: unknown[], o: number, n: NarrowRequest, bool: BoolValue): void {
+  v[o] = n.hostId;
+  v[o + 1] = n.second;
+  v[o + 2] = n.channelId;
+  v[o + 3] = n.rec;
+  v[o + 4] = n.time;
+  v[o + 5] = n.epoch;
+  v[o + 6] = n.hostNameId;
+  v[o + 7] = n.sourceId;
+  v[o + 8] = n.result;
+  v[o + 9] = n.resultHexId;
+  v[o + 10] = n.minimumCount;
+  v[o + 11] = n.machineId;
+  v[o + 12] = n.machineKeyId;
+  v[o + 13] = n.cmidId;
+  v[o + 14] = n.productId;
+  v[o + 15] = n.clientTimeText;
+  v[o + 16] = n.clientTime;
+  v[o + 17] = bool(n.isVm);
+  v[o + 18] = n.licenseState;
+  v[o + 19] = n.minutesLeft;
+}
+
 /** Writes the 8 common columns; returns the offset after them. */
 function writeCommon(v: unknown[], o: number, p: PlannedRecord): number {
   const r = p.record;
@@ -30,31 +131,10 @@ function writeCommon(v: unknown[], o: number, p: PlannedRecord): number {
   v[o + 2] = r.channel;
   v[o + 3] = r.recordId ?? null;
   v[o + 4] = r.time;
-  v[o + 5] = p.dedupKey;
+  v[o + 5] = dedupKey(r);
   v[o + 6] = p.epoch;
   v[o + 7] = r.source;
   return o + 8;
-}
-
-export function requestWriter(bool: BoolValue): PlannedWriter {
-  return (v, offset, p) => {
-    const o = writeCommon(v, offset, p);
-    const r = p.record as KmsRequest;
-    v[o] = r.result;
-    v[o + 1] = r.resultHex;
-    v[o + 2] = r.minimumCount;
-    v[o + 3] = r.machine;
-    v[o + 4] = r.machine.toLowerCase();
-    v[o + 5] = r.cmid.toLowerCase();
-    v[o + 6] = r.clientTimeText;
-    v[o + 7] = r.clientTime;
-    v[o + 8] = bool(r.isVm);
-    v[o + 9] = r.licenseState;
-    v[o + 10] = r.minutesLeft;
-    v[o + 11] = r.activationId.toLowerCase();
-    v[o + 12] = r.product.name;
-    v[o + 13] = r.product.application;
-  };
 }
 
 export const writeHostEvent: PlannedWriter = (v, offset, p) => {

@@ -12,10 +12,25 @@ import type { KmsRecord } from '../kms/types.js';
 export function dedupKey(record: KmsRecord): string {
   const second = Math.floor(record.time / 1000);
   if (record.recordId !== null && record.recordId !== undefined) return `${record.recordId}@${second}`;
+  return `#${contentHash(record, second).slice(0, 32)}`;
+}
+
+/**
+ * The same identity as an integer, for the narrow requests table whose dedup key is (host, second,
+ * channel, rec): the record id, or when there is none -1 minus the first 52 bits of the content
+ * hash (negative, so it never meets a record id; a collision needs equal host, channel and second).
+ */
+export function dedupRec(record: KmsRecord): number {
+  const id = record.recordId;
+  if (id !== null && id !== undefined) return id;
+  return -1 - Number.parseInt(contentHash(record, Math.floor(record.time / 1000)).slice(0, 13), 16);
+}
+
+function contentHash(record: KmsRecord, second: number): string {
   const hash = createHash('sha256');
   hash.update(`${record.eventId}\u0000${second}\u0000`);
   for (const part of contentParts(record)) hash.update(`${part}\u0000`);
-  return `#${hash.digest('hex').slice(0, 32)}`;
+  return hash.digest('hex');
 }
 
 /** The data an event carries, in a fixed order, for the content hash. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAlerts } from '../../src/alerts/run.js';
+import { changedStates, evaluateAlerts } from '../../src/alerts/run.js';
 import { hasNews, markNotified, pendingAlerts, reconcile } from '../../src/alerts/state.js';
 import type { AlertCandidate } from '../../src/alerts/types.js';
 import type { AlertState } from '../../src/store/types.js';
@@ -100,5 +100,14 @@ describe('evaluateAlerts with the store', () => {
     const store = await storeWith([req('kms01', AT - HOUR, 'a', 'A')]);
     await evaluateAlerts(store, { at: AT, rules: onlyRules(['lowCount']), dryRun: true });
     expect(await store.alertStates!()).toEqual([]);
+  });
+});
+
+describe('changedStates', () => {
+  it('keeps only new or modified states', () => {
+    const a = reconcile([], [candidate('a'), candidate('b')], AT);
+    const b = reconcile(a, [candidate('a')], AT); // a: lastSeen unchanged (same at), b: resolved
+    expect(changedStates(a, b).map((s) => [s.id, s.status])).toEqual([['b', 'resolved']]);
+    expect(changedStates(b, b)).toEqual([]);
   });
 });

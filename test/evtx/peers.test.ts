@@ -92,17 +92,14 @@ function facts(nodes: FlatNode[], fix: (v: string, ours?: string) => string, our
 }
 
 function ourFacts(xml: string): Fact[] {
-  return facts(flatten(xml), (v) => {
-    v = common(v);
-    // python-evtx prints FILETIME only to the second reliably; ours keeps 7 digits.
-    return v;
-  });
+  return facts(flatten(xml), common);
 }
 
 function pyTimeFacts(f: Fact[]): Fact[] {
   return f.map(([p, v]) => {
     const t = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.\d+Z$/.exec(v);
-    // GUIDs: python-evtx upper-cases nothing and lower-cases typed GUIDs; compare them case-blind.
+    // python-evtx lower-cases typed GUIDs while templates hold literal GUIDs in either case:
+    // compare GUIDs case-blind. Its FILETIME is only reliable to the second.
     return [p, t ? t[1] : /^\{[0-9a-f-]{36}\}$/i.test(v) ? v.toUpperCase() : v];
   });
 }

@@ -1,95 +1,86 @@
 import type { Migration } from './types.js';
 
 /*
- * PostgreSQL: byte-wise text comparison (below). Both backends: stable views for Grafana / BI readers (documented in docs/postgres.md). The tables behind them may
+ * Stable views for Grafana / BI readers (documented in docs/postgres.md). The tables behind them may
  * change; these column names and meanings may not (a change is a new view, not an edit).
  *   kms_requests    one row per stored activation request, with a real timestamp column
  *   kms_clients     the latest request per (cmid, application): the client's current state
  *   kms_host_counts per host and application, the 30-day count as of now (docs/definitions.md)
  * Times: *_ms columns are epoch ms UTC; event_time / last_seen_at are timestamptz (PostgreSQL) or
- * ISO-8601 UTC text (SQLite).
+ * ISO-8601 UTC text (SQLite). The views resolve the integer ids of the narrow tables (0001).
  */
 
-const LICENSE_STATE_NAME = `CASE license_state
+const LICENSE_STATE_NAME = (col: string) => `CASE ${col}
       WHEN 0 THEN 'Unlicensed' WHEN 1 THEN 'Licensed' WHEN 2 THEN 'OOBGrace' WHEN 3 THEN 'OOTGrace'
       WHEN 4 THEN 'NonGenuineGrace' WHEN 5 THEN 'Notification' WHEN 6 THEN 'ExtendedGrace'
-      ELSE 'Unknown (' || license_state || ')' END`;
+      ELSE 'Unknown (' || ${col} || ')' END`;
 
-const requestColumns = (eventTime: string) => `
-    id, host, host_key, channel, record_id, time AS time_ms, ${eventTime} AS event_time,
-    result, result_hex, result = 0 AS succeeded, machine, machine_key, cmid, application,
-    activation_id, product_name, minimum_count, license_state, ${LICENSE_STATE_NAME} AS license_state_name,
-    minutes_left, is_vm, client_time_text, epoch, source`;
+const kmsRequests = (eventTime: string) => `CREATE VIEW kms_requests AS
+    SELECT r.id, hn.value AS host, hk.value AS host_key, ch.value AS channel,
+           CASE WHEN r.rec >= 0 THEN r.rec END AS record_id, r.time AS time_ms, ${eventTime} AS event_time,
+           r.result, rh.value AS result_hex, r.result = 0 AS succeeded, m.value AS machine,
+           mk.value AS machine_key, c.value AS cmid, p.application, p.activation_id, p.name AS product_name,
+           r.minimum_count, r.license_state, ${LICENSE_STATE_NAME('r.license_state')} AS license_state_name,
+           r.minutes_left, r.is_vm, r.client_time_text, r.epoch, src.value AS source
+    FROM requests r
+    JOIN strings hn ON hn.id = r.host_name_id
+    JOIN strings hk ON hk.id = r.host_id
+    JOIN strings ch ON ch.id = r.channel_id
+    JOIN strings rh ON rh.id = r.result_hex_id
+    JOIN strings m ON m.id = r.machine_id
+    JOIN strings mk ON mk.id = r.machine_key_id
+    JOIN strings c ON c.id = r.cmid_id
+    JOIN strings src ON src.id = r.source_id
+    JOIN products p ON p.id = r.product_id`;
 
-const hostCounts = (nowMs: string) => `
+// the latest of a client's summary rows (one per host, product, machine and minimum; usually one)
+const kmsClients = (lastSeenAt: string) => `CREATE VIEW kms_clients AS
+    SELECT c.value AS cmid, l.application, m.value AS machine, hn.value AS host, l.last_seen AS last_seen_ms,
+           ${lastSeenAt} AS last_seen_at, l.first_seen AS first_seen_ms, l.total_requests AS requests,
+           rh.value AS result_hex, r.license_state, ${LICENSE_STATE_NAME('r.license_state')} AS license_state_name,
+           r.minutes_left, CASE WHEN r.minutes_left > 0 THEN l.last_seen + r.minutes_left * 60000 END AS expires_ms,
+           p.activation_id, p.name AS product_name, r.is_vm
+    FROM (
+      SELECT s.cmid_id, p.application, s.last_seen, s.last_id,
+             MIN(s.first_seen) OVER w AS first_seen, SUM(s.requests) OVER w AS total_requests,
+             ROW_NUMBER() OVER (PARTITION BY s.cmid_id, p.application ORDER BY s.last_seen DESC, s.last_rec DESC, s.last_id DESC) AS n
+      FROM client_summary s JOIN products p ON p.id = s.product_id
+      WINDOW w AS (PARTITION BY s.cmid_id, p.application)
+    ) l
+    JOIN requests r ON r.id = l.last_id
+    JOIN strings c ON c.id = l.cmid_id
+    JOIN strings m ON m.id = r.machine_id
+    JOIN strings hn ON hn.id = r.host_name_id
+    JOIN strings rh ON rh.id = r.result_hex_id
+    JOIN products p ON p.id = r.product_id
+    WHERE l.n = 1`;
+
+// a client's newest successful request decides whether it is in the window (requests dated after
+// now are not counted, as by the host itself)
+const kmsHostCounts = (nowMs: string) => `CREATE VIEW kms_host_counts AS
     SELECT h.host, w.application, w.active, w.max_minimum, 2 * w.max_minimum AS cap,
            CASE WHEN w.active < 2 * w.max_minimum THEN w.active ELSE 2 * w.max_minimum END AS current_count,
            w.last_request_ms
     FROM (
-      SELECT host_key, application, COUNT(DISTINCT cmid) AS active, MAX(minimum_count) AS max_minimum,
-             MAX(time) AS last_request_ms
-      FROM requests
-      WHERE result = 0 AND time > ${nowMs} - 2592000000 AND time <= ${nowMs}
-      GROUP BY host_key, application
+      SELECT s.host_id, p.application, COUNT(DISTINCT s.cmid_id) AS active, MAX(s.minimum_count) AS max_minimum,
+             MAX(s.last_ok) AS last_request_ms
+      FROM client_summary s JOIN products p ON p.id = s.product_id
+      WHERE s.last_ok > ${nowMs} - 2592000000 AND s.last_ok <= ${nowMs}
+      GROUP BY s.host_id, p.application
     ) w
-    JOIN host_names h ON h.host_key = w.host_key`;
+    JOIN strings hk ON hk.id = w.host_id
+    JOIN host_names h ON h.host_key = hk.value`;
 
 const sqlite: string[] = [
-  `CREATE VIEW kms_requests AS SELECT ${requestColumns(`strftime('%Y-%m-%dT%H:%M:%fZ', time / 1000.0, 'unixepoch')`)} FROM requests`,
-  // the bare columns of a single max() aggregate come from the row holding the maximum (SQLite rule)
-  `CREATE VIEW kms_clients AS
-    SELECT l.cmid, l.application, l.machine, l.host, l.last_seen AS last_seen_ms,
-           strftime('%Y-%m-%dT%H:%M:%fZ', l.last_seen / 1000.0, 'unixepoch') AS last_seen_at,
-           s.first_seen AS first_seen_ms, s.requests, l.result_hex, l.license_state,
-           ${LICENSE_STATE_NAME.replace(/license_state/g, 'l.license_state')} AS license_state_name,
-           l.minutes_left, CASE WHEN l.minutes_left > 0 THEN l.last_seen + l.minutes_left * 60000 END AS expires_ms,
-           l.activation_id, l.product_name, l.is_vm
-    FROM (SELECT cmid, application, MAX(time) AS last_seen, machine, host, result_hex, license_state,
-                 minutes_left, activation_id, product_name, is_vm
-          FROM requests GROUP BY cmid, application) l
-    JOIN (SELECT cmid, application, MIN(time) AS first_seen, COUNT(*) AS requests
-          FROM requests GROUP BY cmid, application) s
-      ON s.cmid = l.cmid AND s.application = l.application`,
-  `CREATE VIEW kms_host_counts AS ${hostCounts(`(CAST(strftime('%s', 'now') AS INTEGER) * 1000)`)}`,
+  kmsRequests(`strftime('%Y-%m-%dT%H:%M:%fZ', r.time / 1000.0, 'unixepoch')`),
+  kmsClients(`strftime('%Y-%m-%dT%H:%M:%fZ', l.last_seen / 1000.0, 'unixepoch')`),
+  kmsHostCounts(`(CAST(strftime('%s', 'now') AS INTEGER) * 1000)`),
 ];
 
-/*
- * PostgreSQL only: every text column compares byte-wise (COLLATE "C"), as SQLite's BINARY does,
- * whatever locale the database was created with. Otherwise ORDER BY, MIN() and GROUP BY on names
- * follow e.g. en_US rules and reports differ between the backends; "C" comparisons are also the
- * cheapest for the dedup and CMID indexes. host_names depends on checkpoints, so it is recreated.
- */
-const binaryText = (table: string, columns: string[]) =>
-  `ALTER TABLE ${table} ${columns.map((c) => `ALTER COLUMN ${c} TYPE text COLLATE "C"`).join(', ')}`;
-const COMMON_TEXT = ['host', 'host_key', 'channel', 'dedup_key', 'source'];
-
 const postgres: string[] = [
-  `DROP VIEW host_names`,
-  binaryText('checkpoints', ['host_key', 'channel', 'host']),
-  `CREATE VIEW host_names AS SELECT host_key, MIN(host) AS host FROM checkpoints GROUP BY host_key`,
-  binaryText('log_clears', ['host', 'host_key', 'channel']),
-  binaryText('requests', [
-    ...COMMON_TEXT, 'result_hex', 'machine', 'machine_key', 'cmid', 'client_time_text', 'activation_id', 'product_name', 'application',
-  ]),
-  binaryText('host_events', [...COMMON_TEXT, 'type', 'result_hex', 'domain', 'detail']),
-  binaryText('client_events', [...COMMON_TEXT, 'result_hex', 'fields']),
-  binaryText('anomalies', [...COMMON_TEXT, 'provider', 'reason', 'raw']),
-  `CREATE VIEW kms_requests AS SELECT ${requestColumns(`to_timestamp(time / 1000.0)`)} FROM requests`,
-  `CREATE VIEW kms_clients AS
-    SELECT l.cmid, l.application, l.machine, l.host, l.last_seen AS last_seen_ms,
-           to_timestamp(l.last_seen / 1000.0) AS last_seen_at,
-           s.first_seen AS first_seen_ms, s.requests, l.result_hex, l.license_state,
-           ${LICENSE_STATE_NAME.replace(/license_state/g, 'l.license_state')} AS license_state_name,
-           l.minutes_left, CASE WHEN l.minutes_left > 0 THEN l.last_seen + l.minutes_left * 60000 END AS expires_ms,
-           l.activation_id, l.product_name, l.is_vm
-    FROM (SELECT DISTINCT ON (cmid, application)
-                 cmid, application, time AS last_seen, machine, host, result_hex, license_state,
-                 minutes_left, activation_id, product_name, is_vm
-          FROM requests ORDER BY cmid, application, time DESC, id DESC) l
-    JOIN (SELECT cmid, application, MIN(time) AS first_seen, COUNT(*) AS requests
-          FROM requests GROUP BY cmid, application) s
-      ON s.cmid = l.cmid AND s.application = l.application`,
-  `CREATE VIEW kms_host_counts AS ${hostCounts(`(extract(epoch FROM now()) * 1000)::bigint`)}`,
+  kmsRequests(`to_timestamp(r.time / 1000.0)`),
+  kmsClients(`to_timestamp(l.last_seen / 1000.0)`),
+  kmsHostCounts(`(extract(epoch FROM now()) * 1000)::bigint`),
 ];
 
 export const readerViews: Migration = { id: '0200-binary-text-and-reader-views', sqlite, postgres };

@@ -8,6 +8,8 @@ import type {
 } from '../types.js';
 import { inTransaction, redactUrl, storeError, type PgClient, type PgPool } from './driver.js';
 import { migratePostgres } from './migrator.js';
+import { DictionaryCache } from '../dictionary.js';
+import { mergeIds } from './request-rows.js';
 import { markStaged, writeBatchPostgres } from './write-batch.js';
 
 function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
@@ -23,6 +25,8 @@ export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
   readonly capabilities: StoreCapabilities = { transactionalDdl: true, copy: true, concurrentWriters: true };
   private closed = false;
+  /** Committed lookup ids (strings, products) of this instance. */
+  private readonly ids = new DictionaryCache();
 
   constructor(
     readonly pool: PgPool,
@@ -37,11 +41,12 @@ export class PostgresStore implements Store {
     if (records.length === 0) return { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
     let used: PgClient | undefined;
     try {
-      const result = await inTransaction(this.pool, (client) => {
+      const { result, added } = await inTransaction(this.pool, (client) => {
         used = client;
-        return writeBatchPostgres(client, records, Date.now());
+        return writeBatchPostgres(client, records, Date.now(), this.ids);
       });
       if (used) markStaged(used);
+      if (added) mergeIds(this.ids, added);
       return result;
     } catch (err) {
       throw storeError(`writing a batch of ${records.length} records to ${redactUrl(this.url)}`, 'STORE_WRITE', err);
@@ -68,24 +73,29 @@ export class PostgresStore implements Store {
     return row ? stripKey(row) : null;
   }
 
+  /** Whether the summary tables answer "time <= at" exactly (queries/freshness.ts). */
+  private async summaryCovers(at: number): Promise<boolean> {
+    return q.summaryCovers((await this.all(q.newestRequestQuery, {}))[0], at);
+  }
+
   async totals(at: number): Promise<TotalsRow> {
-    return (await this.all(q.totalsQuery, { at }))[0];
+    return (await this.all((await this.summaryCovers(at)) ? q.totalsSummaryQuery : q.totalsQuery, { at }))[0];
   }
 
   async hostActivity(at: number): Promise<HostActivityRow[]> {
-    return this.all(q.hostActivityQuery, { at });
+    return this.all((await this.summaryCovers(at)) ? q.hostActivitySummaryQuery : q.hostActivityQuery, { at });
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
-    return this.all(q.windowCountsQuery, { from, to });
+    return this.all((await this.summaryCovers(to)) ? q.windowCountsSummaryQuery : q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
-    return this.all(q.windowActiveQuery, { from, to });
+    return this.all((await this.summaryCovers(to)) ? q.windowActiveSummaryQuery : q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
   async clones(at: number): Promise<CloneRow[]> {
-    return q.collectClones(await this.all(q.cloneNamesQuery, { at }));
+    return q.collectClones(await this.all((await this.summaryCovers(at)) ? q.cloneNamesSummaryQuery : q.cloneNamesQuery, { at }));
   }
 
   async failures(from: number, to: number): Promise<FailureRow[]> {
@@ -93,11 +103,11 @@ export class PostgresStore implements Store {
   }
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
-    return this.all(q.latestClientsQuery, q.latestClientsParams(at, filter));
+    return this.all((await this.summaryCovers(at)) ? q.latestClientsSummaryQuery : q.latestClientsQuery, q.latestClientsParams(at, filter));
   }
 
   async products(at: number): Promise<ProductRow[]> {
-    return this.all(q.productsQuery, { at });
+    return this.all((await this.summaryCovers(at)) ? q.productsSummaryQuery : q.productsQuery, { at });
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
@@ -121,7 +131,7 @@ export class PostgresStore implements Store {
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
-    return this.all(q.dailyActivityQuery, { from, to, host: host === null ? null : hostKey(host) });
+    return this.all(q.dailyActivityQuery, { from, to, ...q.secondBounds(from, to), host: host === null ? null : hostKey(host) });
   }
 
   // ---- alert state and collector meta (src/alerts, src/collect; migration 0100) ----

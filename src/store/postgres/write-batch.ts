@@ -8,13 +8,17 @@ import {
   CLIENT_EVENT_COLUMNS,
   HOST_EVENT_COLUMNS,
   REQUEST_COLUMNS,
-  requestWriter,
   writeAnomaly,
   writeClientEvent,
   writeHostEvent,
+  writeNarrowRequest,
+  type NarrowRequest,
   type PlannedWriter,
 } from '../columns.js';
+import type { DictionaryCache } from '../dictionary.js';
 import { checkpointQuery } from '../queries/checkpoints.js';
+import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
+import { narrowRequests } from './request-rows.js';
 import { StoreError, type Checkpoint, type WriteResult } from '../types.js';
 import { CopyValueError, copyTextRows } from './copy-text.js';
 import type { PgClient } from './driver.js';
@@ -29,7 +33,10 @@ import { withoutNul } from './nul.js';
  *   3. COPY the rows into per-connection staging tables, then
  *      `INSERT … SELECT … ORDER BY ord ON CONFLICT DO NOTHING`: the unique dedup index drops
  *      events that are already stored (by an earlier batch or by another process) and repeats
- *      inside the batch; `rowCount` is what was really inserted;
+ *      inside the batch; `rowCount` is what was really inserted. Requests first get their
+ *      lookup ids (request-rows.ts) and their insert returns the new rows, which the same
+ *      statement folds into request_hosts and client_summary (queries/summary.ts); batches that
+ *      share no (host, channel) touch disjoint summary rows (host is part of their keys);
  *   4. write the planned log clears and checkpoints.
  *
  * All or nothing: any error rolls the transaction back and nothing of the batch remains.
@@ -48,8 +55,11 @@ interface TableSpec {
   counter: 'requests' | 'hostEvents' | 'clientEvents' | 'anomalies';
 }
 
-const TABLES: Record<KmsRecord['kind'], TableSpec> = {
-  request: { table: 'requests', columns: REQUEST_COLUMNS, write: requestWriter((b) => b), counter: 'requests' },
+type EventKind = Exclude<KmsRecord['kind'], 'request'>;
+
+const REQUESTS = { table: 'requests', columns: REQUEST_COLUMNS };
+
+const TABLES: Record<EventKind, TableSpec> = {
   host: { table: 'host_events', columns: HOST_EVENT_COLUMNS, write: writeHostEvent, counter: 'hostEvents' },
   client: { table: 'client_events', columns: CLIENT_EVENT_COLUMNS, write: writeClientEvent, counter: 'clientEvents' },
   anomaly: { table: 'anomalies', columns: ANOMALY_COLUMNS, write: writeAnomaly, counter: 'anomalies' },
@@ -62,7 +72,7 @@ const staged = new WeakSet<PgClient>();
 
 export async function ensureStagingTables(client: PgClient): Promise<void> {
   if (staged.has(client)) return;
-  for (const spec of Object.values(TABLES)) {
+  for (const spec of [REQUESTS, ...Object.values(TABLES)]) {
     // ON COMMIT DELETE ROWS empties the table at the end of each batch's transaction.
     await client.query(
       `CREATE TEMP TABLE IF NOT EXISTS ${stagingName(spec.table)} ON COMMIT DELETE ROWS AS
@@ -76,16 +86,29 @@ export function markStaged(client: PgClient): void {
   staged.add(client);
 }
 
-export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRecord[], now: number): Promise<WriteResult> {
+export interface PostgresBatchResult {
+  result: WriteResult;
+  /** Lookup ids this batch added: merge into the shared cache once committed. */
+  added: DictionaryCache | null;
+}
+
+export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRecord[], now: number, ids: DictionaryCache): Promise<PostgresBatchResult> {
   const records = withoutNul(batch);
   const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
-  if (records.length === 0) return result;
+  if (records.length === 0) return { result, added: null };
   records.forEach(validateRecord);
 
   await ensureStagingTables(client);
   const stored = await lockAndLoadCheckpoints(client, records);
   const plan = planBatch(records, stored, now);
 
+  let added: DictionaryCache | null = null;
+  const requests = plan.records.filter((p) => p.record.kind === 'request');
+  if (requests.length > 0) {
+    const narrow = await narrowRequests(client, requests, ids);
+    added = narrow.added;
+    result.requests = await copyAndInsertRequests(client, narrow.rows);
+  }
   const byKind = groupByKind(plan);
   for (const [kind, group] of byKind) {
     const spec = TABLES[kind];
@@ -97,7 +120,7 @@ export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRe
   await writeLogClears(client, plan);
   await writeCheckpoints(client, plan);
   result.logClears = plan.logClears.length;
-  return result;
+  return { result, added };
 }
 
 /** The batch's (host, channel) pairs, locked in ascending lock-key order, then their checkpoints. */
@@ -146,10 +169,11 @@ interface KindGroup {
   recordIndex: number[];
 }
 
-function groupByKind(plan: BatchPlan): Map<KmsRecord['kind'], KindGroup> {
-  const groups = new Map<KmsRecord['kind'], KindGroup>();
+function groupByKind(plan: BatchPlan): Map<EventKind, KindGroup> {
+  const groups = new Map<EventKind, KindGroup>();
   plan.records.forEach((p, i) => {
     const kind = p.record.kind;
+    if (kind === 'request') return;
     let g = groups.get(kind);
     if (!g) groups.set(kind, (g = { values: [], recordIndex: [] }));
     const spec = TABLES[kind];
@@ -190,6 +214,62 @@ async function copyAndInsert(
        ON CONFLICT (host_key, channel, dedup_key) DO NOTHING`,
   );
   return res.rowCount ?? 0;
+}
+
+const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
+
+/**
+ * Requests: COPY the narrow rows into staging, then ONE statement inserts the new ones and folds
+ * exactly those (RETURNING) into request_hosts and client_summary with the rules of
+ * queries/summary.ts: first = earliest (time, id); latest = greatest (time, record id, id).
+ */
+async function copyAndInsertRequests(client: PgClient, rows: NarrowRequest[]): Promise<number> {
+  const width = REQUEST_COLUMNS.length;
+  const values: unknown[] = new Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) writeNarrowRequest(values, i * width, rows[i], (b) => b);
+  const staging = stagingName('requests');
+  const badRow = (_row: number, err: CopyValueError): never => {
+    throw new StoreError(`a request of the batch: ${err.message}`, 'STORE_WRITE', { cause: err });
+  };
+  function* chunks(): Generator<string> {
+    for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+      yield copyTextRows(values, width, start, Math.min(rows.length, start + COPY_CHUNK_ROWS), badRow);
+    }
+  }
+  const columns = REQUEST_COLUMNS.join(', ');
+  await pipeline(Readable.from(chunks()), client.query(pgCopy.from(`COPY ${staging} (ord, ${columns}) FROM STDIN`)));
+  const res = await client.query<{ inserted: number }>(`
+    WITH ins AS (
+      INSERT INTO requests (${columns})
+        SELECT ${columns} FROM ${staging} ORDER BY ord
+        ON CONFLICT (host_id, second, channel_id, rec) DO NOTHING
+        RETURNING id, ${SUMMARY_KEY}, time, CASE WHEN rec >= 0 THEN rec ELSE -1 END AS rec_order,
+                  machine_id, result, license_state, minutes_left, is_vm
+    ), hosts AS (
+      INSERT INTO request_hosts (host_id, requests, first_seen, last_seen)
+        SELECT host_id, COUNT(*), MIN(time), MAX(time) FROM ins GROUP BY host_id ORDER BY host_id
+      ${REQUEST_HOSTS_CONFLICT}
+    ), counts AS (
+      SELECT ${SUMMARY_KEY}, COUNT(*) AS requests, MAX(CASE WHEN result = 0 THEN time END) AS last_ok
+      FROM ins GROUP BY ${SUMMARY_KEY}
+    ), firsts AS (
+      SELECT DISTINCT ON (${SUMMARY_KEY}) ${SUMMARY_KEY}, time AS first_seen, id AS first_id, machine_id AS first_machine_id
+      FROM ins ORDER BY ${SUMMARY_KEY}, time, id
+    ), lasts AS (
+      SELECT DISTINCT ON (${SUMMARY_KEY}) ${SUMMARY_KEY}, time AS last_seen, rec_order AS last_rec, id AS last_id,
+             machine_id, result, license_state, minutes_left, is_vm
+      FROM ins ORDER BY ${SUMMARY_KEY}, time DESC, rec_order DESC, id DESC
+    ), summary AS (
+      INSERT INTO client_summary (${SUMMARY_KEY}, requests, first_seen, first_id, first_machine_id, last_seen, last_rec,
+                                  last_id, machine_id, result, license_state, minutes_left, is_vm, last_ok)
+        SELECT ${SUMMARY_KEY}, c.requests, f.first_seen, f.first_id, f.first_machine_id, l.last_seen, l.last_rec,
+               l.last_id, l.machine_id, l.result, l.license_state, l.minutes_left, l.is_vm, c.last_ok
+        FROM counts c JOIN firsts f USING (${SUMMARY_KEY}) JOIN lasts l USING (${SUMMARY_KEY})
+        ORDER BY ${SUMMARY_KEY}
+      ${CLIENT_SUMMARY_CONFLICT}
+    )
+    SELECT COUNT(*) AS inserted FROM ins`);
+  return res.rows[0]?.inserted ?? 0;
 }
 
 async function writeLogClears(client: PgClient, plan: BatchPlan): Promise<void> {

@@ -1,13 +1,21 @@
 import type { RequestRow } from '../types.js';
+import { hostJoin, latestOrder, recordIdOf } from './names.js';
 import { bool, defineQuery, num, numOrNull, str } from './query.js';
 
 /** Requests of one client (CMID, compared lower-case), newest first; hosts by display name. */
 const body = (cmid: string, limit: string) => `
-    SELECT h.host, r.record_id, r.time, r.result_hex, r.machine, r.cmid, r.license_state, r.minutes_left,
-           r.activation_id, r.product_name, r.is_vm, r.minimum_count, r.source
-    FROM requests r JOIN host_names h ON h.host_key = r.host_key
-    WHERE r.cmid = ${cmid}
-    ORDER BY r.time DESC, r.id DESC
+    SELECT h.host, ${recordIdOf('r')} AS record_id, r.time, rh.value AS result_hex, m.value AS machine, c.value AS cmid,
+           r.license_state, r.minutes_left, p.activation_id, p.name AS product_name, r.is_vm, r.minimum_count,
+           src.value AS source
+    FROM strings c
+    JOIN requests r ON r.cmid_id = c.id
+    JOIN strings rh ON rh.id = r.result_hex_id
+    JOIN strings m ON m.id = r.machine_id
+    JOIN strings src ON src.id = r.source_id
+    JOIN products p ON p.id = r.product_id
+    ${hostJoin('r.host_id')}
+    WHERE c.value = ${cmid}
+    ORDER BY ${latestOrder('r')}
     LIMIT ${limit}`;
 
 export const clientRequestsQuery = defineQuery<RequestRow>({

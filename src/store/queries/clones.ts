@@ -4,7 +4,8 @@ import { defineQuery, num, str, type RawRow } from './query.js';
 /**
  * docs/definitions.md "clone": CMIDs reported under two or more machine names (case-insensitive)
  * with time <= at. One row per (cmid, machine name); collectClones() folds them into CloneRows.
- * The machine is shown as written in its earliest request.
+ * The machine is shown as written in its earliest request (the first stored on a tie).
+ * Exact form over the requests; summary form over client_summary (see freshness.ts).
  */
 export interface CloneNameRow {
   cmid: string;
@@ -14,36 +15,42 @@ export interface CloneNameRow {
   lastSeen: number;
 }
 
-const body = (at: string) => `
-    WITH multi AS (
-      SELECT cmid FROM requests WHERE time <= ${at}
-      GROUP BY cmid HAVING COUNT(DISTINCT machine_key) > 1
-    ), names AS (
-      SELECT r.cmid, r.machine_key, MIN(r.time) AS first_seen, MAX(r.time) AS last_seen
-      FROM requests r JOIN multi m ON m.cmid = r.cmid
-      WHERE r.time <= ${at}
-      GROUP BY r.cmid, r.machine_key
-    )
-    SELECT n.cmid, n.machine_key, n.first_seen, n.last_seen,
-           (SELECT r.machine FROM requests r
-             WHERE r.cmid = n.cmid AND r.machine_key = n.machine_key AND r.time = n.first_seen
-             ORDER BY r.id LIMIT 1) AS machine
-    FROM names n
-    ORDER BY n.cmid, n.machine_key`;
+const select = (names: string, firstName: string) => `
+    SELECT c.value AS cmid, mk.value AS machine_key, n.first_seen, n.last_seen, (${firstName}) AS machine
+    FROM (${names}) n
+    JOIN strings c ON c.id = n.cmid_id
+    JOIN strings mk ON mk.id = n.machine_key_id
+    ORDER BY c.value, mk.value`;
 
-export const cloneNamesQuery = defineQuery<CloneNameRow>({
-  name: 'clones',
-  params: ['at'],
-  sqlite: body('@at'),
-  postgres: body('$1'),
-  mapRow: (r: RawRow) => ({
-    cmid: str(r.cmid),
-    machineKey: str(r.machine_key),
-    machine: str(r.machine),
-    firstSeen: num(r.first_seen),
-    lastSeen: num(r.last_seen),
-  }),
+const exact = (at: string) => select(`
+      SELECT r.cmid_id, r.machine_key_id, MIN(r.time) AS first_seen, MAX(r.time) AS last_seen
+      FROM requests r
+      WHERE r.time <= ${at} AND r.cmid_id IN (
+        SELECT cmid_id FROM requests WHERE time <= ${at} GROUP BY cmid_id HAVING COUNT(DISTINCT machine_key_id) > 1)
+      GROUP BY r.cmid_id, r.machine_key_id`, `
+      SELECT ms.value FROM requests r JOIN strings ms ON ms.id = r.machine_id
+      WHERE r.cmid_id = n.cmid_id AND r.machine_key_id = n.machine_key_id AND r.time = n.first_seen
+      ORDER BY r.id LIMIT 1`);
+
+const summary = select(`
+      SELECT s.cmid_id, s.machine_key_id, MIN(s.first_seen) AS first_seen, MAX(s.last_seen) AS last_seen
+      FROM client_summary s
+      WHERE s.cmid_id IN (SELECT cmid_id FROM client_summary GROUP BY cmid_id HAVING COUNT(DISTINCT machine_key_id) > 1)
+      GROUP BY s.cmid_id, s.machine_key_id`, `
+      SELECT ms.value FROM client_summary s JOIN strings ms ON ms.id = s.first_machine_id
+      WHERE s.cmid_id = n.cmid_id AND s.machine_key_id = n.machine_key_id
+      ORDER BY s.first_seen, s.first_id LIMIT 1`);
+
+const mapRow = (r: RawRow): CloneNameRow => ({
+  cmid: str(r.cmid),
+  machineKey: str(r.machine_key),
+  machine: str(r.machine),
+  firstSeen: num(r.first_seen),
+  lastSeen: num(r.last_seen),
 });
+
+export const cloneNamesQuery = defineQuery<CloneNameRow>({ name: 'clones', params: ['at'], sqlite: exact('@at'), postgres: exact('$1'), mapRow });
+export const cloneNamesSummaryQuery = defineQuery<CloneNameRow>({ name: 'clonesSummary', params: [], sqlite: summary, postgres: summary, mapRow });
 
 /** Rows arrive ordered by cmid, machine key (so machines come out sorted case-insensitively). */
 export function collectClones(rows: readonly CloneNameRow[]): CloneRow[] {

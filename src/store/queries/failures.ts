@@ -1,21 +1,25 @@
 import type { FailureRow } from '../types.js';
+import { hostJoin } from './names.js';
 import { defineQuery, num, str } from './query.js';
 
 /**
  * docs/definitions.md "failure": non-zero results in (from, to], grouped per machine
  * (case-insensitive), CMID, host and result. The machine is shown as its smallest spelling.
+ * Reads the few failed requests through requests_failed_time.
  */
 const body = (from: string, to: string) => `
-    SELECT f.machine, f.cmid, h.host, f.result, f.requests, f.last_at
+    SELECT f.machine, c.value AS cmid, h.host, f.result, f.requests, f.last_at
     FROM (
-      SELECT MIN(machine) AS machine, machine_key, cmid, host_key, result,
-             COUNT(*) AS requests, MAX(time) AS last_at
-      FROM requests
-      WHERE result <> 0 AND time > ${from} AND time <= ${to}
-      GROUP BY machine_key, cmid, host_key, result
+      SELECT MIN(m.value) AS machine, r.machine_key_id, r.cmid_id, r.host_id, r.result,
+             COUNT(*) AS requests, MAX(r.time) AS last_at
+      FROM requests r JOIN strings m ON m.id = r.machine_id
+      WHERE r.result <> 0 AND r.time > ${from} AND r.time <= ${to}
+      GROUP BY r.machine_key_id, r.cmid_id, r.host_id, r.result
     ) f
-    JOIN host_names h ON h.host_key = f.host_key
-    ORDER BY f.requests DESC, f.last_at DESC, f.machine_key, f.cmid, f.result`;
+    JOIN strings c ON c.id = f.cmid_id
+    JOIN strings mk ON mk.id = f.machine_key_id
+    ${hostJoin('f.host_id')}
+    ORDER BY f.requests DESC, f.last_at DESC, mk.value, c.value, f.result`;
 
 export const failuresQuery = defineQuery<FailureRow>({
   name: 'failures',

@@ -3,32 +3,39 @@ import { defineQuery, num, numOrNull, str } from './query.js';
 
 /**
  * Every host that logged something on or before `at` (requests, host events or anomalies), with
- * its request count and first/last request time (null when it has none).
+ * its request count and first/last request time (null when it has none). The exact form groups the
+ * requests; the summary form reads request_hosts (see freshness.ts).
  */
-const body = (at: string) => `
-    WITH seen AS (
-      SELECT DISTINCT host_key FROM requests WHERE time <= ${at}
+const body = (at: string, activity: string) => `
+    WITH activity AS (${activity}
+    ), seen AS (
+      SELECT hk.value AS host_key FROM activity a JOIN strings hk ON hk.id = a.host_id
       UNION SELECT DISTINCT host_key FROM host_events WHERE time <= ${at}
       UNION SELECT DISTINCT host_key FROM anomalies WHERE time <= ${at}
-    ), activity AS (
-      SELECT host_key, COUNT(*) AS requests, MIN(time) AS first_request_at, MAX(time) AS last_request_at
-      FROM requests WHERE time <= ${at} GROUP BY host_key
     )
     SELECT h.host, COALESCE(a.requests, 0) AS requests, a.first_request_at, a.last_request_at
     FROM seen s
     JOIN host_names h ON h.host_key = s.host_key
-    LEFT JOIN activity a ON a.host_key = s.host_key
+    LEFT JOIN strings hk ON hk.value = s.host_key
+    LEFT JOIN activity a ON a.host_id = hk.id
     ORDER BY h.host_key`;
 
+const exact = (at: string) => `
+      SELECT host_id, COUNT(*) AS requests, MIN(time) AS first_request_at, MAX(time) AS last_request_at
+      FROM requests WHERE time <= ${at} GROUP BY host_id`;
+const summary = `
+      SELECT host_id, requests, first_seen AS first_request_at, last_seen AS last_request_at FROM request_hosts`;
+
+const mapRow = (r: Record<string, unknown>): HostActivityRow => ({
+  host: str(r.host),
+  requests: num(r.requests),
+  firstRequestAt: numOrNull(r.first_request_at),
+  lastRequestAt: numOrNull(r.last_request_at),
+});
+
 export const hostActivityQuery = defineQuery<HostActivityRow>({
-  name: 'hostActivity',
-  params: ['at'],
-  sqlite: body('@at'),
-  postgres: body('$1'),
-  mapRow: (r) => ({
-    host: str(r.host),
-    requests: num(r.requests),
-    firstRequestAt: numOrNull(r.first_request_at),
-    lastRequestAt: numOrNull(r.last_request_at),
-  }),
+  name: 'hostActivity', params: ['at'], sqlite: body('@at', exact('@at')), postgres: body('$1', exact('$1')), mapRow,
+});
+export const hostActivitySummaryQuery = defineQuery<HostActivityRow>({
+  name: 'hostActivitySummary', params: ['at'], sqlite: body('@at', summary), postgres: body('$1', summary), mapRow,
 });

@@ -1,13 +1,16 @@
 /** Every store query, one per file, each with its SQLite and PostgreSQL text side by side. */
 export * from './query.js';
-export { totalsQuery } from './totals.js';
-export { hostActivityQuery } from './host-activity.js';
-export { windowCountsQuery } from './window-counts.js';
-export { windowActiveQuery } from './window-active.js';
-export { cloneNamesQuery, collectClones, type CloneNameRow } from './clones.js';
+export { totalsQuery, totalsSummaryQuery } from './totals.js';
+export { newestRequestQuery, summaryCovers } from './freshness.js';
+export { secondBounds } from './names.js';
+export { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from './summary.js';
+export { hostActivityQuery, hostActivitySummaryQuery } from './host-activity.js';
+export { windowCountsQuery, windowCountsSummaryQuery } from './window-counts.js';
+export { windowActiveQuery, windowActiveSummaryQuery } from './window-active.js';
+export { cloneNamesQuery, cloneNamesSummaryQuery, collectClones, type CloneNameRow } from './clones.js';
 export { failuresQuery } from './failures.js';
-export { latestClientsQuery, latestClientsParams } from './latest-clients.js';
-export { productsQuery } from './products.js';
+export { latestClientsQuery, latestClientsSummaryQuery, latestClientsParams } from './latest-clients.js';
+export { productsQuery, productsSummaryQuery } from './products.js';
 export { anomaliesQuery, anomalyCountQuery } from './anomalies.js';
 export { hostEventCountsQuery } from './host-event-counts.js';
 export { logClearsQuery } from './log-clears.js';

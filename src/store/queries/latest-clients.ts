@@ -1,85 +1,95 @@
 import type { ClientFilter, ClientRow } from '../types.js';
+import { latestOrder } from './names.js';
 import { application, bool, defineQuery, num, str } from './query.js';
 
 /**
- * docs/definitions.md "client": the latest request per (cmid, application) with time <= at,
- * with first seen and request count; the filter applies to that latest request.
+ * docs/definitions.md "client": the latest request per (cmid, application) with time <= at
+ * (later time, then higher record id, then the later stored), with first seen and request count;
+ * the filter applies to that latest request.
  *
- * SQLite takes the latest row with its documented bare-column rule (a single max() aggregate:
- * the other columns come from the row holding the maximum); the statistics come from a second
- * grouping because a second min()/max() would make that choice arbitrary. PostgreSQL uses
- * DISTINCT ON.
+ * Exact form: every request up to `at`, ranked per client. Summary form (see freshness.ts):
+ * client_summary already holds each (cmid, product, host, machine, minimum)'s latest request, so
+ * only those few rows per client are ranked.
  */
 const FILTER = (p: Record<string, string>) => `
-      (${p.host} IS NULL OR l.host_key = ${p.host})
+      (${p.host} IS NULL OR hk.value = ${p.host})
       AND (${p.application} IS NULL OR l.application = ${p.application})
       AND (${p.state} IS NULL OR l.license_state = ${p.state})
       AND (${p.vm} IS NULL OR l.is_vm = ${p.vm})
-      AND (${p.search} IS NULL OR ${p.strpos}(l.machine_key, ${p.search}) > 0 OR ${p.strpos}(l.cmid, ${p.search}) > 0)
-      AND (${p.activationId} IS NULL OR l.activation_id = ${p.activationId})`;
+      AND (${p.search} IS NULL OR ${p.strpos}(mk.value, ${p.search}) > 0 OR ${p.strpos}(c.value, ${p.search}) > 0)
+      AND (${p.activationId} IS NULL OR p.activation_id = ${p.activationId})`;
 
-const COLUMNS = `l.cmid, l.application, l.machine, h.host, l.activation_id, l.product_name,
-           l.license_state, l.minutes_left, l.is_vm, l.result, l.minimum_count, l.last_seen,
-           s.first_seen, s.requests`;
+const STATE = 'machine_id, machine_key_id, host_id, product_id, license_state, minutes_left, is_vm, result, minimum_count';
 
-const sqlite = `
-    WITH latest AS MATERIALIZED (
-      SELECT cmid, application, MAX(time) AS last_seen, machine, machine_key, host_key, activation_id,
-             product_name, license_state, minutes_left, is_vm, result, minimum_count
-      FROM requests WHERE time <= @at
-      GROUP BY cmid, application
-    ), stats AS MATERIALIZED (
-      SELECT cmid, application, MIN(time) AS first_seen, COUNT(*) AS requests
-      FROM requests WHERE time <= @at
-      GROUP BY cmid, application
+const exactSource = (at: string) => `
+      SELECT r.cmid_id, p.application, r.time AS last_seen, ${STATE.split(', ').map((c) => `r.${c}`).join(', ')},
+             MIN(r.time) OVER w AS first_seen, COUNT(*) OVER w AS requests,
+             ROW_NUMBER() OVER (PARTITION BY r.cmid_id, p.application ORDER BY ${latestOrder('r')}) AS n
+      FROM requests r JOIN products p ON p.id = r.product_id
+      WHERE r.time <= ${at}
+      WINDOW w AS (PARTITION BY r.cmid_id, p.application)`;
+
+const summarySource = `
+      SELECT s.cmid_id, p.application, s.last_seen, ${STATE.split(', ').map((c) => `s.${c}`).join(', ')},
+             MIN(s.first_seen) OVER w AS first_seen, SUM(s.requests) OVER w AS requests,
+             ROW_NUMBER() OVER (PARTITION BY s.cmid_id, p.application ORDER BY s.last_seen DESC, s.last_rec DESC, s.last_id DESC) AS n
+      FROM client_summary s JOIN products p ON p.id = s.product_id
+      WINDOW w AS (PARTITION BY s.cmid_id, p.application)`;
+
+const body = (source: string, filter: string) => `
+    WITH l AS (${source}
     )
-    SELECT ${COLUMNS}
-    FROM latest l
-    JOIN stats s ON s.cmid = l.cmid AND s.application = l.application
-    JOIN host_names h ON h.host_key = l.host_key
-    WHERE ${FILTER({ host: '@host', application: '@application', state: '@state', vm: '@vm', search: '@search', activationId: '@activationId', strpos: 'instr' })}
-    ORDER BY l.last_seen DESC, l.cmid, l.application`;
+    SELECT c.value AS cmid, l.application, m.value AS machine, h.host, p.activation_id, p.name AS product_name,
+           l.license_state, l.minutes_left, l.is_vm, l.result, l.minimum_count, l.last_seen, l.first_seen, l.requests
+    FROM l
+    JOIN strings c ON c.id = l.cmid_id
+    JOIN strings m ON m.id = l.machine_id
+    JOIN strings mk ON mk.id = l.machine_key_id
+    JOIN products p ON p.id = l.product_id
+    JOIN strings hk ON hk.id = l.host_id
+    JOIN host_names h ON h.host_key = hk.value
+    WHERE l.n = 1 AND ${filter}
+    ORDER BY l.last_seen DESC, c.value, l.application`;
 
-const postgres = `
-    WITH latest AS (
-      SELECT DISTINCT ON (cmid, application)
-             cmid, application, time AS last_seen, machine, machine_key, host_key, activation_id,
-             product_name, license_state, minutes_left, is_vm, result, minimum_count
-      FROM requests WHERE time <= $1
-      ORDER BY cmid, application, time DESC, id DESC
-    ), stats AS (
-      SELECT cmid, application, MIN(time) AS first_seen, COUNT(*) AS requests
-      FROM requests WHERE time <= $1
-      GROUP BY cmid, application
-    )
-    SELECT ${COLUMNS}
-    FROM latest l
-    JOIN stats s ON s.cmid = l.cmid AND s.application = l.application
-    JOIN host_names h ON h.host_key = l.host_key
-    WHERE ${FILTER({ host: '$2::text', application: '$3::text', state: '$4::int', vm: '$5::boolean', search: '$6::text', activationId: '$7::text', strpos: 'strpos' })}
-    ORDER BY l.last_seen DESC, l.cmid, l.application`;
+const SQLITE_FILTER = FILTER({ host: '@host', application: '@application', state: '@state', vm: '@vm', search: '@search', activationId: '@activationId', strpos: 'instr' });
+const PG_FILTER = (first: number) => {
+  const n = (i: number) => `$${first + i}`;
+  return FILTER({ host: `${n(0)}::text`, application: `${n(1)}::text`, state: `${n(2)}::int`, vm: `${n(3)}::boolean`, search: `${n(4)}::text`, activationId: `${n(5)}::text`, strpos: 'strpos' });
+};
+
+const mapRow = (r: Record<string, unknown>): ClientRow => ({
+  cmid: str(r.cmid),
+  application: application(r.application),
+  machine: str(r.machine),
+  host: str(r.host),
+  activationId: str(r.activation_id),
+  productName: str(r.product_name),
+  licenseState: num(r.license_state),
+  minutesLeft: num(r.minutes_left),
+  isVm: bool(r.is_vm),
+  result: num(r.result),
+  minimumCount: num(r.minimum_count),
+  lastSeen: num(r.last_seen),
+  firstSeen: num(r.first_seen),
+  requests: num(r.requests),
+});
+
+const FILTER_PARAMS = ['host', 'application', 'state', 'vm', 'search', 'activationId'] as const;
 
 export const latestClientsQuery = defineQuery<ClientRow>({
   name: 'latestClients',
-  params: ['at', 'host', 'application', 'state', 'vm', 'search', 'activationId'],
-  sqlite,
-  postgres,
-  mapRow: (r) => ({
-    cmid: str(r.cmid),
-    application: application(r.application),
-    machine: str(r.machine),
-    host: str(r.host),
-    activationId: str(r.activation_id),
-    productName: str(r.product_name),
-    licenseState: num(r.license_state),
-    minutesLeft: num(r.minutes_left),
-    isVm: bool(r.is_vm),
-    result: num(r.result),
-    minimumCount: num(r.minimum_count),
-    lastSeen: num(r.last_seen),
-    firstSeen: num(r.first_seen),
-    requests: num(r.requests),
-  }),
+  params: ['at', ...FILTER_PARAMS],
+  sqlite: body(exactSource('@at'), SQLITE_FILTER),
+  postgres: body(exactSource('$1'), PG_FILTER(2)),
+  mapRow,
+});
+
+export const latestClientsSummaryQuery = defineQuery<ClientRow>({
+  name: 'latestClientsSummary',
+  params: [...FILTER_PARAMS],
+  sqlite: body(summarySource, SQLITE_FILTER),
+  postgres: body(summarySource, PG_FILTER(1)),
+  mapRow,
 });
 
 /** Named parameters of latestClientsQuery; absent filters are null. Text filters compare lower-case. */

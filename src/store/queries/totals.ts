@@ -1,25 +1,29 @@
 import type { TotalsRow } from '../types.js';
 import { defineQuery, num } from './query.js';
 
-/** docs/definitions.md "totals": over requests with time <= at; anomalies with time <= at. */
-export const totalsQuery = defineQuery<TotalsRow>({
-  name: 'totals',
-  params: ['at'],
-  sqlite: `
-    SELECT COUNT(*) AS requests, COUNT(DISTINCT cmid) AS clients,
-           COUNT(DISTINCT machine_key) AS machines, COUNT(DISTINCT host_key) AS hosts,
-           (SELECT COUNT(*) FROM anomalies WHERE time <= @at) AS anomalies
-    FROM requests WHERE time <= @at`,
-  postgres: `
-    SELECT COUNT(*) AS requests, COUNT(DISTINCT cmid) AS clients,
-           COUNT(DISTINCT machine_key) AS machines, COUNT(DISTINCT host_key) AS hosts,
-           (SELECT COUNT(*) FROM anomalies WHERE time <= $1) AS anomalies
-    FROM requests WHERE time <= $1`,
-  mapRow: (r) => ({
-    requests: num(r.requests),
-    clients: num(r.clients),
-    machines: num(r.machines),
-    hosts: num(r.hosts),
-    anomalies: num(r.anomalies),
-  }),
+/**
+ * docs/definitions.md "totals": over requests with time <= at; anomalies with time <= at.
+ * `totalsQuery` reads the requests; `totalsSummaryQuery` the summaries (see freshness.ts).
+ */
+const exact = (at: string) => `
+    SELECT COUNT(*) AS requests, COUNT(DISTINCT cmid_id) AS clients,
+           COUNT(DISTINCT machine_key_id) AS machines, COUNT(DISTINCT host_id) AS hosts,
+           (SELECT COUNT(*) FROM anomalies WHERE time <= ${at}) AS anomalies
+    FROM requests WHERE time <= ${at}`;
+
+const summary = (at: string) => `
+    SELECT (SELECT COALESCE(SUM(requests), 0) FROM request_hosts) AS requests, COUNT(DISTINCT cmid_id) AS clients,
+           COUNT(DISTINCT machine_key_id) AS machines, COUNT(DISTINCT host_id) AS hosts,
+           (SELECT COUNT(*) FROM anomalies WHERE time <= ${at}) AS anomalies
+    FROM client_summary`;
+
+const mapRow = (r: Record<string, unknown>): TotalsRow => ({
+  requests: num(r.requests),
+  clients: num(r.clients),
+  machines: num(r.machines),
+  hosts: num(r.hosts),
+  anomalies: num(r.anomalies),
 });
+
+export const totalsQuery = defineQuery<TotalsRow>({ name: 'totals', params: ['at'], sqlite: exact('@at'), postgres: exact('$1'), mapRow });
+export const totalsSummaryQuery = defineQuery<TotalsRow>({ name: 'totalsSummary', params: ['at'], sqlite: summary('@at'), postgres: summary('$1'), mapRow });

@@ -1,27 +1,38 @@
 import type { WindowActiveRow } from '../types.js';
+import { hostJoin } from './names.js';
 import { application, defineQuery, num, str } from './query.js';
+import { windowSource } from './window-counts.js';
 
-/** docs/definitions.md "active": distinct CMIDs with result 0x0 in (from, to], per host and application. */
-const body = (from: string, to: string) => `
+/** docs/definitions.md "active": distinct CMIDs with result 0x0 in (from, to], per host and application (sources: window-counts.ts). */
+const body = (source: string) => `
     SELECT h.host, w.application, w.active, w.max_minimum
     FROM (
-      SELECT host_key, application, COUNT(DISTINCT cmid) AS active, MAX(minimum_count) AS max_minimum
-      FROM requests
-      WHERE result = 0 AND time > ${from} AND time <= ${to}
-      GROUP BY host_key, application
+      SELECT r.host_id, p.application, COUNT(DISTINCT r.cmid_id) AS active, MAX(r.minimum_count) AS max_minimum
+      FROM ${source}
+      GROUP BY r.host_id, p.application
     ) w
-    JOIN host_names h ON h.host_key = w.host_key
+    ${hostJoin('w.host_id')}
     ORDER BY h.host_key, w.application`;
+
+const mapRow = (r: Record<string, unknown>): WindowActiveRow => ({
+  host: str(r.host),
+  application: application(r.application),
+  active: num(r.active),
+  maxMinimum: num(r.max_minimum),
+});
 
 export const windowActiveQuery = defineQuery<WindowActiveRow>({
   name: 'windowActive',
+  params: ['from', 'to', 'fromSecond', 'toSecond'],
+  sqlite: body(windowSource.exact('@from', '@to', '@fromSecond', '@toSecond')),
+  postgres: body(windowSource.exact('$1', '$2', '$3', '$4')),
+  mapRow,
+});
+
+export const windowActiveSummaryQuery = defineQuery<WindowActiveRow>({
+  name: 'windowActiveSummary',
   params: ['from', 'to'],
-  sqlite: body('@from', '@to'),
-  postgres: body('$1', '$2'),
-  mapRow: (r) => ({
-    host: str(r.host),
-    application: application(r.application),
-    active: num(r.active),
-    maxMinimum: num(r.max_minimum),
-  }),
+  sqlite: body(windowSource.summary('@from', '@to')),
+  postgres: body(windowSource.summary('$1', '$2')),
+  mapRow,
 });

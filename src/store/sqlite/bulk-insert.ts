@@ -1,18 +1,29 @@
 import type Database from 'better-sqlite3';
 
 /**
- * `INSERT OR IGNORE` of many rows per statement: one native call per chunk of rows instead of one
- * per row, which is most of the bulk-path cost in better-sqlite3. Values are written into one
- * reusable parameter array; the statement for a full chunk is prepared once, the shorter tail
- * statements are cached by row count. `changes` of an OR IGNORE insert counts only the rows
- * actually inserted, so duplicates = rows offered − inserted.
+ * Inserts of many rows per statement: one native call per chunk of rows instead of one per row,
+ * which is most of the bulk-path cost in better-sqlite3. Values are written into one reusable
+ * parameter array; the statement for a full chunk is prepared once, the shorter tail statements are
+ * cached by row count. With `INSERT OR IGNORE`, `changes` counts only the rows actually inserted,
+ * so duplicates = rows offered − inserted. `suffix` (e.g. an ON CONFLICT … DO UPDATE clause) makes
+ * it a bulk upsert.
  */
 export type RowWriter<T> = (values: unknown[], offset: number, item: T) => void;
+
+export interface BulkInsertOptions {
+  /** `INSERT OR IGNORE` (default) or `INSERT`. */
+  verb?: string;
+  suffix?: string;
+  /** SQLite allows 32766 bound parameters per statement; stay well under. */
+  maxParams?: number;
+}
 
 export class BulkInsert {
   private readonly statements = new Map<number, Database.Statement>();
   private readonly rowsPerStatement: number;
   private readonly buffer: unknown[];
+  private readonly verb: string;
+  private readonly suffix: string;
   private length = 0;
   private insertedSinceReset = 0;
 
@@ -20,10 +31,11 @@ export class BulkInsert {
     private readonly db: Database.Database,
     private readonly table: string,
     private readonly columns: readonly string[],
-    /** SQLite allows 32766 bound parameters per statement; stay well under. */
-    maxParams = 4000,
+    options: BulkInsertOptions = {},
   ) {
-    this.rowsPerStatement = Math.max(1, Math.floor(maxParams / columns.length));
+    this.verb = options.verb ?? 'INSERT OR IGNORE';
+    this.suffix = options.suffix ?? '';
+    this.rowsPerStatement = Math.max(1, Math.floor((options.maxParams ?? 4000) / columns.length));
     this.buffer = new Array(this.rowsPerStatement * columns.length).fill(null);
   }
 
@@ -60,7 +72,7 @@ export class BulkInsert {
     let stmt = this.statements.get(rows);
     if (stmt === undefined) {
       const tuple = `(${this.columns.map(() => '?').join(',')})`;
-      const sql = `INSERT OR IGNORE INTO ${this.table} (${this.columns.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}`;
+      const sql = `${this.verb} INTO ${this.table} (${this.columns.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}${this.suffix}`;
       stmt = this.db.prepare(sql);
       this.statements.set(rows, stmt);
     }

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import type { KmsRecord } from '../../kms/types.js';
 import { planBatch, checkpointId } from '../batch-plan.js';
+import type { PlannedRecord } from '../batch-plan.js';
 import {
-  ANOMALY_COLUMNS, CLIENT_EVENT_COLUMNS, HOST_EVENT_COLUMNS, REQUEST_COLUMNS,
-  requestWriter, writeAnomaly, writeClientEvent, writeHostEvent,
+  ANOMALY_COLUMNS, CLIENT_EVENT_COLUMNS, HOST_EVENT_COLUMNS,
+  writeAnomaly, writeClientEvent, writeHostEvent,
 } from '../columns.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
@@ -16,14 +17,17 @@ import {
 } from '../types.js';
 import { BulkInsert } from './bulk-insert.js';
 import { migrateSqlite } from './migrator.js';
+import { SqliteRequestWriter } from './request-writer.js';
 
 const sqliteBool = (b: boolean): number => (b ? 1 : 0);
-const writeRequest = requestWriter(sqliteBool);
 
 /** better-sqlite3 binds numbers, strings, bigints, buffers and null; booleans become 0/1. */
-function bindable(params: Record<string, unknown>): Record<string, unknown> {
+function bindable(names: readonly string[], params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'boolean' ? sqliteBool(v) : v;
+  for (const k of names) {
+    const v = params[k];
+    out[k] = typeof v === 'boolean' ? sqliteBool(v) : v;
+  }
   return out;
 }
 
@@ -48,7 +52,7 @@ export class SqliteStore implements Store {
 
   private readonly statements = new Map<string, Database.Statement>();
   private inserts?: {
-    requests: BulkInsert; hostEvents: BulkInsert; clientEvents: BulkInsert; anomalies: BulkInsert;
+    requests: SqliteRequestWriter; hostEvents: BulkInsert; clientEvents: BulkInsert; anomalies: BulkInsert;
     upsertCheckpoint: Database.Statement; insertLogClear: Database.Statement;
   };
   private closed = false;
@@ -90,15 +94,16 @@ export class SqliteStore implements Store {
     const run = this.db.transaction(() => {
       const stored = this.loadCheckpoints(records);
       const plan = planBatch(records, stored, Date.now());
+      const requests: PlannedRecord[] = [];
       for (const p of plan.records) {
         switch (p.record.kind) {
-          case 'request': ins.requests.add(writeRequest, p); break;
+          case 'request': requests.push(p); break;
           case 'host': ins.hostEvents.add(writeHostEvent, p); break;
           case 'client': ins.clientEvents.add(writeClientEvent, p); break;
           case 'anomaly': ins.anomalies.add(writeAnomaly, p); break;
         }
       }
-      result.requests = flushed(ins.requests);
+      result.requests = ins.requests.write(requests);
       result.hostEvents = flushed(ins.hostEvents);
       result.clientEvents = flushed(ins.clientEvents);
       result.anomalies = flushed(ins.anomalies);
@@ -120,7 +125,9 @@ export class SqliteStore implements Store {
     try {
       run.immediate();
     } catch (err) {
-      for (const bulk of [ins.requests, ins.hostEvents, ins.clientEvents, ins.anomalies]) bulk.reset();
+      for (const bulk of [ins.hostEvents, ins.clientEvents, ins.anomalies]) bulk.reset();
+      // ids the failed transaction added to the lookup tables were rolled back with it
+      ins.requests.dictionary.forget();
       throw new StoreError(`writing a batch of ${records.length} records to ${this.location} failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
     }
     return result;
@@ -141,7 +148,7 @@ export class SqliteStore implements Store {
   private prepareInserts() {
     if (!this.inserts) {
       this.inserts = {
-        requests: new BulkInsert(this.db, 'requests', REQUEST_COLUMNS),
+        requests: new SqliteRequestWriter(this.db),
         hostEvents: new BulkInsert(this.db, 'host_events', HOST_EVENT_COLUMNS),
         clientEvents: new BulkInsert(this.db, 'client_events', CLIENT_EVENT_COLUMNS),
         anomalies: new BulkInsert(this.db, 'anomalies', ANOMALY_COLUMNS),
@@ -164,7 +171,7 @@ export class SqliteStore implements Store {
   private all<Row>(query: q.Query<Row>, params: Record<string, unknown>): Row[] {
     try {
       const stmt = this.statement(query as q.Query<unknown>);
-      const rows = (query.params.length === 0 ? stmt.all() : stmt.all(bindable(params))) as q.RawRow[];
+      const rows = (query.params.length === 0 ? stmt.all() : stmt.all(bindable(query.params, params))) as q.RawRow[];
       return rows.map((r) => query.mapRow(r));
     } catch (err) {
       if (err instanceof StoreError) throw err;
@@ -181,24 +188,29 @@ export class SqliteStore implements Store {
     return row ? stripKey(row) : null;
   }
 
+  /** Whether the summary tables answer "time <= at" exactly (queries/freshness.ts). */
+  private summaryCovers(at: number): boolean {
+    return q.summaryCovers(this.all(q.newestRequestQuery, {})[0], at);
+  }
+
   async totals(at: number): Promise<TotalsRow> {
-    return this.all(q.totalsQuery, { at })[0];
+    return this.all(this.summaryCovers(at) ? q.totalsSummaryQuery : q.totalsQuery, { at })[0];
   }
 
   async hostActivity(at: number): Promise<HostActivityRow[]> {
-    return this.all(q.hostActivityQuery, { at });
+    return this.all(this.summaryCovers(at) ? q.hostActivitySummaryQuery : q.hostActivityQuery, { at });
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
-    return this.all(q.windowCountsQuery, { from, to });
+    return this.all(this.summaryCovers(to) ? q.windowCountsSummaryQuery : q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
-    return this.all(q.windowActiveQuery, { from, to });
+    return this.all(this.summaryCovers(to) ? q.windowActiveSummaryQuery : q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
   async clones(at: number): Promise<CloneRow[]> {
-    return q.collectClones(this.all(q.cloneNamesQuery, { at }));
+    return q.collectClones(this.all(this.summaryCovers(at) ? q.cloneNamesSummaryQuery : q.cloneNamesQuery, { at }));
   }
 
   async failures(from: number, to: number): Promise<FailureRow[]> {
@@ -206,11 +218,11 @@ export class SqliteStore implements Store {
   }
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
-    return this.all(q.latestClientsQuery, q.latestClientsParams(at, filter));
+    return this.all(this.summaryCovers(at) ? q.latestClientsSummaryQuery : q.latestClientsQuery, q.latestClientsParams(at, filter));
   }
 
   async products(at: number): Promise<ProductRow[]> {
-    return this.all(q.productsQuery, { at });
+    return this.all(this.summaryCovers(at) ? q.productsSummaryQuery : q.productsQuery, { at });
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
@@ -232,7 +244,7 @@ export class SqliteStore implements Store {
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
-    return this.all(q.dailyActivityQuery, { from, to, host: host === null ? null : hostKey(host) });
+    return this.all(q.dailyActivityQuery, { from, to, ...q.secondBounds(from, to), host: host === null ? null : hostKey(host) });
   }
 
   // ---- alert state and collector meta (src/alerts, src/collect; migration 0100) ----

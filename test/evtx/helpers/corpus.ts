@@ -15,7 +15,7 @@ export interface ManifestRow {
 }
 
 export function manifest(): ManifestRow[] {
-  const lines = readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+  const lines = readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8').trim().split(/\r?\n/);
   const head = lines[0].split('\t');
   const col = (n: string) => head.indexOf(n);
   return lines.slice(1).map((l) => {

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// EVTX reader benchmark (`npm run bench -- evtx`, after `npm run build`).
+// Builds a >= 100 MB file from corpus chunks in a temp dir, then times, in this same run:
+//   kmswatch evtx dump --format jsonl (1 thread, all threads) > /dev/null
+//   evtxexport -f xml (libevtx, Debian)                       > /dev/null
+//   evtx_dump.py (python-evtx, Debian) on a ~5 MB prefix, scaled to the whole file
+// and prints MB/s, records/s, peak RSS (/usr/bin/time -v) and the ratios.
+// Options: --size MB (default 110), --keep (keep the temp file).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, openSync, readSync, writeFileSync, closeSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as zlib from 'node:zlib';
+import { buildBigFile, corpusChunks } from './evtx-build.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = path.resolve(root, '../shared/corpus/evtx');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const sizeMb = Number(arg('--size', '110'));
+const keep = process.argv.includes('--keep');
+const cores = availableParallelism();
+
+if (!existsSync(path.join(root, 'dist/evtx/chunk.js'))) {
+  console.error('dist/ is missing: run `npm run build` first');
+  process.exit(1);
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-bench-evtx-'));
+const big = path.join(dir, 'big.evtx');
+const chunks = corpusChunks(corpus);
+const built = buildBigFile(big, chunks, sizeMb * 1e6);
+console.log(`file: ${built.size} bytes (${(built.size / 1e6).toFixed(1)} MB), ${built.chunks} chunks (${chunks.length} distinct corpus chunks cycled), ${built.records} records`);
+console.log(`machine: ${cores} cores, node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+/** Runs a command with stdout to /dev/null under /usr/bin/time -v: wall seconds and peak RSS (MB). */
+function timed(cmd, args) {
+  const haveTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const r = haveTime
+    ? spawnSync('/usr/bin/time', ['-v', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const stderr = r.stderr?.toString() ?? '';
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
+  return { secs, cpu, rssMb: rss ? Number(rss[1]) / 1024 : NaN, status: r.status, stderr };
+}
+
+const kmswatch = path.join(root, 'bin/kmswatch');
+const rows = [];
+function row(name, bytes, records, t, note = '') {
+  const mbs = bytes / 1e6 / t.secs;
+  rows.push({ name, secs: t.secs, cpu: t.cpu, mbs, cpuMbs: bytes / 1e6 / t.cpu, rps: records / t.secs, rss: t.rssMb, note, status: t.status, stderr: t.stderr });
+}
+
+const one = timed(process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', big]);
+row('kmswatch jsonl, 1 thread', built.size, built.records, one);
+const all = timed(process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(cores), big]);
+row(`kmswatch jsonl, ${cores} threads`, built.size, built.records, all);
+
+const haveEvtxexport = spawnSync('sh', ['-c', 'command -v evtxexport']).status === 0;
+if (haveEvtxexport) row('evtxexport -f xml', built.size, built.records, timed('evtxexport', ['-f', 'xml', big]));
+
+// python-evtx is ~0.2 MB/s: time it on a prefix of the file (header count patched) and scale.
+const havePy = spawnSync('sh', ['-c', 'command -v evtx_dump.py']).status === 0;
+if (havePy) {
+  const prefixChunks = Math.min(built.chunks, Math.round(5e6 / 65536));
+  const prefix = path.join(dir, 'prefix.evtx');
+  const fd = openSync(big, 'r');
+  const buf = new Uint8Array(4096 + prefixChunks * 65536);
+  readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  const v = new DataView(buf.buffer);
+  v.setUint16(42, prefixChunks, true);
+  v.setBigUint64(16, BigInt(prefixChunks - 1), true);
+  v.setUint32(124, zlib.crc32(buf.subarray(0, 120)), true);
+  writeFileSync(prefix, buf);
+  let prefixRecords = 0;
+  for (let i = 0; i < prefixChunks; i++) prefixRecords += chunks[i % chunks.length].records;
+  const t = timed('evtx_dump.py', [prefix]);
+  row('evtx_dump.py (python-evtx)', buf.length, prefixRecords, t, `on the first ${(buf.length / 1e6).toFixed(1)} MB, scaled`);
+}
+
+console.log('');
+// MB per CPU-second is printed too: on a shared machine wall time depends on the neighbours.
+console.log('| tool | wall s | MB/s (wall) | records/s (wall) | CPU s | MB per CPU-s | peak RSS MB | note |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${r.secs.toFixed(2)} | ${r.mbs.toFixed(1)} | ${Math.round(r.rps)} | ${r.cpu.toFixed(2)} | ${r.cpuMbs.toFixed(1)} | ${Number.isNaN(r.rss) ? '?' : r.rss.toFixed(0)} | ${r.status === 0 ? '' : `exit ${r.status} `}${r.note} |`);
+}
+const by = (prefix) => rows.find((r) => r.name.startsWith(prefix));
+const k1 = by('kmswatch jsonl, 1');
+const kn = by(`kmswatch jsonl, ${cores}`);
+const ee = by('evtxexport');
+const py = by('evtx_dump.py');
+console.log('');
+if (kn) console.log(`threads speed-up (${cores} vs 1): ${(kn.mbs / k1.mbs).toFixed(2)}x`);
+if (ee) console.log(`kmswatch 1 thread vs evtxexport: ${(k1.mbs / ee.mbs).toFixed(1)}x wall, ${(k1.cpuMbs / ee.cpuMbs).toFixed(1)}x per CPU-second (all threads: ${(kn.mbs / ee.mbs).toFixed(1)}x wall)`);
+if (py) console.log(`kmswatch 1 thread vs evtx_dump.py: ${(k1.mbs / py.mbs).toFixed(0)}x`);
+console.log(`targets: >= 100 MB/s one thread, >= 13x evtxexport, >= 1.7x with 2 threads, peak RSS < 300 MB`);
+for (const r of rows.filter((x) => x.status !== 0)) console.log(`note: ${r.name} exited ${r.status}: ${String(r.stderr).split('\n').slice(-8).join(' ')}`);
+
+if (keep) console.log(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,28 @@
+/**
+ * SQL fragments shared by the queries over the narrow requests table and its summaries
+ * (migration 0001): ids resolve to text through `strings` and `products`; hosts are shown by their
+ * display name (host_names) and ordered by their lower-case key.
+ */
+
+/** Joins `hk` (host key text) and `h` (host_names) for a host id column. */
+export const hostJoin = (hostIdColumn: string) =>
+  `JOIN strings hk ON hk.id = ${hostIdColumn} JOIN host_names h ON h.host_key = hk.value`;
+
+/** The record id of a narrow row (rec is negative for events without one). */
+export const recordIdOf = (alias: string) => `CASE WHEN ${alias}.rec >= 0 THEN ${alias}.rec END`;
+
+/** "Latest" order of requests: time, then record id (-1 when none), then storage order. */
+export const latestOrder = (alias: string) =>
+  `${alias}.time DESC, CASE WHEN ${alias}.rec >= 0 THEN ${alias}.rec ELSE -1 END DESC, ${alias}.id DESC`;
+
+/**
+ * Restricts a requests scan to an event-time range through the dedup index (host_id, second, …):
+ * every host that has requests, each a range of seconds.
+ */
+export const secondRange = (alias: string, fromSecond: string, toSecond: string) =>
+  `${alias}.host_id IN (SELECT host_id FROM request_hosts) AND ${alias}.second >= ${fromSecond} AND ${alias}.second <= ${toSecond}`;
+
+/** Epoch ms → the second an event time of (from, to] can have at the edges. */
+export function secondBounds(from: number, to: number): { fromSecond: number; toSecond: number } {
+  return { fromSecond: Math.floor(from / 1000), toSecond: Math.floor(to / 1000) };
+}

@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+import type { PlannedRecord } from '../batch-plan.js';
+import { REQUEST_COLUMNS, narrowRequest, writeNarrowRequest, type NarrowRequest } from '../columns.js';
+import { DictionaryCache } from '../dictionary.js';
+import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
+import { BulkInsert } from './bulk-insert.js';
+import {
+  CLIENT_SUMMARY_COLUMNS, REQUEST_HOSTS_COLUMNS, SummaryFold, writeClientDelta, writeHostDelta,
+} from './summary.js';
+
+const sqliteBool = (b: boolean): number => (b ? 1 : 0);
+
+interface Row {
+  id: number;
+  n: NarrowRequest;
+}
+
+/**
+ * Writes the requests of a planned batch inside the caller's IMMEDIATE transaction (which makes
+ * every read here current: no other writer runs meanwhile):
+ *   1. resolves strings and products to ids (cached per store instance, see dictionary.ts);
+ *   2. drops duplicates up front: keys already stored (one index range read per host and channel
+ *      of the batch) and repeats inside the batch, so that every remaining row is new;
+ *   3. inserts them with explicit ids (next after the highest) in multi-row statements;
+ *   4. folds them into client_summary and request_hosts (multi-row upserts).
+ * Knowing which rows are new before inserting is what lets the summaries count each request once.
+ */
+export class SqliteRequestWriter {
+  readonly dictionary: DictionaryCache;
+  private readonly insert: BulkInsert;
+  private readonly clientSummary: BulkInsert;
+  private readonly requestHosts: BulkInsert;
+  private readonly maxId: Database.Statement;
+  private readonly keysInRange: Database.Statement;
+  private readonly keyExists: Database.Statement;
+
+  constructor(db: Database.Database) {
+    const insertString = db.prepare('INSERT OR IGNORE INTO strings (value) VALUES (?)');
+    const selectString = db.prepare('SELECT id FROM strings WHERE value = ?').pluck();
+    const insertProduct = db.prepare('INSERT OR IGNORE INTO products (activation_id, name, application) VALUES (?, ?, ?)');
+    const selectProduct = db.prepare('SELECT id FROM products WHERE activation_id = ? AND name = ? AND application = ?').pluck();
+    this.dictionary = new DictionaryCache(
+      (value) => {
+        insertString.run(value);
+        return selectString.get(value) as number;
+      },
+      (a, n, app) => {
+        insertProduct.run(a, n, app);
+        return selectProduct.get(a, n, app) as number;
+      },
+    );
+    this.insert = new BulkInsert(db, 'requests', ['id', ...REQUEST_COLUMNS], { verb: 'INSERT' });
+    this.clientSummary = new BulkInsert(db, 'client_summary', CLIENT_SUMMARY_COLUMNS, { verb: 'INSERT', suffix: CLIENT_SUMMARY_CONFLICT });
+    this.requestHosts = new BulkInsert(db, 'request_hosts', REQUEST_HOSTS_COLUMNS, { verb: 'INSERT', suffix: REQUEST_HOSTS_CONFLICT });
+    this.maxId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM requests').pluck();
+    this.keysInRange = db.prepare(
+      'SELECT second, rec FROM requests WHERE host_id = ? AND second >= ? AND second <= ? AND channel_id = ? LIMIT ?',
+    ).raw(true);
+    this.keyExists = db.prepare('SELECT 1 FROM requests WHERE host_id = ? AND second = ? AND channel_id = ? AND rec = ?').pluck();
+  }
+
+  /** Returns how many requests were new (and stored). */
+  write(planned: readonly PlannedRecord[]): number {
+    if (planned.length === 0) return 0;
+    const narrow = planned.map((p) => narrowRequest(p, this.dictionary));
+    const fresh = this.newOnly(narrow);
+    let id = this.maxId.get() as number;
+    const fold = new SummaryFold();
+    const rows: Row[] = new Array(fresh.length);
+    for (let i = 0; i < fresh.length; i++) {
+      const n = fresh[i];
+      id++;
+      rows[i] = { id, n };
+      fold.add(n, id);
+    }
+    try {
+      for (const row of rows) this.insert.add(writeRow, row);
+      this.insert.flush();
+      for (const c of fold.clients.values()) this.clientSummary.add(writeClientDelta, c);
+      this.clientSummary.flush();
+      for (const h of fold.hosts.values()) this.requestHosts.add(writeHostDelta, h);
+      this.requestHosts.flush();
+    } finally {
+      this.insert.reset();
+      this.clientSummary.reset();
+      this.requestHosts.reset();
+    }
+    return fresh.length;
+  }
+
+  /** Rows whose dedup key is neither stored nor earlier in the batch, in batch order. */
+  private newOnly(rows: NarrowRequest[]): NarrowRequest[] {
+    const groups = new Map<string, { hostId: number; channelId: number; min: number; max: number; count: number }>();
+    for (const n of rows) {
+      const key = `${n.hostId},${n.channelId}`;
+      const g = groups.get(key);
+      if (g === undefined) groups.set(key, { hostId: n.hostId, channelId: n.channelId, min: n.second, max: n.second, count: 1 });
+      else {
+        if (n.second < g.min) g.min = n.second;
+        if (n.second > g.max) g.max = n.second;
+        g.count++;
+      }
+    }
+    const seen = new Set<string>();
+    const pointLookup = new Set<string>();
+    for (const [key, g] of groups) {
+      // one range read finds the stored keys; when the range holds far more rows than the batch
+      // (an old export into a long history), point lookups per row are cheaper
+      const limit = g.count * 4 + 64;
+      const stored = this.keysInRange.all(g.hostId, g.min, g.max, g.channelId, limit) as [number, number][];
+      if (stored.length >= limit) pointLookup.add(key);
+      else for (const [second, rec] of stored) seen.add(`${g.hostId},${g.channelId},${second},${rec}`);
+    }
+    const out: NarrowRequest[] = [];
+    for (const n of rows) {
+      const key = `${n.hostId},${n.channelId},${n.second},${n.rec}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (pointLookup.has(`${n.hostId},${n.channelId}`) && this.keyExists.get(n.hostId, n.second, n.channelId, n.rec) !== undefined) continue;
+      out.push(n);
+    }
+    return out;
+  }
+}
+
+function writeRow(v: unknown[], o: number, row: Row): void {
+  v[o] = row.id;
+  writeNarrowRequest(v, o + 1, row.n, sqliteBool);
+}
