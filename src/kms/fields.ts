@@ -7,10 +7,22 @@ export function sourceOf(ev: RawEvent): string {
   return `${ev.origin?.file ?? ''} (${ev.origin?.format ?? ''})`;
 }
 
+/**
+ * The two channels KMS events live in, spelled one way whatever the export wrote (Export-Csv's
+ * `#TYPE` line writes the log name in lower case): the channel is part of the dedup key, so one
+ * event read from a CSV and from an EVTX export must carry the same channel.
+ */
+function canonicalChannel(channel: string): string {
+  const c = channel.trim().toLowerCase();
+  if (c === 'key management service') return 'Key Management Service';
+  if (c === 'application') return 'Application';
+  return channel;
+}
+
 export function recordBase(ev: RawEvent) {
   return {
     host: ev.host,
-    channel: ev.channel,
+    channel: canonicalChannel(ev.channel ?? ''),
     eventId: ev.eventId,
     recordId: ev.recordId ?? null,
     time: ev.time,

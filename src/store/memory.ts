@@ -61,6 +61,7 @@ class MemoryStore implements Store {
   private readonly meta = new Map<string, string>();
   /** Host names compare case-insensitively; every query shows the spelling first written. */
   private readonly hostNames = new Map<string, string>();
+  private readonly checkpointHostNames = new Map<string, string>();
   private seq = 0;
   private closed = false;
 
@@ -83,6 +84,8 @@ class MemoryStore implements Store {
       }
       this.seen.add(key);
       if (!this.hostNames.has(record.host.toLowerCase())) this.hostNames.set(record.host.toLowerCase(), record.host);
+      const cpKey = `${record.host.toLowerCase()}\u0000${record.channel}`;
+      if (!this.checkpointHostNames.has(cpKey)) this.checkpointHostNames.set(cpKey, record.host);
       if (record.recordId !== null && this.advanceCheckpoint(record, now)) result.logClears++;
       const seq = this.seq++;
       switch (record.kind) {
@@ -114,7 +117,8 @@ class MemoryStore implements Store {
     const cp = this.checkpointMap.get(key);
     if (!cp || cp.lastRecordId === null || cp.lastTime === null) {
       this.checkpointMap.set(key, {
-        host: cp?.host ?? this.hostName(record.host),
+        // as the SQL backends: a checkpoint keeps the spelling of the first event of its (host, channel)
+        host: cp?.host ?? this.checkpointHostNames.get(key) ?? record.host,
         channel: record.channel,
         lastRecordId: recordId,
         lastTime: record.time,

@@ -49,17 +49,21 @@ function runChild(db: string, killAfter?: number): Promise<Run> {
   });
 }
 
-/** Every stored row except the autoincrement id, plus checkpoints and log clears, in a fixed order. */
+/**
+ * Every stored request as the reader view resolves it (ids of rows and lookup strings aside), the
+ * client summaries, checkpoints and log clears, in a fixed order.
+ */
 function contents(file: string): { requests: number; digest: string; checkpoints: unknown[]; clears: unknown[] } {
   const db = new Database(file, { readonly: true });
   try {
     const hash = createHash('sha256');
-    const rows = db.prepare(`SELECT * FROM requests ORDER BY host_key, channel, dedup_key`).iterate() as Iterable<Record<string, unknown>>;
+    const rows = db.prepare(`SELECT * FROM kms_requests ORDER BY host_key, channel, record_id, time_ms, machine_key`).iterate() as Iterable<Record<string, unknown>>;
     let requests = 0;
     for (const { id: _id, ...row } of rows) {
       hash.update(JSON.stringify(row));
       requests++;
     }
+    for (const row of db.prepare(`SELECT * FROM kms_clients ORDER BY cmid, application`).iterate()) hash.update(JSON.stringify(row));
     const checkpoints = db.prepare(`SELECT host_key, channel, host, last_record_id, last_time, epoch FROM checkpoints ORDER BY host_key, channel`).all();
     const clears = db.prepare(`SELECT host_key, channel, epoch, detected_at, previous_last_record_id, previous_last_time, first_record_id FROM log_clears ORDER BY host_key, channel, epoch`).all();
     return { requests, digest: hash.digest('hex'), checkpoints, clears };

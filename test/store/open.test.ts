@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import * as q from '../../src/store/queries/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defaultStoreUrl, openStore, StoreError } from '../../src/store/index.js';
 import { MIGRATIONS, migrationVersion } from '../../src/store/migrations/index.js';
@@ -37,7 +38,9 @@ describe('migrations', () => {
       { type: 'table', name: 'requests' }, { type: 'table', name: 'host_events' }, { type: 'table', name: 'client_events' },
       { type: 'table', name: 'anomalies' }, { type: 'table', name: 'checkpoints' }, { type: 'table', name: 'log_clears' },
       { type: 'table', name: 'schema_migrations' }, { type: 'view', name: 'host_names' },
-      { type: 'index', name: 'requests_dedup' }, { type: 'index', name: 'requests_cmid' }, { type: 'index', name: 'requests_ok_time' },
+      { type: 'index', name: 'requests_dedup' }, { type: 'index', name: 'requests_cmid' }, { type: 'index', name: 'requests_failed_time' },
+      { type: 'table', name: 'strings' }, { type: 'table', name: 'products' },
+      { type: 'table', name: 'client_summary' }, { type: 'table', name: 'request_hosts' },
     ]));
     expect(migrateSqlite(db)).toEqual({ applied: [], current: LATEST });
     db.close();
@@ -56,9 +59,15 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan(`SELECT COUNT(DISTINCT cmid) FROM requests WHERE result = 0 AND time > 1 AND time <= 2`)).toMatch(/requests_ok_time/);
-    expect(plan(`SELECT * FROM requests WHERE cmid = 'x' ORDER BY time DESC`)).toMatch(/requests_cmid/);
-    expect(plan(`SELECT COUNT(*) FROM requests WHERE result <> 0 AND time > 1 AND time <= 2`)).toMatch(/requests_failed_time/);
+    // a time range of the requests is read per host through the dedup index (host_id, second, …)
+    expect(plan(q.windowCountsQuery.sqlite)).toMatch(/requests_dedup \(host_id=\? AND second>\? AND second<\?\)/);
+    expect(plan(q.dailyActivityQuery.sqlite)).toMatch(/requests_dedup \(host_id=\? AND second>\? AND second<\?\)/);
+    expect(plan(q.clientRequestsQuery.sqlite)).toMatch(/requests_cmid/);
+    expect(plan(q.failuresQuery.sqlite)).toMatch(/requests_failed_time/);
+    // the summary forms never read the requests table
+    for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.latestClientsSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery]) {
+      expect(plan(query.sqlite)).not.toMatch(/\brequests\b/);
+    }
     db.close();
   });
 });

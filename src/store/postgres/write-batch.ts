@@ -320,7 +320,7 @@ function validateRecord(record: KmsRecord, index: number): void {
     throw new StoreError(`record ${index} of the batch (${record?.source ?? 'unknown source'}): ${why}`, 'STORE_WRITE');
   };
   if (!record || typeof record !== 'object') fail('not a record');
-  if (!(record.kind in TABLES)) fail(`unknown kind ${String(record.kind)}`);
+  if (record.kind !== 'request' && !(record.kind in TABLES)) fail(`unknown kind ${String(record.kind)}`);
   if (typeof record.host !== 'string') fail('host is not a string');
   if (typeof record.channel !== 'string') fail('channel is not a string');
   if (!Number.isSafeInteger(record.time)) fail(`time ${String(record.time)} is not an integer epoch-ms value`);
