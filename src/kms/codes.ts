@@ -12,10 +12,22 @@ export interface ResultInfo {
 
 const UINT32_MAX = 0xffffffff;
 
+/** A log holds few distinct result codes: each is formatted once. */
+const hexByCode = new Map<number, string>();
+const MAX_CACHED_HEX = 4096;
+
 /** `0x` + upper-case hex digits, no padding: the convention of the KMS log (`0x0`, `0xC004F06C`). */
 export function formatHresult(code: number): string {
-  return `0x${(code >>> 0).toString(16).toUpperCase()}`;
+  const value = code >>> 0;
+  let hex = hexByCode.get(value);
+  if (hex === undefined) {
+    hex = `0x${value.toString(16).toUpperCase()}`;
+    if (hexByCode.size >= MAX_CACHED_HEX) hexByCode.clear();
+    hexByCode.set(value, hex);
+  }
+  return hex;
 }
+
 
 /**
  * Accepts `0x0`, `0XC004F06C`, `0x00000000`, unsigned decimal (`3221549164`) and the negative Int32

@@ -19,7 +19,21 @@ type ChannelKind = 'kms' | 'application' | 'none' | 'other';
 const KMS_CHANNEL_LC = KMS_CHANNEL.toLowerCase();
 const APPLICATION_CHANNEL_LC = APPLICATION_CHANNEL.toLowerCase();
 
+/** Kinds by channel text as written (an export repeats one or two channel names). */
+const channelKinds = new Map<string, ChannelKind>();
+const MAX_CACHED_CHANNELS = 1024;
+
 function channelKind(channel: string): ChannelKind {
+  let kind = channelKinds.get(channel);
+  if (kind === undefined) {
+    kind = classifyChannel(channel);
+    if (channelKinds.size >= MAX_CACHED_CHANNELS) channelKinds.clear();
+    channelKinds.set(channel, kind);
+  }
+  return kind;
+}
+
+function classifyChannel(channel: string): ChannelKind {
   const c = channel.trim().toLowerCase();
   if (c === KMS_CHANNEL_LC) return 'kms';
   if (c === APPLICATION_CHANNEL_LC) return 'application';

@@ -2,9 +2,21 @@
 import type { RawEvent } from '../sources/types.js';
 import type { KmsAnomaly } from './types.js';
 
+/** The last `source` built, reused while events come from the same file (one string per file, not per event). */
+let lastFile = '';
+let lastFormat = '';
+let lastSource = ' ()';
+
 export function sourceOf(ev: RawEvent): string {
   // Optional chaining: decodeEvent must not throw even for a RawEvent built without an origin.
-  return `${ev.origin?.file ?? ''} (${ev.origin?.format ?? ''})`;
+  const file = ev.origin?.file ?? '';
+  const format = ev.origin?.format ?? '';
+  if (file !== lastFile || format !== lastFormat) {
+    lastFile = file;
+    lastFormat = format;
+    lastSource = `${file} (${format})`;
+  }
+  return lastSource;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface DumpOptions {
 }
 
 /** A larger young generation: each chunk makes a few MB of short-lived trees (measured: less GC time). */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 32 };
 
 function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
