@@ -126,12 +126,13 @@ export class FastXmlTokenizer implements AttributeLookup {
         i++;
         const nameStart = i;
         i = this.skipName(s, i);
-        if (i === nameStart) return false;
-        const name = s.slice(nameStart, i);
+        // The end tag must name the open element (compared in place: no string per end tag).
+        const open = stack.length > 0 ? stack[stack.length - 1] : '';
+        if (i === nameStart || i - nameStart !== open.length || !s.startsWith(open, nameStart)) return false;
         while (isSpace(s.charCodeAt(i))) i++;
         if (s.charCodeAt(i) !== GT) return false;
         i++;
-        if (stack.length === 0 || stack.pop() !== name) return false;
+        stack.pop();
         sink.closeTag(false);
         if (stack.length === 0) return i === n;
         continue;

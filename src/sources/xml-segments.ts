@@ -13,8 +13,11 @@ export type XmlSegment =
 
 /** `<Event` or `<prefix:Event` followed by white space, `>` or `/` (not `<Events`, `<EventData`). */
 const START_RE = /<(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/])/g;
-const END_RE = /<\/(?:[A-Za-z_][\w.-]*:)?Event\s*>/g;
+/** The next start or end tag of an event, whichever comes first: one scan finds an event's end or an intruder. */
+const START_OR_END_RE = /<(?:\/(?:[A-Za-z_][\w.-]*:)?Event\s*>|(?:[A-Za-z_][\w.-]*:)?Event(?=[\s>/]))/g;
 const SELF_CLOSED_RE = /<(?:[A-Za-z_][\w.-]*:)?Event(?:\s[^<>]*)?\/>/y;
+
+const SLASH = 0x2f;
 
 /** Longest tail kept between chunks when no event has started (a start tag split by a chunk). */
 const KEEP_TAIL = 64;
@@ -79,11 +82,12 @@ export class XmlSegmenter {
         pos += selfClosed[0].length;
         continue;
       }
-      END_RE.lastIndex = pos + 6;
-      const end = END_RE.exec(buf);
-      START_RE.lastIndex = pos + 6;
-      const next = START_RE.exec(buf);
-      if (next && (!end || next.index < end.index)) {
+      START_OR_END_RE.lastIndex = pos + 6;
+      const boundary = START_OR_END_RE.exec(buf);
+      const isEnd = boundary !== null && buf.charCodeAt(boundary.index + 1) === SLASH;
+      const end = isEnd ? boundary : null;
+      const next = isEnd ? null : boundary;
+      if (next) {
         out.push({ ok: false, line: startLine, index: this.index++, reason: 'event not closed before the next <Event> (truncated or malformed)' });
         posLine = lineAt(next.index, pos, posLine);
         pos = next.index;
