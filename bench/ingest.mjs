@@ -85,7 +85,6 @@ async function benchStore() {
   console.log(`store: ${written.toLocaleString('en-US')} requests in ${seconds.toFixed(2)} s = ${Math.round(written / seconds).toLocaleString('en-US')} requests/s (batch ${BATCH}, ${CLIENTS} clients, db ${(size / 1048576).toFixed(0)} MiB)`);
   // on a shared machine wall time includes waiting for a core; CPU time does not
   console.log(`store: CPU ${cpuSeconds.toFixed(2)} s = ${Math.round(written / cpuSeconds).toLocaleString('en-US')} requests per CPU-second; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
-  console.log("T1", globalThis.T1, "T2", globalThis.T2);
   console.log(`store: re-ingest of one batch: ${dup.duplicates} duplicates in ${(dupSeconds * 1000).toFixed(0)} ms`);
 }
 

@@ -10,6 +10,7 @@
 // Targets (issue 5): ingest >= 150 k req/s SQLite, >= 100 k req/s PostgreSQL; report < 1 s and
 // per-host counts < 100 ms at 10 M requests; 1,000 new events into a 10 M store < 1 s.
 import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -85,8 +86,14 @@ function* plan(total) {
   }
 }
 
+const cpuSeconds = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+
 async function ingest(store, writers) {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let written = 0;
   let lastLog = t0;
   const queue = plan(REQUESTS);
@@ -105,19 +112,22 @@ async function ingest(store, writers) {
   }
   await Promise.all(Array.from({ length: writers }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  return { written, seconds, rate: written / seconds };
+  return { written, seconds, rate: written / seconds, cpu: cpuSeconds(cpu0) };
 }
 
+/** Median wall ms of `runs` runs, and this process's CPU ms of that same run. */
 async function timed(fn, runs = 3) {
   const times = [];
   let result;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     result = await fn();
-    times.push(performance.now() - t);
+    times.push({ wall: performance.now() - t, cpu: cpuSeconds(c) * 1000 });
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], result };
+  times.sort((a, b) => a.wall - b.wall);
+  const mid = times[Math.floor(times.length / 2)];
+  return { ms: mid.wall, cpuMs: mid.cpu, result };
 }
 
 async function benchBackend(name) {
@@ -170,7 +180,8 @@ async function benchBackend(name) {
       products: () => store.products(AT),
       dailyActivityOneHost: () => store.dailyActivity(hostName(3), AT - 90 * DAY, AT),
     })) {
-      perQuery[q] = Math.round((await timed(fn, 1)).ms);
+      const t = await timed(fn, 1);
+      perQuery[q] = { wallMs: Math.round(t.ms), cpuMs: Math.round(t.cpuMs) };
     }
     // 1,000 new events after the history: one writeBatch
     const perHost = Math.ceil(REQUESTS / HOSTS);
@@ -182,9 +193,15 @@ async function benchBackend(name) {
       requests: ing.written,
       ingestSeconds: Number(ing.seconds.toFixed(1)),
       ingestPerSecond: Math.round(ing.rate),
+      // CPU of this (client) process only; the PostgreSQL server's CPU is not included
+      ingestCpuSeconds: Number(ing.cpu.toFixed(1)),
+      ingestPerCpuSecond: Math.round(ing.written / ing.cpu),
       reportMs: Math.round(report.ms),
+      reportCpuMs: Math.round(report.cpuMs),
       hostCountsMs: Math.round(counts.ms),
+      hostCountsCpuMs: Math.round(counts.cpuMs),
       add1000Ms: Math.round(add.ms),
+      add1000CpuMs: Math.round(add.cpuMs),
       add1000Result: add.result,
       queryMs: perQuery,
     };
@@ -196,4 +213,4 @@ async function benchBackend(name) {
 
 const results = [];
 for (const name of args.backends.split(',').map((s) => s.trim()).filter(Boolean)) results.push(await benchBackend(name));
-process.stdout.write(`${JSON.stringify({ requests: REQUESTS, batch: BATCH, writers: WRITERS, node: process.version, results }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ requests: REQUESTS, batch: BATCH, writers: WRITERS, node: process.version, loadAverage: os.loadavg()[0], cores: os.cpus().length, results }, null, 2)}\n`);

@@ -16,7 +16,7 @@ import {
   type SimChannel,
   type SimEvent,
 } from './events.js';
-import { TimeHeap } from './heap.js';
+import { SlotHeap } from './heap.js';
 import { APPLICATION_ID, HOST_PRODUCT, UNSUPPORTED_PRODUCT } from './products.js';
 import type { Prng } from './prng.js';
 import {
@@ -58,7 +58,9 @@ export interface EngineStats {
 }
 
 export function runEngine(fleet: Fleet, rng: Prng, out: SimOutput, truth: TruthRecorder): EngineStats {
-  const heap = new TimeHeap<Item>();
+  // Heap slots: agents by their index in fleet.agents, host tasks after them.
+  const items: Item[] = [...fleet.agents];
+  const heap = new SlotHeap(items.length + 64);
   const stats: EngineStats = { requests: 0, events: 0 };
   const emitKms = (host: SimHost, ev: SimEvent) => {
     if (host.clearPending) {
@@ -77,15 +79,20 @@ export function runEngine(fleet: Fleet, rng: Prng, out: SimOutput, truth: TruthR
   };
 
   for (const h of fleet.hosts) truth.addHost(h.name);
-  for (const a of fleet.agents) heap.push(a);
-  for (const t of hostTasks(fleet, rng, emitKms, emitApp, nextAppId, truth)) heap.push(t);
+  for (let i = 0; i < fleet.agents.length; i++) heap.push(i, fleet.agents[i].at);
+  for (const t of hostTasks(fleet, rng, emitKms, emitApp, nextAppId, truth)) {
+    items.push(t);
+    heap.push(items.length - 1, t.at);
+  }
 
-  for (let item = heap.pop(); item && item.at < fleet.end; item = heap.pop()) {
+  while (heap.size > 0 && heap.peekAt() < fleet.end) {
+    const slot = heap.pop();
+    const item = items[slot];
     if (item.kind === 'task') {
       const next = item.run(item.at);
       if (next !== null) {
         item.at = next;
-        heap.push(item);
+        heap.push(slot, next);
       }
       continue;
     }
@@ -100,7 +107,7 @@ export function runEngine(fleet: Fleet, rng: Prng, out: SimOutput, truth: TruthR
     }
     agent.at = clientRequest(agent, t, rng, emitKms, truth);
     stats.requests++;
-    heap.push(agent);
+    heap.push(slot, agent.at);
   }
   return stats;
 }
@@ -144,11 +151,11 @@ function clientRequest(
     activationId: product.activationId,
   };
   emitKms(host, requestEvent(host.name, t, host.kmsRecordId++, fields));
-  truth.request(host.name, t, fields, product);
+  truth.request(host.index, t, fields, product, machine.id, machine.cmidIndex);
 
   if (result === RESULT_OK) {
     const count = countFor(host, product);
-    count.record(machine.cmid, product.minimumCount, t);
+    count.record(machine.cmidIndex, product.minimumCount, t);
     if (count.current(t) >= product.minimumCount) {
       agent.licensed = true;
       agent.lastActivation = t;

@@ -51,8 +51,12 @@ export interface SimHost {
 }
 
 export interface SimMachine {
+  /** Number of this machine in the fleet (0 …): distinct per name, clones included. */
+  id: number;
   name: string;
   cmid: string;
+  /** Number of its CMID in the fleet (0 …): shared by a cloned image's machines. */
+  cmidIndex: number;
   isVm: boolean;
   host: SimHost;
   /** Client clock offset; beyond 4 h the host answers 0xC004F06C. */
@@ -80,6 +84,9 @@ export interface ClientAgent {
 export interface Fleet {
   hosts: SimHost[];
   agents: ClientAgent[];
+  /** How many machines (SimMachine.id values) and CMIDs (SimMachine.cmidIndex values) there are. */
+  machineCount: number;
+  cmidCount: number;
   start: number;
   end: number;
   days: number;
@@ -114,11 +121,14 @@ export function buildFleet(opts: SimOptions, rng: Prng): Fleet {
   const agents: ClientAgent[] = [];
   const machines: SimMachine[] = [];
   let serial = 0;
+  let cmids = 0;
   const newMachine = (prefix: string, host: SimHost, isVm: boolean): SimMachine => {
     serial++;
     const m: SimMachine = {
+      id: machines.length,
       name: `${prefix}-${String(serial).padStart(5, '0')}.${DOMAIN}`,
       cmid: rng.guid(),
+      cmidIndex: cmids++,
       isVm,
       host,
       skewMs: 0,
@@ -132,7 +142,7 @@ export function buildFleet(opts: SimOptions, rng: Prng): Fleet {
   /** Established: activated before the period, renewing on a 7-day cycle; the host has seen it. */
   const established = (machine: SimMachine, product: SimProduct): ClientAgent => {
     const lastActivation = start - rng.int(7 * 24 * 3600) * 1000;
-    countFor(machine.host, product).record(machine.cmid, product.minimumCount, lastActivation);
+    countFor(machine.host, product).record(machine.cmidIndex, product.minimumCount, lastActivation);
     return {
       at: lastActivation + RENEWAL_MS + rng.int(1800) * 1000,
       kind: 'client',
@@ -192,6 +202,7 @@ export function buildFleet(opts: SimOptions, rng: Prng): Fleet {
     for (let k = 1; k <= 2; k++) {
       const m: SimMachine = {
         ...source.machine,
+        id: machines.length,
         name: `VDI-${String(g + 1).padStart(2, '0')}-${k}.${DOMAIN}`,
         cloneGroup: group,
       };
@@ -237,7 +248,7 @@ export function buildFleet(opts: SimOptions, rng: Prng): Fleet {
   for (const a of agents) if (a.stopAt !== Infinity && a.product.application === 'Windows') stopByCmid.set(a.machine.cmid, a.stopAt);
   for (const a of agents) if (a.product.application !== 'Windows') a.stopAt = stopByCmid.get(a.machine.cmid) ?? a.stopAt;
 
-  return { hosts, agents, start, end, days: opts.days };
+  return { hosts, agents, machineCount: machines.length, cmidCount: cmids, start, end, days: opts.days };
 }
 
 export function countFor(host: SimHost, product: SimProduct): HostCount {

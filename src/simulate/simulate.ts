@@ -72,18 +72,19 @@ export function simulate(o: SimulateOptions): SimulateResult {
   }
   const rng = new Prng(opts.seed);
   const fleet = buildFleet(opts, rng.fork());
-  const outputs = new Map<string, LogOutput>();
+  // outputs[2 × host index] is the host's KMS log, the next one its Application log.
+  const outputs: LogOutput[] = [];
   const files: string[] = [];
   for (const h of fleet.hosts) {
     for (const channel of ['kms', 'application'] as const) {
       const file = path.join(o.out, `${h.fileBase}-${channel}.${opts.format}`);
-      outputs.set(`${h.index}:${channel}`, openOutput(opts.format, file));
+      outputs.push(openOutput(opts.format, file));
       files.push(file);
     }
   }
   const sink: SimOutput = {
     write(host: SimHost, channel: SimChannel, ev: SimEvent) {
-      outputs.get(`${host.index}:${channel}`)!.write(ev);
+      outputs[2 * host.index + (channel === 'kms' ? 0 : 1)].write(ev);
     },
   };
   const truth = new TruthRecorder(fleet.end, {
@@ -93,12 +94,12 @@ export function simulate(o: SimulateOptions): SimulateResult {
     seed: opts.seed,
     format: opts.format,
     start: new Date(opts.start).toISOString(),
-  });
+  }, { hosts: fleet.hosts.map((h) => h.name), machineCount: fleet.machineCount, cmidCount: fleet.cmidCount });
   let stats;
   try {
     stats = runEngine(fleet, rng.fork(), sink, truth);
   } finally {
-    for (const out of outputs.values()) out.close();
+    for (const out of outputs) out.close();
   }
   const result = truth.build();
   const truthFile = path.join(o.out, 'truth.json');

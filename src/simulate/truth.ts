@@ -63,63 +63,125 @@ interface HostAcc {
   logClears: number;
 }
 
+/** The fleet's numbering (SimMachine.id, SimMachine.cmidIndex, SimHost.index): the recorder keeps typed arrays by number. */
+export interface TruthFleetShape {
+  hosts: readonly string[];
+  machineCount: number;
+  cmidCount: number;
+}
+
+/** Per application: each CMID's latest request, and per host the CMIDs counted in the window. */
+class ApplicationTables {
+  /** Time of the CMID's latest request; NaN = none yet. */
+  readonly latestAt: Float64Array;
+  readonly latestState: Uint8Array;
+  readonly latestMinutes: Float64Array;
+  latestCount = 0;
+  /** Per host: CMID → minimum count of its latest success inside the window (0 = none), and how many. */
+  readonly countedMin: (Uint16Array | null)[];
+  readonly countedSize: number[];
+
+  constructor(readonly application: KmsApplication, cmids: number, hosts: number) {
+    this.latestAt = new Float64Array(cmids).fill(NaN);
+    this.latestState = new Uint8Array(cmids);
+    this.latestMinutes = new Float64Array(cmids);
+    this.countedMin = new Array<Uint16Array | null>(hosts).fill(null);
+    this.countedSize = new Array<number>(hosts).fill(0);
+  }
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class TruthRecorder {
   private readonly from: number;
   private requests = 0;
   private anomalies = 0;
-  private readonly cmids = new Set<string>();
+  private clientCount = 0;
+  private readonly cmidSeen: Uint8Array;
+  private readonly machineSeen: Uint8Array;
+  /** Lower-case names, added once per machine on its first request. */
   private readonly machines = new Set<string>();
   private readonly hosts = new Map<string, HostAcc>();
-  /** host \0 application → cmid → minimum count, for successes inside the window. */
-  private readonly counted = new Map<string, Map<string, number>>();
-  /** cmid → its first name; cmid → names (lower-case → as first written) once a second name shows up. */
-  private readonly firstName = new Map<string, { lower: string; written: string }>();
+  private readonly hostByIndex: HostAcc[];
+  private readonly hostNames: readonly string[];
+  private readonly applications = new Map<string, ApplicationTables>();
+  /** (host, application) pairs in the order their first counted success came, as "host index:application". */
+  private readonly countedOrder: { host: number; tables: ApplicationTables }[] = [];
+  /** cmid → machine number and name as written in its first request; names of a CMID once a second name shows up. */
+  private readonly firstMachine: Int32Array;
+  private readonly firstWritten: string[];
   private readonly cloneNames = new Map<string, Map<string, string>>();
   private readonly failures = new Map<string, { machine: string; cmid: string; host: string; result: number; requests: number; lastAt: number }>();
-  private readonly latest = new Map<string, { at: number; state: number; minutes: number }>();
   private readonly clears: { host: string; channel: string; at: number }[] = [];
 
   constructor(
     private readonly at: number,
     private readonly options: Record<string, unknown>,
+    fleet: TruthFleetShape,
     private readonly expiringDays = 14,
   ) {
     this.from = at - COUNT_WINDOW_MS;
+    this.hostNames = fleet.hosts;
+    this.hostByIndex = fleet.hosts.map((h) => this.hostAcc(h));
+    this.cmidSeen = new Uint8Array(fleet.cmidCount);
+    this.machineSeen = new Uint8Array(fleet.machineCount);
+    this.firstMachine = new Int32Array(fleet.cmidCount).fill(-1);
+    this.firstWritten = new Array<string>(fleet.cmidCount);
   }
 
   addHost(host: string): void {
     if (!this.hosts.has(host)) this.hosts.set(host, { requests: 0, first: null, last: null, events: new Map(), logClears: 0 });
   }
 
-  request(host: string, time: number, f: RequestFields, product: SimProduct): void {
+  /**
+   * One 12290 the simulator logged on host number `hostIndex` for machine number `machineId`
+   * (CMID number `cmidIndex`); `f.machine` is the name as written in this request.
+   */
+  request(hostIndex: number, time: number, f: RequestFields, product: SimProduct, machineId: number, cmidIndex: number): void {
     if (time > this.at) return;
     this.requests++;
-    this.cmids.add(f.cmid);
-    const lower = f.machine.toLowerCase();
-    this.machines.add(lower);
-    const h = this.hostAcc(host);
+    if (this.cmidSeen[cmidIndex] === 0) {
+      this.cmidSeen[cmidIndex] = 1;
+      this.clientCount++;
+    }
+    if (this.machineSeen[machineId] === 0) {
+      this.machineSeen[machineId] = 1;
+      this.machines.add(f.machine.toLowerCase());
+    }
+    const h = this.hostByIndex[hostIndex];
     h.requests++;
     if (h.first === null) h.first = time;
     h.last = time;
 
-    const first = this.firstName.get(f.cmid);
-    if (first === undefined) {
-      this.firstName.set(f.cmid, { lower, written: f.machine });
-    } else if (first.lower !== lower) {
-      let names = this.cloneNames.get(f.cmid);
-      if (!names) this.cloneNames.set(f.cmid, (names = new Map([[first.lower, first.written]])));
-      if (!names.has(lower)) names.set(lower, f.machine);
+    const first = this.firstMachine[cmidIndex];
+    if (first === -1) {
+      this.firstMachine[cmidIndex] = machineId;
+      this.firstWritten[cmidIndex] = f.machine;
+    } else if (first !== machineId) {
+      // Another machine with this CMID: names differing beyond case make a clone.
+      const firstWritten = this.firstWritten[cmidIndex];
+      const firstLower = firstWritten.toLowerCase();
+      const lower = f.machine.toLowerCase();
+      if (firstLower !== lower) {
+        let names = this.cloneNames.get(f.cmid);
+        if (!names) this.cloneNames.set(f.cmid, (names = new Map([[firstLower, firstWritten]])));
+        if (!names.has(lower)) names.set(lower, f.machine);
+      }
     }
 
+    const app = this.tables(product.application);
     if (time > this.from) {
       if (f.result === 0) {
-        const key = `${host}\u0000${product.application}`;
-        let m = this.counted.get(key);
-        if (!m) this.counted.set(key, (m = new Map()));
-        m.set(f.cmid, f.minimumCount);
+        let counted = app.countedMin[hostIndex];
+        if (counted === null) {
+          counted = app.countedMin[hostIndex] = new Uint16Array(this.cmidSeen.length);
+          this.countedOrder.push({ host: hostIndex, tables: app });
+        }
+        if (counted[cmidIndex] === 0) app.countedSize[hostIndex]++;
+        counted[cmidIndex] = f.minimumCount;
       } else {
+        const host = this.hostNames[hostIndex];
+        const lower = f.machine.toLowerCase();
         const key = `${lower}\u0000${f.cmid}\u0000${host.toLowerCase()}\u0000${f.result}`;
         const fail = this.failures.get(key);
         if (fail) {
@@ -130,7 +192,10 @@ export class TruthRecorder {
         }
       }
     }
-    this.latest.set(`${f.cmid}\u0000${product.application}`, { at: time, state: f.licenseState, minutes: f.minutesLeft });
+    if (Number.isNaN(app.latestAt[cmidIndex])) app.latestCount++;
+    app.latestAt[cmidIndex] = time;
+    app.latestState[cmidIndex] = f.licenseState;
+    app.latestMinutes[cmidIndex] = f.minutesLeft;
   }
 
   hostEvent(host: string, type: string, time: number): void {
@@ -176,17 +241,25 @@ export class TruthRecorder {
     let notification = 0;
     let expiring = 0;
     let lapsed = 0;
-    for (const c of this.latest.values()) {
-      const silent = this.at - c.at;
-      if (silent > 30 * DAY) {
-        lapsed++;
-        continue;
+    let total = 0;
+    for (const app of this.applications.values()) {
+      total += app.latestCount;
+      for (let i = 0; i < app.latestAt.length; i++) {
+        const at = app.latestAt[i];
+        if (Number.isNaN(at)) continue;
+        const state = app.latestState[i];
+        const minutes = app.latestMinutes[i];
+        const silent = this.at - at;
+        if (silent > 30 * DAY) {
+          lapsed++;
+          continue;
+        }
+        byState[state] = (byState[state] ?? 0) + 1;
+        if (silent > 8 * DAY) overdue++;
+        if (state === 2 || state === 3 || state === 4 || state === 6) grace++;
+        if (state === 5) notification++;
+        if (minutes > 0 && at + minutes * 60_000 <= this.at + this.expiringDays * DAY) expiring++;
       }
-      byState[c.state] = (byState[c.state] ?? 0) + 1;
-      if (silent > 8 * DAY) overdue++;
-      if (c.state === 2 || c.state === 3 || c.state === 4 || c.state === 6) grace++;
-      if (c.state === 5) notification++;
-      if (c.minutes > 0 && c.at + c.minutes * 60_000 <= this.at + this.expiringDays * DAY) expiring++;
     }
 
     return {
@@ -196,7 +269,7 @@ export class TruthRecorder {
       window: { from: iso(this.from), to: iso(this.at), days: 30 },
       totals: {
         requests: this.requests,
-        clients: this.cmids.size,
+        clients: this.clientCount,
         machines: this.machines.size,
         hosts: [...this.hosts.values()].filter((h) => h.requests > 0).length,
         anomalies: this.anomalies,
@@ -205,7 +278,7 @@ export class TruthRecorder {
       clones,
       failures,
       clients: {
-        total: this.latest.size,
+        total,
         byState,
         overdueCount: overdue,
         graceCount: grace,
@@ -220,18 +293,19 @@ export class TruthRecorder {
 
   private countsOf(host: string): TruthCount[] {
     const out: TruthCount[] = [];
-    for (const [key, cmids] of this.counted) {
-      const [h, application] = key.split('\u0000') as [string, KmsApplication];
-      if (h !== host) continue;
+    for (const { host: hostIndex, tables } of this.countedOrder) {
+      if (this.hostNames[hostIndex] !== host) continue;
+      const mins = tables.countedMin[hostIndex]!;
+      const active = tables.countedSize[hostIndex];
       const perMin = new Map<number, number>();
-      for (const min of cmids.values()) perMin.set(min, (perMin.get(min) ?? 0) + 1);
+      for (const min of mins) if (min !== 0) perMin.set(min, (perMin.get(min) ?? 0) + 1);
       const maxMin = Math.max(...perMin.keys());
       const cap = 2 * maxMin;
-      const current = Math.min(cmids.size, cap);
+      const current = Math.min(active, cap);
       out.push({
-        application,
+        application: tables.application,
         current,
-        active: cmids.size,
+        active,
         cap,
         thresholds: [...perMin]
           .sort(([a], [b]) => b - a)
@@ -239,6 +313,12 @@ export class TruthRecorder {
       });
     }
     return out.sort((a, b) => a.application.localeCompare(b.application));
+  }
+
+  private tables(application: KmsApplication): ApplicationTables {
+    let t = this.applications.get(application);
+    if (!t) this.applications.set(application, (t = new ApplicationTables(application, this.cmidSeen.length, this.hostNames.length)));
+    return t;
   }
 
   private hostAcc(host: string): HostAcc {

@@ -69,6 +69,13 @@ export class FastXmlTokenizer implements AttributeLookup {
   private readonly values: string[] = [];
   private count = 0;
 
+  /** The attributes of the tag being reported, in document order. */
+  entries(): [string, string][] {
+    const out: [string, string][] = [];
+    for (let k = 0; k < this.count; k++) out.push([this.names[k], this.values[k]]);
+    return out;
+  }
+
   attr(localName: string): string | undefined {
     for (let k = 0; k < this.count; k++) {
       const name = this.names[k];

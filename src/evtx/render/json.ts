@@ -73,82 +73,102 @@ function hasElementChild(el: XmlElement): boolean {
   return false;
 }
 
-function attributesJson(el: XmlElement): string {
-  let s = '"#attributes":{';
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    if (i) s += ',';
-    s += jsonKey(attrs[i].name) + ':' + typedJson(attrs[i].value, attrs[i].valueType);
-  }
-  return s + '}';
+const UNNAMED_DATA = '\u0000data';
+const NAMED_DATA = 1;
+const UNNAMED = 2;
+
+/** How a child element appears in its parent's object: 0 = under its name, 1 = `<Data Name>`, 2 = unnamed Data. */
+function dataKind(c: XmlElement): number {
+  if (c.name !== 'Data' || hasElementChild(c)) return 0;
+  if (c.attributes.length === 1 && c.attributes[0].name === 'Name') return NAMED_DATA;
+  return c.attributes.length === 0 ? UNNAMED : 0;
 }
 
-const UNNAMED_DATA = '\u0000data';
+function childKey(c: XmlElement, kind: number): string {
+  return kind === NAMED_DATA ? c.attributes[0].value : kind === UNNAMED ? UNNAMED_DATA : c.name;
+}
 
-export function elementJson(el: XmlElement): string {
+/**
+ * Appends the JSON of an element's value to `out` (pieces joined once per record: cheaper than
+ * deep string concatenation).
+ */
+function writeElement(el: XmlElement, out: string[]): void {
   const hasElements = hasElementChild(el);
-  if (el.attributes.length === 0 && !hasElements) return textJson(el.children);
-  let s = '{';
+  const attrs = el.attributes;
+  if (attrs.length === 0 && !hasElements) {
+    out.push(textJson(el.children));
+    return;
+  }
+  out.push('{');
   let sep = '';
-  if (el.attributes.length) {
-    s += attributesJson(el);
+  if (attrs.length) {
+    out.push('"#attributes":{');
+    for (let i = 0; i < attrs.length; i++) {
+      if (i) out.push(',');
+      out.push(jsonKey(attrs[i].name), ':', typedJson(attrs[i].value, attrs[i].valueType));
+    }
+    out.push('}');
     sep = ',';
   }
   if (!hasElements) {
     const t = textJson(el.children);
-    return t === 'null' ? s + '}' : s + sep + '"#text":' + t + '}';
+    if (t !== 'null') out.push(sep, '"#text":', t);
+    out.push('}');
+    return;
   }
-  // Children: key and JSON value of each element child, in document order.
+  const kids: XmlElement[] = [];
+  const kinds: number[] = [];
   const keys: string[] = [];
-  const vals: string[] = [];
   let text = '';
   for (const c of el.children) {
-    if (c.type === 'text') {
-      text += c.text;
-      continue;
+    if (c.type === 'text') text += c.text;
+    else if (c.type === 'element') {
+      const kind = dataKind(c);
+      kids.push(c);
+      kinds.push(kind);
+      keys.push(childKey(c, kind));
     }
-    if (c.type !== 'element') continue;
-    if (c.name === 'Data' && !hasElementChild(c)) {
-      if (c.attributes.length === 1 && c.attributes[0].name === 'Name') {
-        keys.push(c.attributes[0].value);
-        vals.push(c.children.length ? textJson(c.children) : '""');
-        continue;
-      }
-      if (c.attributes.length === 0) {
-        keys.push(UNNAMED_DATA);
-        vals.push(c.children.length ? textJson(c.children) : '""');
-        continue;
-      }
-    }
-    keys.push(c.name);
-    vals.push(elementJson(c));
   }
-  const n = keys.length;
+  const n = kids.length;
   const done: boolean[] = new Array(n);
   for (let i = 0; i < n; i++) {
     if (done[i]) continue;
     const key = keys[i];
-    let group = vals[i];
     let count = 1;
-    for (let j = i + 1; j < n; j++) {
-      if (!done[j] && keys[j] === key) {
-        done[j] = true;
-        group += ',' + vals[j];
-        count++;
-      }
-    }
-    if (key === UNNAMED_DATA) s += sep + '"Data":{"#text":' + (count === 1 ? group : '[' + group + ']') + '}';
-    else s += sep + jsonKey(key) + ':' + (count === 1 ? group : '[' + group + ']');
+    for (let j = i + 1; j < n; j++) if (keys[j] === key) count++;
+    out.push(sep, key === UNNAMED_DATA ? '"Data":{"#text":' : jsonKey(key) + ':');
     sep = ',';
+    if (count > 1) out.push('[');
+    let k = 0;
+    for (let j = i; j < n; j++) {
+      if (j !== i && (done[j] || keys[j] !== key)) continue;
+      done[j] = true;
+      if (k++) out.push(',');
+      const c = kids[j];
+      if (kinds[j] === 0) writeElement(c, out);
+      else out.push(c.children.length ? textJson(c.children) : '""');
+    }
+    if (count > 1) out.push(']');
+    if (key === UNNAMED_DATA) out.push('}');
   }
-  if (text.trim() !== '') s += sep + '"#text":' + quote(text);
-  return s + '}';
+  if (text.trim() !== '') out.push(sep, '"#text":', quote(text));
+  out.push('}');
+}
+
+/** JSON text of one element's value (`null`, a scalar or an object). */
+export function elementJson(el: XmlElement): string {
+  const out: string[] = [];
+  writeElement(el, out);
+  return out.join('');
 }
 
 /** JSON text of a record's nodes: `{"Event":{...}}`. */
 export function nodesToJsonLine(nodes: XmlNode[]): string {
   const root: XmlElement = { type: 'element', name: '', attributes: [], children: nodes };
-  return hasElementChild(root) ? elementJson(root) : '{}';
+  if (!hasElementChild(root)) return '{}';
+  const out: string[] = [];
+  writeElement(root, out);
+  return out.join('');
 }
 
 export function recordToJsonLine(record: EvtxRecord): string {

@@ -3,7 +3,7 @@
  * and template references can be chunk offsets (names and templates inline on first use in the
  * chunk, referenced by offset after). Layout: ../../../../shared/docs/evtx-format.md §1.2-§1.7.
  */
-import { crc32 } from './crc32.js';
+import { crc32 as jsCrc32, type Crc32Fn } from './crc32.js';
 import { EvtxWriteError } from './errors.js';
 import {
   DATA,
@@ -24,11 +24,18 @@ export const CHUNK_SIZE = 0x10000;
 export const CHUNK_HEADER_SIZE = 512;
 const RECORD_MAGIC = 0x00002a2a;
 const CHUNK_TAIL_RESERVE = 8;
-/** 100 ns ticks between 1601-01-01 and 1970-01-01. */
+/** 100 ns ticks between 1601-01-01 and 1970-01-01, whole and as 32-bit halves. */
 const FILETIME_EPOCH = 116444736000000000n;
+const FILETIME_EPOCH_LO = Number(FILETIME_EPOCH & 0xffffffffn);
+const FILETIME_EPOCH_HI = Number(FILETIME_EPOCH >> 32n);
+/** Up to year 30828 the high half stays below 2^32; beyond, fall back to BigInt (and its range error). */
+const MAX_FAST_FILETIME_MS = 910692730085477;
 
-/** Thrown internally when a record does not fit in the rest of the chunk. */
-class ChunkFull extends Error {}
+/**
+ * Thrown internally when a record does not fit in the rest of the chunk: one shared object, not an
+ * Error, because it happens once per chunk and a stack trace is pure cost here.
+ */
+const CHUNK_FULL = { chunkFull: true } as const;
 
 const TOKEN = {
   eof: 0x00,
@@ -69,12 +76,27 @@ function cachedTemplate(key: string, make: () => TemplateElement): { guid: Uint8
   return t;
 }
 
+/** The System template's literals of the previous record, with their key (almost every record repeats them). */
+interface SystemKeyMemo {
+  provider: string;
+  providerGuid: string | undefined;
+  eventSourceName: string | undefined;
+  channel: string;
+  computer: string;
+  key: string;
+}
+
+/**
+ * One chunk being filled. The builder is reused: finish() hands out its own buffer, valid until
+ * reset(), so a writer allocates one 64 KiB buffer per file, not one per chunk.
+ */
 export class ChunkBuilder {
   private readonly buf = new Uint8Array(CHUNK_SIZE);
   private readonly view = new DataView(this.buf.buffer);
   private pos = CHUNK_HEADER_SIZE;
-  private names = new Map<string, number>();
-  private templates = new Map<string, TemplateRef>();
+  private readonly names = new Map<string, number>();
+  private readonly templates = new Map<string, TemplateRef>();
+  private systemKey: SystemKeyMemo | null = null;
   /** What the record being written added, to undo when it does not fit. */
   private readonly addedNames: string[] = [];
   private readonly addedTemplates: string[] = [];
@@ -83,8 +105,22 @@ export class ChunkBuilder {
   private lastRecordOffset = 0;
   records = 0;
 
+  constructor(private readonly crc32: Crc32Fn = jsCrc32) {}
+
   get lastRecordId(): number {
     return this.lastId;
+  }
+
+  /** Empties the chunk for the next one (the buffer handed out by finish() is overwritten). */
+  reset(): void {
+    this.buf.fill(0);
+    this.pos = CHUNK_HEADER_SIZE;
+    this.names.clear();
+    this.templates.clear();
+    this.firstId = 0;
+    this.lastId = 0;
+    this.lastRecordOffset = 0;
+    this.records = 0;
   }
 
   /** Appends a record; false when it does not fit (the chunk is left exactly as before). */
@@ -96,7 +132,7 @@ export class ChunkBuilder {
       this.writeRecord(ev, recordId);
       return true;
     } catch (err) {
-      if (!(err instanceof ChunkFull)) throw err;
+      if (err !== CHUNK_FULL) throw err;
       this.buf.fill(0, start);
       this.pos = start;
       for (const k of this.addedNames) this.names.delete(k);
@@ -105,10 +141,11 @@ export class ChunkBuilder {
     }
   }
 
-  /** Fills in the chunk header (tables, CRCs) and returns a copy of the 64 KiB chunk. */
+  /** Fills in the chunk header (tables, CRCs) and returns the 64 KiB chunk: the builder's own buffer, valid until reset(). */
   finish(): Uint8Array {
     const v = this.view;
     const b = this.buf;
+    const crc32 = this.crc32;
     this.linkTables();
     b.set([0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00], 0); // "ElfChnk\0"
     v.setBigUint64(8, BigInt(this.firstId), true);
@@ -121,7 +158,7 @@ export class ChunkBuilder {
     v.setUint32(52, crc32(b, CHUNK_HEADER_SIZE, this.pos), true);
     v.setUint32(120, 1, true);
     v.setUint32(124, crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120)), true);
-    return b.slice();
+    return b;
   }
 
   // ---- records ---------------------------------------------------------------------------------
@@ -130,30 +167,40 @@ export class ChunkBuilder {
     const start = this.pos;
     this.u32(RECORD_MAGIC);
     this.u32(0); // size, patched below
-    this.u64(BigInt(recordId));
-    this.u64(filetime(ev.time));
+    this.u64n(recordId);
+    this.filetime(ev.time);
     this.fragmentHeader();
-    const lit = {
-      provider: ev.provider,
-      providerGuid: ev.providerGuid,
-      eventSourceName: ev.eventSourceName,
-      channel: ev.channel,
-      computer: ev.computer,
-    };
-    const key = `sys\u0000${lit.provider}\u0000${lit.providerGuid ?? ''}\u0000${lit.eventSourceName ?? ''}\u0000${lit.channel}\u0000${lit.computer}`;
-    this.templateInstance(key, () => systemTemplate(lit), SYSTEM_VALUE_COUNT, (i) => this.systemValue(ev, recordId, i));
+    this.templateInstance(this.systemTemplateKey(ev), ev, recordId, true);
     this.u8(TOKEN.eof);
     const unpadded = this.pos - start + 4;
     const size = (unpadded + 7) & ~7;
     this.zeros(size - unpadded);
     this.u32(size);
     // libevtx (20181227) drops a record that ends exactly at the chunk end: keep 8 bytes free.
-    if (this.pos > CHUNK_SIZE - CHUNK_TAIL_RESERVE) throw new ChunkFull();
+    if (this.pos > CHUNK_SIZE - CHUNK_TAIL_RESERVE) throw CHUNK_FULL;
     this.view.setUint32(start + 4, size, true);
     if (this.records === 0) this.firstId = recordId;
     this.lastId = recordId;
     this.lastRecordOffset = start;
     this.records++;
+  }
+
+  /** The key of the System template for this event's literals (memoised: records of one log repeat them). */
+  private systemTemplateKey(ev: EvtxEventInput): string {
+    const m = this.systemKey;
+    if (
+      m !== null &&
+      m.provider === ev.provider &&
+      m.providerGuid === ev.providerGuid &&
+      m.eventSourceName === ev.eventSourceName &&
+      m.channel === ev.channel &&
+      m.computer === ev.computer
+    ) {
+      return m.key;
+    }
+    const key = `sys\u0000${ev.provider}\u0000${ev.providerGuid ?? ''}\u0000${ev.eventSourceName ?? ''}\u0000${ev.channel}\u0000${ev.computer}`;
+    this.systemKey = { provider: ev.provider, providerGuid: ev.providerGuid, eventSourceName: ev.eventSourceName, channel: ev.channel, computer: ev.computer, key };
+    return key;
   }
 
   /** Writes value `i` of the System template; returns its type (Null when absent). */
@@ -169,10 +216,10 @@ export class ChunkBuilder {
         this.u16(ev.qualifiers);
         return T.UInt16;
       case SYS.keywords: this.u64(ev.keywords); return T.HexInt64;
-      case SYS.timeCreated: this.u64(filetime(ev.time)); return T.FileTime;
+      case SYS.timeCreated: this.filetime(ev.time); return T.FileTime;
       case SYS.processId: this.u32(ev.processId ?? 0); return T.UInt32;
       case SYS.threadId: this.u32(ev.threadId ?? 0); return T.UInt32;
-      case SYS.recordId: this.u64(BigInt(recordId)); return T.UInt64;
+      case SYS.recordId: this.u64n(recordId); return T.UInt64;
       case SYS.version: this.u8(ev.version ?? 0); return T.UInt8;
       case SYS.userId:
         if (!ev.userSid) return T.Null;
@@ -180,7 +227,7 @@ export class ChunkBuilder {
         return T.Sid;
       case SYS.eventData:
         this.fragmentHeader();
-        this.templateInstance('eventdata', eventDataTemplate, DATA_VALUE_COUNT, (j) => this.dataValue(ev, recordId, j));
+        this.templateInstance('eventdata', ev, recordId, false);
         this.u8(TOKEN.eof);
         return T.BinXml;
       default:
@@ -203,8 +250,11 @@ export class ChunkBuilder {
     return VALUE_TYPE.Binary;
   }
 
-  /** `0c 01 id defOffset [definition] count descriptors values`; sizes are patched after writing. */
-  private templateInstance(key: string, make: () => TemplateElement, count: number, writeValue: (i: number) => number): void {
+  /**
+   * `0c 01 id defOffset [definition] count descriptors values`; sizes are patched after writing.
+   * `system`: the outer System template, else the nested EventData one.
+   */
+  private templateInstance(key: string, ev: EvtxEventInput, recordId: number, system: boolean): void {
     this.u8(TOKEN.templateInstance);
     this.u8(0x01);
     let ref = this.templates.get(key);
@@ -212,7 +262,7 @@ export class ChunkBuilder {
       this.u32(ref.id);
       this.u32(ref.offset);
     } else {
-      const t = cachedTemplate(key, make);
+      const t = system ? cachedTemplate(key, () => systemTemplate(ev)) : cachedTemplate(key, eventDataTemplate);
       const id = new DataView(t.guid.buffer).getUint32(0, true);
       this.u32(id);
       const offset = this.pos + 4;
@@ -230,12 +280,13 @@ export class ChunkBuilder {
       this.templates.set(key, ref);
       this.addedTemplates.push(key);
     }
+    const count = system ? SYSTEM_VALUE_COUNT : DATA_VALUE_COUNT;
     this.u32(count);
     const descAt = this.pos;
     this.zeros(count * 4);
     for (let i = 0; i < count; i++) {
       const valueStart = this.pos;
-      const type = writeValue(i);
+      const type = system ? this.systemValue(ev, recordId, i) : this.dataValue(ev, recordId, i);
       const size = this.pos - valueStart;
       if (size > 0xffff) throw new EvtxWriteError(`value ${i} is ${size} bytes (max 65535)`, 'EVTX_WRITE_TOO_LARGE');
       this.view.setUint16(descAt + i * 4, size, true);
@@ -330,7 +381,7 @@ export class ChunkBuilder {
 
   private room(n: number): number {
     const at = this.pos;
-    if (at + n > CHUNK_SIZE) throw new ChunkFull();
+    if (at + n > CHUNK_SIZE) throw CHUNK_FULL;
     this.pos = at + n;
     return at;
   }
@@ -352,6 +403,28 @@ export class ChunkBuilder {
   }
   private u64(x: bigint): void {
     this.view.setBigUint64(this.room(8), BigInt.asUintN(64, x), true);
+  }
+  /** A non-negative safe integer as u64, without BigInt. */
+  private u64n(x: number): void {
+    const at = this.room(8);
+    const hi = Math.floor(x / 0x100000000);
+    this.view.setUint32(at, x - hi * 0x100000000, true);
+    this.view.setUint32(at + 4, hi, true);
+  }
+  /** FILETIME of epoch ms, the same ticks as filetime() but in two exact 32-bit halves (no BigInt per record). */
+  private filetime(ms: number): void {
+    const whole = Math.floor(ms);
+    if (whole < 0 || whole > MAX_FAST_FILETIME_MS) {
+      this.u64(filetime(ms));
+      return;
+    }
+    const q = Math.floor(whole / 0x100000000);
+    // r·10⁴ + fraction + low epoch stays below 2^46: exact in a double.
+    const t = (whole - q * 0x100000000) * 10000 + Math.round((ms - whole) * 10000) + FILETIME_EPOCH_LO;
+    const carry = Math.floor(t / 0x100000000);
+    const at = this.room(8);
+    this.view.setUint32(at, t - carry * 0x100000000, true);
+    this.view.setUint32(at + 4, q * 10000 + FILETIME_EPOCH_HI + carry, true);
   }
   private zeros(n: number): void {
     this.room(n);

@@ -1,5 +1,5 @@
-export { EvtxFileWriter, MemorySink, writeEvtx, fileHeader, FILE_HEADER_SIZE, type EvtxFileSummary } from './writer.js';
+export { EvtxFileWriter, MemorySink, writeEvtx, fileHeader, FILE_HEADER_SIZE, type EvtxFileSummary, type EvtxWriterOptions } from './writer.js';
 export { ChunkBuilder, CHUNK_SIZE, nameHash, filetime } from './chunk.js';
-export { crc32 } from './crc32.js';
+export { crc32, type Crc32Fn } from './crc32.js';
 export { EvtxWriteError, type EvtxWriteErrorCode } from './errors.js';
 export type { EvtxEventInput, EvtxSink } from './types.js';

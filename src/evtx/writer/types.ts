@@ -38,6 +38,7 @@ export interface EvtxEventInput {
 
 /** Where the streaming writer puts bytes: appended in order, the file header patched at the end. */
 export interface EvtxSink {
+  /** `bytes` is only valid during the call (the writer reuses its chunk buffer): copy what you keep. */
   write(bytes: Uint8Array): void;
   /** Overwrites bytes at an absolute offset already written (used once, for the file header). */
   writeAt(offset: number, bytes: Uint8Array): void;

@@ -3,11 +3,16 @@
  * at once (memory stays at one chunk), and the file header is patched at the end.
  */
 import { ChunkBuilder, CHUNK_SIZE } from './chunk.js';
-import { crc32 } from './crc32.js';
+import { crc32 as jsCrc32, type Crc32Fn } from './crc32.js';
 import { EvtxWriteError } from './errors.js';
 import type { EvtxEventInput, EvtxSink } from './types.js';
 
 export const FILE_HEADER_SIZE = 4096;
+
+export interface EvtxWriterOptions {
+  /** CRC-32 to use, e.g. zlib's native one from Node code (default: the pure slice-by-8 one). */
+  crc32?: Crc32Fn;
+}
 
 export interface EvtxFileSummary {
   chunks: number;
@@ -17,13 +22,19 @@ export interface EvtxFileSummary {
 }
 
 export class EvtxFileWriter {
-  private chunk = new ChunkBuilder();
+  private readonly chunk: ChunkBuilder;
+  private readonly crc32: Crc32Fn;
   private chunks = 0;
   private records = 0;
   private nextRecordId = 1;
   private closed = false;
 
-  constructor(private readonly sink: EvtxSink) {
+  constructor(
+    private readonly sink: EvtxSink,
+    options: EvtxWriterOptions = {},
+  ) {
+    this.crc32 = options.crc32 ?? jsCrc32;
+    this.chunk = new ChunkBuilder(this.crc32);
     sink.write(new Uint8Array(FILE_HEADER_SIZE));
   }
 
@@ -58,7 +69,7 @@ export class EvtxFileWriter {
     if (this.closed) throw new EvtxWriteError('writer is closed', 'EVTX_WRITE_CLOSED');
     if (this.chunk.records > 0 || this.chunks === 0) this.flushChunk();
     this.closed = true;
-    this.sink.writeAt(0, fileHeader(this.chunks, this.nextRecordId));
+    this.sink.writeAt(0, fileHeader(this.chunks, this.nextRecordId, this.crc32));
     return {
       chunks: this.chunks,
       records: this.records,
@@ -70,12 +81,12 @@ export class EvtxFileWriter {
   private flushChunk(): void {
     this.sink.write(this.chunk.finish());
     this.chunks++;
-    this.chunk = new ChunkBuilder();
+    this.chunk.reset();
   }
 }
 
 /** The 4096-byte file header (§1.1): version 3.1, clean (flags 0), CRC over bytes 0-119. */
-export function fileHeader(chunks: number, nextRecordId: number): Uint8Array {
+export function fileHeader(chunks: number, nextRecordId: number, crc32: Crc32Fn = jsCrc32): Uint8Array {
   const b = new Uint8Array(FILE_HEADER_SIZE);
   const v = new DataView(b.buffer);
   b.set([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00], 0); // "ElfFile\0"
@@ -98,7 +109,7 @@ export class MemorySink implements EvtxSink {
   private parts: Uint8Array[] = [];
   private header: Uint8Array | null = null;
   write(bytes: Uint8Array): void {
-    this.parts.push(bytes);
+    this.parts.push(bytes.slice()); // the writer reuses its chunk buffer
   }
   writeAt(offset: number, bytes: Uint8Array): void {
     if (offset !== 0) throw new RangeError('MemorySink only patches the file header');

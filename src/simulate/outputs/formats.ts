@@ -3,6 +3,7 @@
  * writer), wevtutil `qe /f:xml /e:Events`, Winlogbeat NDJSON and `Get-EventLog | Export-Csv`.
  * Each output takes events of one host and channel in time order.
  */
+import { nodeCrc32 } from '../../evtx/node/crc.js';
 import { EvtxFileWriter } from '../../evtx/writer/writer.js';
 import { EVENT_NAMESPACE } from '../../evtx/writer/template.js';
 import type { SimEvent } from '../events.js';
@@ -31,7 +32,7 @@ class EvtxOutput implements LogOutput {
   private readonly writer: EvtxFileWriter;
   constructor(readonly file: string) {
     this.sink = new EvtxFileSink(file);
-    this.writer = new EvtxFileWriter(this.sink);
+    this.writer = new EvtxFileWriter(this.sink, { crc32: nodeCrc32 });
   }
   write(ev: SimEvent): void {
     this.writer.append(ev);

@@ -4,13 +4,25 @@
  * Unnamed `<Data>` become `param<position+1>` and an empty value is skipped, so positions are rebuilt
  * from the numbers: a missing paramN is '' at index N-1.
  */
-import { splitEventId, toInteger } from '../event-id.js';
+import { splitEventIdInto, toInteger } from '../event-id.js';
+import type { RawEvent } from '../types.js';
 import {
-  dataValue, field, hasAny, isObject, objectField, origin, textField, timeField, withOptional,
+  dataValue, field, hasAny, isObject, objectField, origin, textField, timeField,
   type JsonObject, type MapContext, type MapResult, type ShipperMapper,
 } from './common.js';
 
-const PARAM_RE = /^param(\d{1,4})$/;
+/** N of a `paramN` key (1-4 digits), else -1. A character loop: runs for every key of every event. */
+function paramNumber(key: string): number {
+  const n = key.length;
+  if (n < 6 || n > 9 || !key.startsWith('param')) return -1;
+  let value = 0;
+  for (let i = 5; i < n; i++) {
+    const d = key.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /**
  * event_data → insertion strings in position order. Named keys (other events; Go writes map keys
@@ -20,17 +32,20 @@ const PARAM_RE = /^param(\d{1,4})$/;
 export function winlogbeatData(eventData: JsonObject | undefined): string[] {
   if (!eventData) return [];
   const data: string[] = [];
-  const named: string[] = [];
-  for (const [key, value] of Object.entries(eventData)) {
+  let named: string[] | null = null;
+  for (const key of Object.keys(eventData)) {
     if (key === 'Binary') continue;
-    const m = PARAM_RE.exec(key);
-    if (m && Number(m[1]) >= 1) data[Number(m[1]) - 1] = dataValue(value);
-    else named.push(dataValue(value));
+    const position = paramNumber(key);
+    if (position >= 1) data[position - 1] = dataValue(eventData[key]);
+    else (named ??= []).push(dataValue(eventData[key]));
   }
+  let next = 0;
   for (let i = 0; i < data.length; i++) {
-    if (data[i] === undefined) data[i] = named.length > 0 ? (named.shift() as string) : '';
+    if (data[i] === undefined) data[i] = named !== null && next < named.length ? named[next++] : '';
   }
-  return [...data, ...named];
+  if (named === null || next === named.length) return data;
+  for (; next < named.length; next++) data.push(named[next]);
+  return data;
 }
 
 export const winlogbeat: ShipperMapper = {
@@ -46,21 +61,20 @@ export const winlogbeat: ShipperMapper = {
     const stamp = textField(obj, '@timestamp');
     const time = stamp !== undefined ? timeField(stamp, 'UTC', '@timestamp') : timeField(textField(w, 'time_created'), ctx.opts.timezone, 'winlog.time_created');
     if (typeof time === 'string') return time;
-    const host = textField(w, 'computer_name') ?? textField(objectField(obj, 'host'), 'name') ?? ctx.opts.host ?? '';
-    return withOptional(
-      {
-        ...splitEventId(rawId),
-        channel: textField(w, 'channel') ?? textField(w, 'log_name') ?? ctx.opts.channel ?? '',
-        host,
-        time,
-        data: winlogbeatData(objectField(w, 'event_data')),
-        origin: origin(ctx, 'winlogbeat'),
-      },
-      {
-        provider: textField(w, 'provider_name') ?? textField(w, 'source_name'),
-        recordId: toInteger(field(w, 'record_id') ?? field(w, 'record_number')),
-        message: textField(obj, 'message'),
-      },
-    );
+    const ev: RawEvent = splitEventIdInto(rawId, undefined, {
+      eventId: 0,
+      channel: textField(w, 'channel') ?? textField(w, 'log_name') ?? ctx.opts.channel ?? '',
+      host: textField(w, 'computer_name') ?? textField(objectField(obj, 'host'), 'name') ?? ctx.opts.host ?? '',
+      time,
+      data: winlogbeatData(objectField(w, 'event_data')),
+      origin: origin(ctx, 'winlogbeat'),
+    });
+    const provider = textField(w, 'provider_name') ?? textField(w, 'source_name');
+    if (provider !== undefined) ev.provider = provider;
+    const recordId = toInteger(field(w, 'record_id') ?? field(w, 'record_number'));
+    if (recordId !== undefined) ev.recordId = recordId;
+    const message = textField(obj, 'message');
+    if (message !== undefined) ev.message = message;
+    return ev;
   },
 };

@@ -10,11 +10,15 @@ import { openPostgresStore } from './index.js';
 
 /**
  * `kmswatch db copy`: moves a SQLite store into an empty PostgreSQL one. Rows are copied as stored
- * (dedup keys, epochs, checkpoints, log clears: nothing is re-derived), table by table in id order
+ * (dedup keys, epochs, checkpoints, log clears, lookup ids and summaries: nothing is re-derived,
+ * ids are kept and the sequences moved past them), table by table in id order
  * so "latest" ties keep resolving the same way, all in ONE transaction: a failed copy leaves the
  * target empty and can simply be run again.
  */
-export const COPIED_TABLES = ['requests', 'host_events', 'client_events', 'anomalies', 'checkpoints', 'log_clears', 'alert_states', 'meta'] as const;
+export const COPIED_TABLES = [
+  'strings', 'products', 'requests', 'request_hosts', 'client_summary', 'host_events', 'client_events', 'anomalies',
+  'checkpoints', 'log_clears', 'alert_states', 'meta',
+] as const;
 
 export interface CopyTableResult {
   table: string;
@@ -26,6 +30,9 @@ export interface CopyProgress {
 }
 
 const CHUNK_ROWS = 5000;
+
+/** Tables whose `id` is a BIGSERIAL. */
+const SERIAL_TABLES: ReadonlySet<string> = new Set(['strings', 'products', 'requests', 'host_events', 'client_events', 'anomalies', 'log_clears']);
 
 export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: string, progress?: CopyProgress): Promise<CopyTableResult[]> {
   let source: Database.Database;
@@ -45,6 +52,7 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
           if (columns === null) continue;
           await refuseNonEmpty(client, table, postgresUrl);
           const rows = await copyTable(source, client, table, columns, (n) => progress?.(table, n));
+          if (SERIAL_TABLES.has(table)) await advanceSequence(client, table);
           results.push({ table, rows });
         }
         return results;
@@ -73,7 +81,12 @@ function checkSourceSchema(db: Database.Database, path: string): void {
   if (pending.some((id) => id.startsWith('0001'))) throw new StoreError(`${path} has no kmswatch schema yet`, 'STORE_OPEN');
 }
 
-/** Columns both sides have (the generated `id` excepted), or null when either side lacks the table. */
+/** The next generated id of `table` follows the copied ones. */
+async function advanceSequence(client: PgClient, table: string): Promise<void> {
+  await client.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM ${table}`, [table]);
+}
+
+/** Columns both sides have (ids included: summaries and lookups refer to them), or null when either side lacks the table. */
 async function sharedColumns(source: Database.Database, client: PgClient, table: string): Promise<string[] | null> {
   const sourceColumns = (source.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
   if (sourceColumns.length === 0) return null;
@@ -84,7 +97,7 @@ async function sharedColumns(source: Database.Database, client: PgClient, table:
   );
   if (res.rows.length === 0) return null;
   const targetColumns = new Set(res.rows.map((r) => r.column_name));
-  return sourceColumns.filter((c) => c !== 'id' && targetColumns.has(c));
+  return sourceColumns.filter((c) => targetColumns.has(c));
 }
 
 async function refuseNonEmpty(client: PgClient, table: string, url: string): Promise<void> {
@@ -96,7 +109,10 @@ async function refuseNonEmpty(client: PgClient, table: string, url: string): Pro
 
 async function copyTable(source: Database.Database, client: PgClient, table: string, columns: string[], onRows: (n: number) => void): Promise<number> {
   const hasId = (source.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = 'id'`).get(table) as unknown) !== undefined;
-  const select = source.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${hasId ? 'id' : 'rowid'}`).raw(true);
+  // WITHOUT ROWID tables (client_summary) have no rowid: their order does not matter
+  const withoutRowid = (source.prepare(`SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%WITHOUT ROWID%'`).get(table) as unknown) !== undefined;
+  const order = hasId ? ' ORDER BY id' : withoutRowid ? '' : ' ORDER BY rowid';
+  const select = source.prepare(`SELECT ${columns.join(', ')} FROM ${table}${order}`).raw(true);
   let rows = 0;
   function* lines(): Generator<string> {
     let chunk = '';

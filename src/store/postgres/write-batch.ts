@@ -249,23 +249,22 @@ async function copyAndInsertRequests(client: PgClient, rows: NarrowRequest[]): P
       INSERT INTO request_hosts (host_id, requests, first_seen, last_seen)
         SELECT host_id, COUNT(*), MIN(time), MAX(time) FROM ins GROUP BY host_id ORDER BY host_id
       ${REQUEST_HOSTS_CONFLICT}
-    ), counts AS (
-      SELECT ${SUMMARY_KEY}, COUNT(*) AS requests, MAX(CASE WHEN result = 0 THEN time END) AS last_ok
-      FROM ins GROUP BY ${SUMMARY_KEY}
-    ), firsts AS (
-      SELECT DISTINCT ON (${SUMMARY_KEY}) ${SUMMARY_KEY}, time AS first_seen, id AS first_id, machine_id AS first_machine_id
-      FROM ins ORDER BY ${SUMMARY_KEY}, time, id
-    ), lasts AS (
-      SELECT DISTINCT ON (${SUMMARY_KEY}) ${SUMMARY_KEY}, time AS last_seen, rec_order AS last_rec, id AS last_id,
-             machine_id, result, license_state, minutes_left, is_vm
-      FROM ins ORDER BY ${SUMMARY_KEY}, time DESC, rec_order DESC, id DESC
+    ), folded AS (
+      -- one pass, no joins: window aggregates per summary key, then the latest row of each key
+      SELECT DISTINCT ON (${SUMMARY_KEY}) ${SUMMARY_KEY},
+             COUNT(*) OVER whole AS requests, MAX(CASE WHEN result = 0 THEN time END) OVER whole AS last_ok,
+             first_value(time) OVER earliest AS first_seen, first_value(id) OVER earliest AS first_id,
+             first_value(machine_id) OVER earliest AS first_machine_id,
+             time AS last_seen, rec_order AS last_rec, id AS last_id, machine_id, result, license_state, minutes_left, is_vm
+      FROM ins
+      WINDOW whole AS (PARTITION BY ${SUMMARY_KEY}), earliest AS (PARTITION BY ${SUMMARY_KEY} ORDER BY time, id)
+      ORDER BY ${SUMMARY_KEY}, time DESC, rec_order DESC, id DESC
     ), summary AS (
       INSERT INTO client_summary (${SUMMARY_KEY}, requests, first_seen, first_id, first_machine_id, last_seen, last_rec,
                                   last_id, machine_id, result, license_state, minutes_left, is_vm, last_ok)
-        SELECT ${SUMMARY_KEY}, c.requests, f.first_seen, f.first_id, f.first_machine_id, l.last_seen, l.last_rec,
-               l.last_id, l.machine_id, l.result, l.license_state, l.minutes_left, l.is_vm, c.last_ok
-        FROM counts c JOIN firsts f USING (${SUMMARY_KEY}) JOIN lasts l USING (${SUMMARY_KEY})
-        ORDER BY ${SUMMARY_KEY}
+        SELECT ${SUMMARY_KEY}, requests, first_seen, first_id, first_machine_id, last_seen, last_rec,
+               last_id, machine_id, result, license_state, minutes_left, is_vm, last_ok
+        FROM folded
       ${CLIENT_SUMMARY_CONFLICT}
     )
     SELECT COUNT(*) AS inserted FROM ins`);

@@ -74,13 +74,10 @@ export class SqliteRequestWriter {
       fold.add(n, id);
     }
     try {
-      let t = performance.now();
       for (const row of rows) this.insert.add(writeRow, row);
       this.insert.flush();
-      (globalThis as any).T1 = ((globalThis as any).T1 ?? 0) + performance.now() - t; t = performance.now();
       for (const c of fold.clients.values()) this.clientSummary.add(writeClientDelta, c);
       this.clientSummary.flush();
-      (globalThis as any).T2 = ((globalThis as any).T2 ?? 0) + performance.now() - t;
       for (const h of fold.hosts.values()) this.requestHosts.add(writeHostDelta, h);
       this.requestHosts.flush();
     } finally {

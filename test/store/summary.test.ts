@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as q from '../../src/store/queries/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
+import { fleetHistory } from './contract/fleet.js';
+
+/*
+ * The summary tables (client_summary, request_hosts) are maintained batch by batch; the exact
+ * queries read every stored request. Once everything is stored, with `at` at or after the newest
+ * request, both must give the same rows. The history is written in small, out-of-order batches
+ * with repeats so that every merge rule of the upserts (earliest, latest, ties, duplicates) runs.
+ */
+const DAY = 86_400_000;
+
+describe('sqlite: summaries equal the exact scans', () => {
+  let store: SqliteStore;
+  let at: number;
+  const history = fleetHistory();
+
+  beforeAll(async () => {
+    store = await openSqliteStore(':memory:');
+    // batches of 97 from the end backwards, then the whole history again (all duplicates)
+    for (let end = history.length; end > 0; end -= 97) await store.writeBatch(history.slice(Math.max(0, end - 97), end));
+    expect((await store.writeBatch(history)).requests).toBe(0);
+    at = store.db.prepare('SELECT MAX(time) FROM requests').pluck().get() as number;
+  });
+  afterAll(async () => store?.close());
+
+  const run = <Row>(query: q.Query<Row>, params: Record<string, unknown>): Row[] => {
+    const named = Object.fromEntries(query.params.map((p) => [p, typeof params[p] === 'boolean' ? Number(params[p]) : params[p]]));
+    const stmt = store.db.prepare(query.sqlite);
+    return (query.params.length ? stmt.all(named) : stmt.all()).map((r) => query.mapRow(r as q.RawRow));
+  };
+  const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+  it('the store is in the state where the summaries apply', () => {
+    expect(q.summaryCovers(run(q.newestRequestQuery, {})[0], at)).toBe(true);
+    expect(q.summaryCovers(run(q.newestRequestQuery, {})[0], at - 1)).toBe(false);
+    expect(run(q.cloneNamesQuery, { at }).length).toBeGreaterThan(0);
+  });
+
+  it('totals, host activity, products, clones and clients', () => {
+    expect(run(q.totalsSummaryQuery, { at })).toEqual(run(q.totalsQuery, { at }));
+    expect(run(q.hostActivitySummaryQuery, { at })).toEqual(run(q.hostActivityQuery, { at }));
+    expect(run(q.productsSummaryQuery, {})).toEqual(run(q.productsQuery, { at }));
+    expect(run(q.cloneNamesSummaryQuery, {})).toEqual(run(q.cloneNamesQuery, { at }));
+    for (const filter of [{}, { search: 'clone', vm: true }, { application: 'Office' as const }, { host: 'KMS-A.corp.example' }]) {
+      const params = q.latestClientsParams(at, filter);
+      expect(sorted(run(q.latestClientsSummaryQuery, params))).toEqual(sorted(run(q.latestClientsQuery, params)));
+    }
+  });
+
+  it('window counts for windows ending at the newest request', () => {
+    for (const days of [1, 7, 30, 400]) {
+      const from = at - days * DAY;
+      const params = { from, to: at, ...q.secondBounds(from, at) };
+      expect(run(q.windowCountsSummaryQuery, params)).toEqual(run(q.windowCountsQuery, params));
+      expect(run(q.windowActiveSummaryQuery, params)).toEqual(run(q.windowActiveQuery, params));
+    }
+  });
+});
