@@ -4,9 +4,8 @@
  * A row that cannot be parsed (bad quoting) is an issue naming its line; an unclosed quote runs to
  * the end of the file (CSV cannot tell where a multi-line Message should have stopped).
  */
-import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { groupItems } from './batches.js';
+import { flattenBatches } from './batches.js';
 import { classifyCsvHeader, parseTypeLine, sniffDelimiter, splitHeader, type CsvFormat } from './csv-header.js';
 import { mapEventViewerCsvRow, mapExportCsvRow, type CsvMapper } from './csv-mappers.js';
 import { decodeText, type ByteInput } from './text.js';
@@ -55,12 +54,18 @@ class LineCounter {
   }
 }
 
-/** The items of a CSV export in arrays (the ingest path takes arrays from every reader). */
-export function readCsvBatches(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem[]> {
-  return groupItems(readCsvSource(input, opts));
+export function readCsvSource(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem> {
+  return flattenBatches(readCsvBatches(input, opts));
 }
 
-export async function* readCsvSource(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem> {
+/** A record as csv-parse hands it over with `raw: true`. */
+interface CsvRecord {
+  record: string[];
+  raw?: string;
+}
+
+/** The items of a CSV export, one array per chunk of text. */
+export async function* readCsvBatches(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem[]> {
   const iterator = decodeText(input)[Symbol.asyncIterator]();
   let head = '';
   let ended = false;
@@ -88,7 +93,7 @@ export async function* readCsvSource(input: ByteInput, opts: CsvReadOptions): As
   const delimiter = sniffDelimiter(headerLine);
   const format = opts.format ?? classifyCsvHeader(splitHeader(headerLine, delimiter));
   if (!format) {
-    yield { ok: false, issue: { file: opts.file, format: 'unknown', line: lineOffset + 1, reason: 'not a known CSV export (no Export-Csv or Event Viewer header)', fatal: true } };
+    yield [{ ok: false, issue: { file: opts.file, format: 'unknown', line: lineOffset + 1, reason: 'not a known CSV export (no Export-Csv or Event Viewer header)', fatal: true } }];
     return;
   }
   const mapper = MAPPERS[format];
@@ -100,57 +105,70 @@ export async function* readCsvSource(input: ByteInput, opts: CsvReadOptions): As
 
   /** Rows csv-parse could not read, with the number of records parsed before each. */
   const skipped: { before: number; raw?: string; message: string }[] = [];
-  let parsedRecords = 0;
   const parser = parse({
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    info: true,
     raw: true,
-    on_record: (record: string[]) => {
-      parsedRecords++;
-      return record;
-    },
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-      skipped.push({ before: parsedRecords, raw, message: err?.message ?? 'unreadable' });
+      // info.records counts the records parsed so far (the header included), as they were pushed.
+      skipped.push({ before: parser.info.records, raw, message: err?.message ?? 'unreadable' });
       return undefined;
     },
   });
-  const rest = async function* (): AsyncGenerator<string> {
-    if (head) yield head;
-    head = '';
-    while (await more()) {
-      yield head;
-      head = '';
-    }
-  };
-  Readable.from(rest()).pipe(parser);
 
   const lines = new LineCounter(lineOffset + 1);
-  const flushSkipped = function* (upTo: number): Generator<SourceItem> {
+  const flushSkipped = (upTo: number, items: SourceItem[]): void => {
     while (skipped.length && skipped[0].before <= upTo) {
       const skip = skipped.shift() as (typeof skipped)[number];
-      yield { ok: false, issue: issue(lines.advance(skip.raw), undefined, `bad CSV row: ${skip.message}`) };
+      items.push({ ok: false, issue: issue(lines.advance(skip.raw), undefined, `bad CSV row: ${skip.message}`) });
     }
   };
   let header: string[] | null = null;
   let columns = new Map<string, number>();
   let seen = 0;
   let index = 0;
-  for await (const item of parser as AsyncIterable<{ record: string[]; raw?: string }>) {
-    yield* flushSkipped(seen++);
+  const take = (item: CsvRecord, items: SourceItem[]): void => {
+    flushSkipped(seen++, items);
     const line = lines.advance(item.raw);
     if (!header) {
       header = item.record;
       columns = new Map(header.map((name, i) => [name.trim().toLowerCase(), i]));
-      continue;
+      return;
     }
     const ordinal = index++;
     const ev = mapper(item.record, { opts, columns, typeChannel: typeLine?.channel, line, index: ordinal, delimiter });
-    if (typeof ev === 'string') yield { ok: false, issue: issue(line, ordinal, ev) };
-    else yield { ok: true, event: ev };
+    if (typeof ev === 'string') items.push({ ok: false, issue: issue(line, ordinal, ev) });
+    else items.push({ ok: true, event: ev });
+  };
+
+  // The parser is driven by hand, a chunk at a time: csv-parse transforms a written chunk at once,
+  // and read() then hands its records over without a promise per record.
+  const feed = (text: string): SourceItem[] => {
+    const items: SourceItem[] = [];
+    parser.write(text);
+    for (let record = parser.read() as CsvRecord | null; record !== null; record = parser.read() as CsvRecord | null) {
+      take(record, items);
+    }
+    if (parser.errored) throw parser.errored;
+    return items;
+  };
+  if (head) {
+    const items = feed(head);
+    if (items.length > 0) yield items;
   }
-  yield* flushSkipped(Number.POSITIVE_INFINITY);
+  head = '';
+  while (await more()) {
+    const items = feed(head);
+    head = '';
+    if (items.length > 0) yield items;
+  }
+  // The last record and the skips of the flush arrive once the parser ends.
+  parser.end();
+  const tail: SourceItem[] = [];
+  for await (const record of parser as AsyncIterable<CsvRecord>) take(record, tail);
+  flushSkipped(Number.POSITIVE_INFINITY, tail);
+  if (tail.length > 0) yield tail;
 }

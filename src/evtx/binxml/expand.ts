@@ -13,18 +13,18 @@ import { formatArray, formatScalar } from './values.js';
 
 const STRING = VT.String;
 
-function isNull(v: InstanceValues | null, i: number): boolean {
+export function isNull(v: InstanceValues | null, i: number): boolean {
   return v === null || i >= v.types.length || v.types[i] === VT.Null;
 }
 
-function scalarText(c: ChunkContext, v: InstanceValues, i: number): string {
+export function scalarText(c: ChunkContext, v: InstanceValues, i: number): string {
   const type = v.types[i];
   const text = formatScalar(c.bytes, c.view, type, v.offsets[i], v.sizes[i]);
   // Bytes that cannot hold the declared type (e.g. a cut SID) are kept as hex rather than lost.
   return text ?? hexUpper(c.bytes, v.offsets[i], v.sizes[i]);
 }
 
-function arrayItems(c: ChunkContext, v: InstanceValues, i: number): string[] {
+export function arrayItems(c: ChunkContext, v: InstanceValues, i: number): string[] {
   return formatArray(c.bytes, c.view, v.types[i], v.offsets[i], v.sizes[i]) ?? [hexUpper(c.bytes, v.offsets[i], v.sizes[i])];
 }
 
@@ -131,7 +131,7 @@ export class Expander {
   }
 }
 
-function arrayOrNestedText(c: ChunkContext, v: InstanceValues, i: number): string {
+export function arrayOrNestedText(c: ChunkContext, v: InstanceValues, i: number): string {
   if (v.types[i] === VT.BinXml) return '';
   return arrayItems(c, v, i).join(',');
 }

@@ -14,6 +14,21 @@ export interface IrElement {
   dep: number;
   attrs: IrAttribute[];
   children: IrNode[];
+  /** Render plan filled on first use by render/compiled-*.ts (shared with every later record). */
+  plan?: ElementPlan;
+}
+
+/** Precomputed output pieces of an element; `fixed*` set when nothing in it depends on values. */
+export interface ElementPlan {
+  fixed: boolean;
+  xmlOpen: string;
+  xmlClose: string;
+  /** ` name="` per attribute (XML), in order. */
+  xmlAttrOpen: string[];
+  fixedXml?: string;
+  fixedXmlCount?: number;
+  fixedJsonKeys?: string[];
+  fixedJsonVals?: string[];
 }
 
 export interface IrAttribute {

@@ -42,7 +42,7 @@ export function typedJson(text: string, valueType: number): string {
 
 const keyCache = new Map<string, string>();
 /** Quoted, prototype-safe JSON key (names repeat endlessly: cached). */
-function jsonKey(name: string): string {
+export function jsonKey(name: string): string {
   let k = keyCache.get(name);
   if (k === undefined) {
     k = quote(safeKey(name));
@@ -73,7 +73,7 @@ function hasElementChild(el: XmlElement): boolean {
   return false;
 }
 
-const UNNAMED_DATA = '\u0000data';
+export const UNNAMED_DATA = '\u0000data';
 const NAMED_DATA = 1;
 const UNNAMED = 2;
 

@@ -48,10 +48,13 @@ export function safeName(name: string): string {
 function renderNode(n: XmlNode, out: string[]): void {
   if (n.type === 'text') out.push(escapeText(n.text));
   else if (n.type === 'element') renderElement(n, out);
-  else {
-    const data = n.data.replace(/\?>/g, '? >');
-    out.push(`<?${safeName(n.target)}${data ? ' ' + escapeText(data) : ''}?>`);
-  }
+  else out.push(piXml(n.target, n.data));
+}
+
+/** A processing instruction; `?>` inside its data is broken up so it cannot end it early. */
+export function piXml(target: string, data: string): string {
+  const d = data.replace(/\?>/g, '? >');
+  return `<?${safeName(target)}${d ? ' ' + escapeText(d) : ''}?>`;
 }
 
 function renderElement(el: XmlElement, out: string[]): void {

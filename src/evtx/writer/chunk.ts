@@ -132,11 +132,12 @@ export class ChunkBuilder {
       this.writeRecord(ev, recordId);
       return true;
     } catch (err) {
-      if (err !== CHUNK_FULL) throw err;
+      // Whatever stopped the record (no room, a bad value), the chunk goes back to how it was.
       this.buf.fill(0, start);
       this.pos = start;
       for (const k of this.addedNames) this.names.delete(k);
       for (const k of this.addedTemplates) this.templates.delete(k);
+      if (err !== CHUNK_FULL) throw err;
       return false;
     }
   }
@@ -239,8 +240,7 @@ export class ChunkBuilder {
     if (j === DATA.strings) {
       if (!ev.data || ev.data.length === 0) return VALUE_TYPE.Null;
       for (const s of ev.data) {
-        if (s.includes('\u0000')) throw new EvtxWriteError('insertion string contains NUL', 'EVTX_WRITE_BAD_EVENT', recordId);
-        this.utf16(s);
+        if (!this.utf16(s)) throw new EvtxWriteError('insertion string contains NUL', 'EVTX_WRITE_BAD_EVENT', recordId);
         this.u16(0);
       }
       return VALUE_TYPE.StringArray;
@@ -432,14 +432,19 @@ export class ChunkBuilder {
   private bytes(b: Uint8Array): void {
     this.buf.set(b, this.room(b.length));
   }
-  private utf16(s: string): void {
+  /** UTF-16LE code units; false when the string holds a NUL (the bytes are then written all the same). */
+  private utf16(s: string): boolean {
     let at = this.room(s.length * 2);
     const b = this.buf;
+    let nul = false;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      b[at++] = c & 0xff;
-      b[at++] = c >>> 8;
+      if (c === 0) nul = true;
+      b[at] = c;
+      b[at + 1] = c >>> 8;
+      at += 2;
     }
+    return !nul;
   }
   private sid(text: string, recordId: number): void {
     const m = /^S-(\d+)-(\d+)((?:-\d+)*)$/i.exec(text);

@@ -37,7 +37,7 @@ const summarySource = `
       WINDOW w AS (PARTITION BY s.cmid_id, p.application)`;
 
 const body = (source: string, filter: string) => `
-    WITH l AS (${source}
+    WITH l AS MATERIALIZED (${source}
     )
     SELECT c.value AS cmid, l.application, m.value AS machine, h.host, p.activation_id, p.name AS product_name,
            l.license_state, l.minutes_left, l.is_vm, l.result, l.minimum_count, l.last_seen, l.first_seen, l.requests
