@@ -6,7 +6,7 @@
  *
  * Inputs are written by the simulator (src/simulate) into a temporary folder, one KMS log per
  * format. Stages, each over the same file:
- *   read    openSource() only: bytes → RawEvent items
+ *   read    the reader only (openSourceBatches, as ingestFiles reads): bytes → RawEvent items
  *   decode  decodeEvent() alone over RawEvents collected beforehand
  *   noop    ingestFiles() into a store whose writeBatch does nothing (sources + decode + batching)
  *   memory  ingestFiles() into the memory store (src/store/memory.ts)
@@ -37,7 +37,11 @@ const { values } = parseArgs({
 });
 
 const { simulate } = await load('src/simulate/index.ts');
-const { openSource } = await load('src/sources/index.ts');
+const sources = await load('src/sources/index.ts');
+// openSourceBatches is the path ingestFiles reads through; older trees only have openSource.
+const readBatches = sources.openSourceBatches ?? async function* (file, opts) {
+  for await (const item of sources.openSource(file, opts)) yield [item];
+};
 const { decodeEvent } = await load('src/kms/decode.ts');
 const { ingestFiles } = await load('src/ingest/ingest.ts');
 const { createMemoryStore } = await load('src/store/memory.ts');
@@ -80,15 +84,23 @@ function row(format, stage, m, note = '') {
 
 const STAGES = {
   async read(file) {
-    return measure(async () => {
+    let firstIssue;
+    const m = await measure(async () => {
       let n = 0;
-      for await (const item of openSource(file, { timezone: 'UTC' })) if (item.ok) n++;
+      for await (const items of readBatches(file, { timezone: 'UTC' })) {
+        for (const item of items) {
+          if (item.ok) n++;
+          else firstIssue ??= item.issue.reason;
+        }
+      }
       return n;
     });
+    if (m.events === 0 && firstIssue) m.note = firstIssue;
+    return m;
   },
   async decode(file) {
     const events = [];
-    for await (const item of openSource(file, { timezone: 'UTC' })) if (item.ok) events.push(item.event);
+    for await (const items of readBatches(file, { timezone: 'UTC' })) for (const item of items) if (item.ok) events.push(item.event);
     return measure(async () => {
       let kept = 0;
       for (const ev of events) if (decodeEvent(ev) !== null) kept++;
@@ -143,7 +155,7 @@ try {
         console.log(`${format.padEnd(7)} ${stage.padEnd(7)} failed: ${err.message.split('\n')[0]}`);
         continue;
       }
-      row(format, stage, m, m.issues ? `  (${m.issues} issues)` : '');
+      row(format, stage, m, m.note ? `  (${m.note})` : m.issues ? `  (${m.issues} issues)` : '');
     }
   }
 } finally {

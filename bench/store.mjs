@@ -2,7 +2,7 @@
 // Store benchmark (npm run bench:store): ingest rate of a simulated request history into each
 // backend, then `report` latency, per-host count latency and the time to add 1,000 new events.
 //
-//   node bench/store.mjs [--requests 10000000] [--backends sqlite,postgres] [--batch 20000]
+//   node bench/store.mjs [--requests 10000000] [--backends sqlite,postgres] [--batch <ingest default>]
 //                        [--writers 2] [--pg postgres://postgres@127.0.0.1:5432/test] [--keep]
 //
 // SQLite writes to a file under bench/out/ (git-ignored); PostgreSQL to a throwaway database
@@ -24,14 +24,16 @@ const { values: args } = parseArgs({
   options: {
     requests: { type: 'string', default: '10000000' },
     backends: { type: 'string', default: 'sqlite,postgres' },
-    batch: { type: 'string', default: '20000' },
+    batch: { type: 'string' },
     writers: { type: 'string', default: '2' },
     pg: { type: 'string', default: process.env.KMSWATCH_TEST_PG || 'postgres://postgres@127.0.0.1:5432/test' },
     keep: { type: 'boolean', default: false },
   },
 });
 const REQUESTS = Number(args.requests);
-const BATCH = Number(args.batch);
+// batches as large as `kmswatch ingest` makes them (src/ingest/batcher.ts) unless --batch says otherwise
+const { DEFAULT_BATCH_SIZE } = await src('ingest/batcher.ts');
+const BATCH = args.batch === undefined ? DEFAULT_BATCH_SIZE : Number(args.batch);
 const WRITERS = Math.max(1, Number(args.writers));
 const HOSTS = 20;
 const CLIENTS = Math.max(100, Math.min(200_000, Math.floor(REQUESTS / 50)));

@@ -5,7 +5,8 @@
  * an ok record or an error value; nothing here throws.
  */
 import { u64Number } from './bytes.js';
-import { createChunkContext, DEFAULT_LIMITS, type EvtxLimits } from './binxml/context.js';
+import { createChunkContext, DEFAULT_LIMITS, type ChunkContext, type EvtxLimits } from './binxml/context.js';
+import type { Fragment } from './binxml/ir.js';
 import { Expander } from './binxml/expand.js';
 import { readRecordFragments } from './binxml/parse.js';
 import { TemplateCache } from './binxml/template-cache.js';
@@ -64,8 +65,39 @@ function wrapUnexpected(e: unknown, chunk: number, offset: number, recordId: num
   return new BadValueError(e instanceof Error ? e.message : String(e), { chunk, offset, recordId, what: 'record' }, { cause: e });
 }
 
+/**
+ * Receives each record of a chunk walk as parsed fragments (still unexpanded). `record` returns
+ * false when the record holds no element (the walk turns that into an error record) and may throw
+ * an EvtxError to make the record an error value; `error` receives the error values.
+ */
+export interface RecordSink {
+  record(c: ChunkContext, frags: Fragment[], recordId: number, chunkPos: number, fileOffset: number): boolean;
+  error(e: EvtxError): void;
+}
+
 /** Parses one chunk slot. `bytes` is the slot (normally 65536 bytes; shorter at a cut file end). */
 export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number, opts: ParseChunkOptions = {}): ChunkResult {
+  let result: ChunkResult | null = null;
+  let expander: Expander | null = null;
+  const emit = opts.onRecord ?? ((r: RecordResult) => void (result as ChunkResult).records.push(r));
+  result = walkChunk(bytes, index, fileOffset, opts, {
+    record(c, frags, recordId, pos, at) {
+      expander ??= new Expander(c);
+      const nodes: XmlNode[] = [];
+      expander.fragments(frags, nodes, 0);
+      if (!nodes.some((n) => n.type === 'element')) return false;
+      emit({ ok: true, record: { recordId, written: formatFileTime(c.view, pos + 16), chunk: index, offset: at, nodes } });
+      return true;
+    },
+    error(e) {
+      emit({ ok: false, error: e });
+    },
+  });
+  return result;
+}
+
+/** The defensive record walk of one chunk slot; each record's fragments go to `sink`. */
+export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, opts: ParseChunkOptions, sink: RecordSink): ChunkResult {
   const result: ChunkResult = { index, fileOffset, state: 'ok', records: [], templates: 0 };
   if (bytes.length < CHUNK_SIZE) {
     result.state = bytes.length === 0 || bytes.every((b) => b === 0) ? 'empty' : 'short';
@@ -80,8 +112,6 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
   const header = readChunkHeader(bytes, c.view, opts.crc32);
   result.header = header;
   const end = header.freeSpaceOffset >= 512 && header.freeSpaceOffset <= CHUNK_SIZE ? header.freeSpaceOffset : CHUNK_SIZE;
-  const expander = new Expander(c);
-  const emit = opts.onRecord ?? ((r: RecordResult) => void result.records.push(r));
   const view = c.view;
   let pos = 512;
   while (pos + 28 <= end) {
@@ -107,14 +137,11 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
     c.recordId = recordId;
     try {
       const frags = readRecordFragments(c, pos + 24, pos + size - 4);
-      const nodes: XmlNode[] = [];
-      expander.fragments(frags, nodes, 0);
-      if (!nodes.some((n) => n.type === 'element')) {
+      if (!sink.record(c, frags, recordId, pos, at)) {
         throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
       }
-      emit({ ok: true, record: { recordId, written: formatFileTime(view, pos + 16), chunk: index, offset: at, nodes } });
     } catch (e) {
-      emit({ ok: false, error: wrapUnexpected(e, index, at, recordId) });
+      sink.error(wrapUnexpected(e, index, at, recordId));
     }
     if (result.walkStop) break;
     pos += size;

@@ -5,7 +5,7 @@ import type { Store, WriteResult } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import type { IngestSummary } from './types.js';
 
-export const DEFAULT_BATCH_SIZE = 10_000;
+export const DEFAULT_BATCH_SIZE = 50_000;
 
 /** After this many records of one batch failed on their own, the store is the problem, not the data. */
 const MAX_BAD_RECORDS_PER_BATCH = 100;

@@ -5,6 +5,7 @@
  */
 import type { EvtxEventInput } from '../evtx/writer/types.js';
 import { KMS_CHANNEL, APPLICATION_CHANNEL } from '../kms/types.js';
+import { encodeRequestData } from './request-bytes.js';
 
 export const SPP_PROVIDER = 'Microsoft-Windows-Security-SPP';
 export const SPP_GUID = '{E23B33B0-C8C9-472C-A5F9-F2BDFEA0F156}';
@@ -79,17 +80,60 @@ function spp(channel: SimChannel, host: string, time: number, recordId: number, 
   };
 }
 
+/** The insertion strings of a 12290: Info (the nine fields joined by ','), then the nine fields. */
+export function requestData(f: RequestFields): string[] {
+  const fields = [
+    hresult(f.result),
+    String(f.minimumCount),
+    f.machine,
+    f.cmid,
+    clientTimeText(f.clientTime),
+    f.isVm ? '1' : '0',
+    String(f.licenseState),
+    String(f.minutesLeft),
+    f.activationId,
+  ];
+  return [fields.join(','), ...fields];
+}
+
+/**
+ * A 12290 whose strings are made only when asked for: the EVTX writer takes `dataUtf16`, assembled
+ * from cached pieces (request-bytes.ts), and never needs `data` or `message`; the text exports do.
+ */
+class RequestEvent implements SimEvent {
+  readonly provider = SPP_PROVIDER;
+  readonly providerGuid = SPP_GUID;
+  readonly eventSourceName = KMS_SOURCE;
+  readonly eventId = 12290;
+  readonly qualifiers = SPP_QUALIFIERS;
+  readonly level = 4;
+  readonly keywords = CLASSIC_KEYWORDS;
+  readonly channel = KMS_CHANNEL;
+  private strings: string[] | null = null;
+
+  constructor(
+    readonly computer: string,
+    readonly time: number,
+    public recordId: number,
+    private readonly fields: RequestFields,
+  ) {}
+
+  get data(): string[] {
+    return (this.strings ??= requestData(this.fields));
+  }
+
+  get message(): string {
+    return `An activation request has been processed.\nInfo:\n${this.data[0]}`;
+  }
+
+  /** A view into a shared buffer, valid until the next request is encoded (the writer copies it at once). */
+  get dataUtf16(): Uint8Array | null {
+    return encodeRequestData(this.fields, hresult);
+  }
+}
+
 export function requestEvent(host: string, time: number, recordId: number, f: RequestFields): SimEvent {
-  const result = hresult(f.result);
-  const minimum = String(f.minimumCount);
-  const clientTime = clientTimeText(f.clientTime);
-  const vm = f.isVm ? '1' : '0';
-  const state = String(f.licenseState);
-  const minutes = String(f.minutesLeft);
-  // Built by hand rather than with join(): this runs for every one of millions of requests.
-  const info = result + ',' + minimum + ',' + f.machine + ',' + f.cmid + ',' + clientTime + ',' + vm + ',' + state + ',' + minutes + ',' + f.activationId;
-  const data = [info, result, minimum, f.machine, f.cmid, clientTime, vm, state, minutes, f.activationId];
-  return spp('kms', host, time, recordId, 12290, data, `An activation request has been processed.\nInfo:\n${info}`);
+  return new RequestEvent(host, time, recordId, f);
 }
 
 export function dnsPublishFailedEvent(host: string, time: number, recordId: number, result: number, domain: string): SimEvent {

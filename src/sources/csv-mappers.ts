@@ -8,7 +8,7 @@
  *   description as an extra unnamed column. No computer, no record id, no log name.
  * Dates are local, culture-formatted (time.ts parseWallTime).
  */
-import { splitEventId, toInteger } from './event-id.js';
+import { splitEventIdInto, toInteger } from './event-id.js';
 import { parseLocalTime } from './time.js';
 import type { InputFormat, RawEvent, ReadOptions } from './types.js';
 
@@ -25,11 +25,13 @@ export interface CsvRowContext {
 
 export type CsvMapper = (row: string[], ctx: CsvRowContext) => RawEvent | string;
 
-function cell(row: string[], ctx: CsvRowContext, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const i = ctx.columns.get(name);
-    if (i !== undefined && i < row.length && row[i] !== '') return row[i];
-  }
+/** The cell of the first of the named columns that exists and is not empty (fixed arity: runs per cell). */
+function cell(row: string[], ctx: CsvRowContext, name: string, otherName?: string): string | undefined {
+  const i = ctx.columns.get(name);
+  if (i !== undefined && i < row.length && row[i] !== '') return row[i];
+  if (otherName === undefined) return undefined;
+  const j = ctx.columns.get(otherName);
+  if (j !== undefined && j < row.length && row[j] !== '') return row[j];
   return undefined;
 }
 
@@ -51,15 +53,15 @@ export const mapExportCsvRow: CsvMapper = (row, ctx) => {
   const timeName = ctx.columns.has('timegenerated') ? 'TimeGenerated' : 'TimeCreated';
   const time = timeOf(cell(row, ctx, timeName.toLowerCase()), ctx.opts.timezone, timeName);
   if (typeof time === 'string') return time;
-  const ev: RawEvent = {
-    ...splitEventId(rawId, toInteger(cell(row, ctx, 'qualifiers'))),
+  const ev: RawEvent = splitEventIdInto(rawId, toInteger(cell(row, ctx, 'qualifiers')), {
+    eventId: 0,
     channel: cell(row, ctx, 'logname', 'containerlog') ?? ctx.typeChannel ?? ctx.opts.channel ?? '',
     host: cell(row, ctx, 'machinename') ?? ctx.opts.host ?? '',
     time,
     // ReplacementStrings / Properties hold only a type name: the insertion strings are gone.
     data: null,
     origin: origin(ctx, 'csv-export'),
-  };
+  });
   const provider = cell(row, ctx, 'source', 'providername');
   if (provider !== undefined) ev.provider = provider;
   const recordId = toInteger(cell(row, ctx, 'index', 'recordid'));
@@ -76,14 +78,14 @@ export const mapEventViewerCsvRow: CsvMapper = (row, ctx) => {
   if (rawId === undefined) return idText ? `bad Event ID "${idText}"` : 'no Event ID';
   const time = timeOf(row[1], ctx.opts.timezone, 'Date and Time');
   if (typeof time === 'string') return time;
-  const ev: RawEvent = {
-    ...splitEventId(rawId),
+  const ev: RawEvent = splitEventIdInto(rawId, undefined, {
+    eventId: 0,
     channel: ctx.opts.channel ?? '',
     host: ctx.opts.host ?? '',
     time,
     data: null,
     origin: origin(ctx, 'csv-eventviewer'),
-  };
+  });
   if (row[2]) ev.provider = row[2];
   // The description is the unnamed 6th column; an unquoted description with commas spans the rest.
   if (row.length > 5) ev.message = row.slice(5).join(ctx.delimiter);

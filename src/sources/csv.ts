@@ -26,9 +26,25 @@ function firstLine(text: string): { line: string; next: number } {
   return nl === -1 ? { line: text.replace(/\r$/, ''), next: -1 } : { line: text.slice(0, nl).replace(/\r$/, ''), next: nl + 1 };
 }
 
-/** Line breaks in `s`: CRLF, CR or LF each count once. */
-function countLineBreaks(s: string): number {
-  return s.match(/\r\n|\r|\n/g)?.length ?? 0;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Line breaks in s[from, to): CRLF, CR or LF each count once. */
+function countLineBreaks(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === LF) n++;
+    else if (c === CR) {
+      n++;
+      if (i + 1 < to && s.charCodeAt(i + 1) === LF) i++;
+    }
+  }
+  return n;
+}
+
+function isLineBreak(c: number): boolean {
+  return c === CR || c === LF;
 }
 
 /**
@@ -46,10 +62,12 @@ class LineCounter {
   /** Start line of the record whose raw text is `raw`; advances past it. */
   advance(raw: string | undefined): number {
     if (raw === undefined) return this.next;
-    const lead = /^[\r\n]*/.exec(raw)?.[0] ?? '';
-    const start = this.next + countLineBreaks(lead);
-    const body = raw.slice(lead.length).replace(/[\r\n]+$/, '');
-    this.next = start + countLineBreaks(body) + 1;
+    let bodyStart = 0;
+    while (bodyStart < raw.length && isLineBreak(raw.charCodeAt(bodyStart))) bodyStart++;
+    let bodyEnd = raw.length;
+    while (bodyEnd > bodyStart && isLineBreak(raw.charCodeAt(bodyEnd - 1))) bodyEnd--;
+    const start = this.next + countLineBreaks(raw, 0, bodyStart);
+    this.next = start + countLineBreaks(raw, bodyStart, bodyEnd) + 1;
     return start;
   }
 }

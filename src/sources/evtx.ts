@@ -7,7 +7,6 @@ import { TemplateCache } from '../evtx/binxml/template-cache.js';
 import { parseChunk } from '../evtx/chunk.js';
 import { EvtxError } from '../evtx/errors.js';
 import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
-import { nodeCrc32 } from '../evtx/node/crc.js';
 import { openEvtxFile, type EvtxFileHandle } from '../evtx/node/read-file.js';
 import type { InputIssue, ReadOptions, SourceItem } from './types.js';
 
@@ -27,7 +26,8 @@ export async function* readEvtxSource(file: string, opts: ReadOptions): AsyncIte
     const cache = new TemplateCache();
     let index = 0;
     for await (const slot of handle.slots()) {
-      const chunk = parseChunk(slot.bytes, slot.index, slot.offset, { cache, crc32: nodeCrc32 });
+      // The reader's pure CRC (no node:zlib): this module is bundled into the browser dashboard too.
+      const chunk = parseChunk(slot.bytes, slot.index, slot.offset, { cache });
       if (chunk.state === 'bad-magic') yield issue(opts, `chunk ${slot.index}: not a chunk (bad signature), skipped`, { offset: slot.offset });
       else if (chunk.state === 'short') yield issue(opts, `chunk ${slot.index}: file ends inside the chunk (${slot.bytes.length} bytes), skipped`, { offset: slot.offset });
       for (const r of chunk.records) {

@@ -38,12 +38,28 @@ const CLOSE_SQUARE = 0x5d;
 /** First code unit that is a surrogate or beyond: the tokenizer leaves those to saxes. */
 const SURROGATES = 0xd800;
 
+/** Character classes of ASCII, looked up instead of compared in the per-character loops. */
+const NAME_START = 1;
+const NAME_CHAR = 2;
+/** Text characters that stop the plain text loop: controls (but tab, newline), `&`, `<`, `]`. */
+const TEXT_SPECIAL = 4;
+/** Attribute value characters that end the fast path or the value: controls, `"`, `&`, `'`, `<`. */
+const VALUE_SPECIAL = 8;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+  if (letter) ASCII_CLASS[c] |= NAME_START | NAME_CHAR;
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x3a) ASCII_CLASS[c] |= NAME_CHAR;
+  if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || c === 0x26 || c === 0x3c || c === 0x5d) ASCII_CLASS[c] |= TEXT_SPECIAL;
+  if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x27 || c === 0x3c) ASCII_CLASS[c] |= VALUE_SPECIAL;
+}
+
 function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+  return c < 128 && (ASCII_CLASS[c] & NAME_START) !== 0;
 }
 
 function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x3a;
+  return c < 128 && (ASCII_CLASS[c] & NAME_CHAR) !== 0;
 }
 
 /** Tag white space without carriage returns. */
@@ -104,12 +120,12 @@ export class FastXmlTokenizer implements AttributeLookup {
         let start = i;
         while (i < n) {
           c = s.charCodeAt(i);
+          if (c < 128 ? (ASCII_CLASS[c] & TEXT_SPECIAL) === 0 : c < SURROGATES) {
+            i++;
+            continue;
+          }
           if (c === LT) break;
-          if (c < SPACE) {
-            if (c !== NL && c !== TAB) return false;
-          } else if (c >= SURROGATES) {
-            return false;
-          } else if (c === AMP) {
+          if (c === AMP) {
             const end = s.indexOf(';', i + 1);
             if (end === -1 || end - i > 5) return false;
             const value = predefinedEntity(s.slice(i + 1, end));
@@ -119,9 +135,9 @@ export class FastXmlTokenizer implements AttributeLookup {
             i = end + 1;
             start = i;
             continue;
-          } else if (c === CLOSE_SQUARE && s.charCodeAt(i + 1) === CLOSE_SQUARE && s.charCodeAt(i + 2) === GT) {
-            return false;
           }
+          // A control character, a surrogate or beyond, or `]` (which only `]]>` makes illegal).
+          if (c !== CLOSE_SQUARE || (s.charCodeAt(i + 1) === CLOSE_SQUARE && s.charCodeAt(i + 2) === GT)) return false;
           i++;
         }
         if (i > start) sink.text(s.slice(start, i));
@@ -131,11 +147,11 @@ export class FastXmlTokenizer implements AttributeLookup {
       i++;
       if (s.charCodeAt(i) === SLASH) {
         i++;
-        const nameStart = i;
-        i = this.skipName(s, i);
-        // The end tag must name the open element (compared in place: no string per end tag).
+        // The end tag must name the open element: compared in place, no string per end tag. A
+        // longer name (`</Datax>`) fails the white space and `>` test below.
         const open = stack.length > 0 ? stack[stack.length - 1] : '';
-        if (i === nameStart || i - nameStart !== open.length || !s.startsWith(open, nameStart)) return false;
+        if (open.length === 0 || !s.startsWith(open, i)) return false;
+        i += open.length;
         while (isSpace(s.charCodeAt(i))) i++;
         if (s.charCodeAt(i) !== GT) return false;
         i++;
@@ -203,10 +219,16 @@ export class FastXmlTokenizer implements AttributeLookup {
     const valueStart = i;
     for (;;) {
       const c = s.charCodeAt(i);
+      if (c < 128 ? (ASCII_CLASS[c] & VALUE_SPECIAL) === 0 : c < SURROGATES) {
+        i++;
+        continue;
+      }
       if (c === q) break;
-      // NaN (end of text) fails every comparison: caught by the `c === c` test.
-      if (c < SPACE || c >= SURROGATES || c === LT || c === AMP || c !== c) return -1;
-      i++;
+      if (c === QUOTE || c === APOS) {
+        i++; // the other quote
+        continue;
+      }
+      return -1; // `<`, `&`, a control character, a surrogate or beyond, or the end of the text (NaN)
     }
     for (let k = 0; k < this.count; k++) if (this.names[k] === name) return -1;
     this.names[this.count] = name;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHUNK_SIZE, EvtxWriteError, crc32, nameHash, writeEvtx, type EvtxEventInput } from '../../src/evtx/writer/index.js';
+import { CHUNK_SIZE, EvtxFileWriter, EvtxWriteError, MemorySink, crc32, nameHash, writeEvtx, type EvtxEventInput } from '../../src/evtx/writer/index.js';
 import { corpusDir } from '../helpers/paths.js';
 import { peersAvailable, readWithEvtxexport, readWithPythonEvtx } from '../simulate/peers.js';
 
@@ -54,6 +54,18 @@ describe('crc32 and name hash against Windows-written bytes', () => {
     const chunk = file.subarray(4096, 4096 + CHUNK_SIZE);
     expect(crc32(chunk, 128, 512, crc32(chunk, 0, 120))).toBe(u32(chunk, 124));
     expect(crc32(chunk, 512, u32(chunk, 48))).toBe(u32(chunk, 52));
+  });
+
+  it.skipIf(!(zlib as unknown as { crc32?: unknown }).crc32)('crc32 (slice-by-8) equals zlib on every range length and start, chained or not', () => {
+    const z = (zlib as unknown as { crc32: (d: Uint8Array, v?: number) => number }).crc32;
+    const bytes = new Uint8Array(CHUNK_SIZE + 37);
+    let x = 0x12345678;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+    for (let start = 0; start < 9; start++) {
+      for (let len = 0; len < 40; len++) expect(crc32(bytes, start, start + len)).toBe(z(bytes.subarray(start, start + len)));
+    }
+    expect(crc32(bytes, 3, bytes.length)).toBe(z(bytes.subarray(3)));
+    expect(crc32(bytes, 500, 65_000, 0xdeadbeef)).toBe(z(bytes.subarray(500, 65_000), 0xdeadbeef));
   });
 
   it('nameHash matches every string-table entry of a Windows chunk, bucket = hash % 64', () => {
@@ -149,6 +161,26 @@ describe('file layout', () => {
   it('a NUL inside an insertion string is refused', () => {
     expect(() => writeEvtx([kmsEvent(0, { data: ['a\u0000b'] })])).toThrow(/NUL/);
   });
+
+  it('a refused event leaves no trace: the file equals one written without it', () => {
+    const sink = new MemorySink();
+    const w = new EvtxFileWriter(sink);
+    w.append(kmsEvent(0));
+    expect(() => w.append(kmsEvent(1, { data: ['ok', 'a\u0000b'] }))).toThrow(EvtxWriteError);
+    w.append(kmsEvent(2));
+    w.close();
+    expect(Buffer.from(sink.bytes()).equals(Buffer.from(writeEvtx([kmsEvent(0), kmsEvent(2)])))).toBe(true);
+  });
+
+  it.skipIf(!(zlib as unknown as { crc32?: unknown }).crc32)('an injected CRC function (zlib) gives the same file', () => {
+    const z = (zlib as unknown as { crc32: (d: Uint8Array, v?: number) => number }).crc32;
+    const events = Array.from({ length: 300 }, (_, i) => kmsEvent(i));
+    const sink = new MemorySink();
+    const w = new EvtxFileWriter(sink, { crc32: (b, start, end, crc = 0) => z(b.subarray(start, end), crc) });
+    for (const ev of events) w.append(ev);
+    w.close();
+    expect(Buffer.from(sink.bytes()).equals(Buffer.from(writeEvtx(events)))).toBe(true);
+  });
 });
 
 describe.skipIf(!peersAvailable())('read by evtxexport and python-evtx', () => {
@@ -195,6 +227,19 @@ describe.skipIf(!peersAvailable())('read by evtxexport and python-evtx', () => {
     // 2025-01-01T08:00:00Z plus 123.25 ms (exact in a double) = 1,232,500 ticks of 100 ns
     const file = save('time.evtx', writeEvtx([kmsEvent(0, { time: T0 + 123.25 })]));
     expect(readWithEvtxexport(file)[0].systemTime).toBe('2025-01-01T08:00:00.123250000Z');
+  });
+
+  it('record ids beyond 2^32 and times far from 1970 keep every bit', () => {
+    // 2^32 + 5 = 4,294,967,301. 2107-03-04T05:06:07.891Z is 4,328,226,367,891 ms: its FILETIME
+    // crosses the 2^32 boundary of the low half differently from today's times.
+    const events = [
+      kmsEvent(0, { recordId: 2 ** 32 + 5, time: Date.UTC(2107, 2, 4, 5, 6, 7, 891) }),
+      kmsEvent(1, { recordId: 2 ** 32 + 6, time: Date.UTC(1999, 11, 31, 23, 59, 59, 999) }),
+    ];
+    const file = save('big-ids.evtx', writeEvtx(events));
+    const recs = readWithEvtxexport(file);
+    expect(recs.map((r) => r.recordId)).toEqual([4294967301, 4294967302]);
+    expect(recs.map((r) => r.systemTime)).toEqual(['2107-03-04T05:06:07.891000000Z', '1999-12-31T23:59:59.999000000Z']);
   });
 
   it('record ids restarting (a log clear) start a new chunk and both peers keep every record', () => {

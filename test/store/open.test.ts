@@ -69,9 +69,12 @@ describe('migrations', () => {
     expect(plan(q.clientRequestsQuery)).toMatch(/requests_cmid/);
     expect(plan(q.failuresQuery)).toMatch(/requests_failed_time/);
     // the summary forms never read the requests table
-    for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.latestClientsSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery]) {
+    for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery]) {
       expect(plan(query as q.Query<unknown>)).not.toMatch(/\brequests\b/);
     }
+    // latest clients "as of now": client_summary in primary-key order (cmid first), no sort
+    const rowsPlan = (db.prepare(`EXPLAIN QUERY PLAN ${q.clientSummaryRowsSql.sqlite}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(rowsPlan).not.toMatch(/\brequests\b|TEMP B-TREE/);
     db.close();
   });
 });

@@ -38,14 +38,16 @@ describe('sqlite: summaries equal the exact scans', () => {
     expect(run(q.cloneNamesQuery, { at }).length).toBeGreaterThan(0);
   });
 
-  it('totals, host activity, products, clones and clients', () => {
+  it('totals, host activity, products, clones and clients', async () => {
     expect(run(q.totalsSummaryQuery, { at })).toEqual(run(q.totalsQuery, { at }));
     expect(run(q.hostActivitySummaryQuery, { at })).toEqual(run(q.hostActivityQuery, { at }));
     expect(run(q.productsSummaryQuery, {})).toEqual(run(q.productsQuery, { at }));
     expect(run(q.cloneNamesSummaryQuery, {})).toEqual(run(q.cloneNamesQuery, { at }));
     for (const filter of [{}, { search: 'clone', vm: true }, { application: 'Office' as const }, { host: 'KMS-A.corp.example' }]) {
-      const params = q.latestClientsParams(at, filter);
-      expect(sorted(run(q.latestClientsSummaryQuery, params))).toEqual(sorted(run(q.latestClientsQuery, params)));
+      // the store answers from client_summary (folded in JS); same rows in the same order
+      const exact = run(q.latestClientsQuery, q.latestClientsParams(at, filter));
+      if (Object.keys(filter).length === 0) expect(exact.length).toBeGreaterThan(10);
+      expect(await store.latestClients(at, filter)).toEqual(exact);
     }
   });
 

@@ -25,9 +25,17 @@ export interface ElementPlan {
   xmlClose: string;
   /** ` name="` per attribute (XML), in order. */
   xmlAttrOpen: string[];
+  /**
+   * Set for the common shape "literal attributes only + exactly one substitution as content"
+   * (`<EventID>%3</EventID>`, `<Data Name="X">%7</Data>`): the pieces around the value.
+   */
+  single?: SinglePlan;
   fixedXml?: string;
   fixedXmlCount?: number;
+  /** `"name":` as a JSON member key. */
+  jsonMemberKey?: string;
   fixedJsonKeys?: string[];
+  fixedJsonMemberKeys?: string[];
   fixedJsonVals?: string[];
 }
 
@@ -67,6 +75,23 @@ export interface CompiledTemplate {
   externalNames: Array<[number, string]>;
   /** The definition's bytes, to tell apart templates sharing a GUID. */
   bytes: Uint8Array;
+}
+
+export interface SinglePlan {
+  subst: IrSubst;
+  /** `<Name a="v"` with the kept (non-empty) literal attributes. */
+  xmlStart: string;
+  /** Kept attributes: their names, values (types are String). */
+  attrNames: string[];
+  attrValues: string[];
+  /** `"#attributes":{...}` for them, or '' when none is kept. */
+  jsonAttrs: string;
+  /** 1: `<Data Name="literal">`, 2: `<Data>` without attributes, 0: anything else. */
+  dataKind: number;
+  /** Member key text for the parent object (`"X":`, or the unnamed-Data opening). */
+  memberKey: string;
+  /** The entry's raw key, for grouping repeated names. */
+  rawKey: string;
 }
 
 /** Values of one template instance, still as descriptors into the chunk bytes. */

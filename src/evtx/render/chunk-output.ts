@@ -2,7 +2,10 @@
  * One chunk → rendered text plus its problems, in a plain-data shape that can cross a worker
  * boundary. Used by the single-threaded path and by the worker alike, so both print the same.
  */
-import { parseChunk, type ChunkState, type ParseChunkOptions } from '../chunk.js';
+import { parseChunk, walkChunk, type ChunkResult, type ChunkState, type ParseChunkOptions } from '../chunk.js';
+import type { EvtxError } from '../errors.js';
+import { CompiledJson } from './compiled-json.js';
+import { CompiledXml } from './compiled-xml.js';
 import { recordToJsonLine } from './json.js';
 import { recordToXml } from './xml.js';
 
@@ -26,24 +29,48 @@ export interface RenderedChunk {
   dataCrcOk?: boolean | null;
 }
 
-export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, opts: ParseChunkOptions): RenderedChunk {
-  const render = format === 'xml' ? recordToXml : recordToJsonLine;
-  const lines: string[] = [];
+export interface RenderChunkOptions extends ParseChunkOptions {
+  /**
+   * 'compiled' (default): straight from the template IR (compiled-xml.ts / compiled-json.ts);
+   * 'tree': expand every record to a tree and render that (the reference path).
+   */
+  via?: 'compiled' | 'tree';
+}
+
+export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, opts: RenderChunkOptions): RenderedChunk {
+  let text = '';
+  let ok = 0;
   const errors: ChunkProblem[] = [];
-  const chunk = parseChunk(bytes, index, fileOffset, {
-    ...opts,
-    onRecord(r) {
-      if (r.ok) lines.push(render(r.record));
-      else errors.push({ offset: r.error.context.offset, recordId: r.error.context.recordId, message: r.error.message });
-    },
-  });
-  const out: RenderedChunk = {
-    index,
-    state: chunk.state,
-    text: lines.length ? lines.join('\n') + '\n' : '',
-    ok: lines.length,
-    errors,
+  const onError = (e: EvtxError): void => {
+    errors.push({ offset: e.context.offset, recordId: e.context.recordId, message: e.message });
   };
+  let chunk: ChunkResult;
+  if (opts.via === 'tree') {
+    const render = format === 'xml' ? recordToXml : recordToJsonLine;
+    chunk = parseChunk(bytes, index, fileOffset, {
+      ...opts,
+      onRecord(r) {
+        if (r.ok) {
+          text += render(r.record) + '\n';
+          ok++;
+        } else onError(r.error);
+      },
+    });
+  } else {
+    let renderer: CompiledXml | CompiledJson | null = null;
+    chunk = walkChunk(bytes, index, fileOffset, opts, {
+      record(c, frags) {
+        renderer ??= format === 'xml' ? new CompiledXml(c) : new CompiledJson(c);
+        const line = renderer.record(frags);
+        if (line === null) return false;
+        text += line + '\n';
+        ok++;
+        return true;
+      },
+      error: onError,
+    });
+  }
+  const out: RenderedChunk = { index, state: chunk.state, text, ok, errors };
   if (chunk.walkStop) out.walkStop = { offset: chunk.walkStop.context.offset, message: chunk.walkStop.message };
   if (chunk.header) {
     out.headerCrcOk = chunk.header.headerCrcOk;

@@ -131,6 +131,22 @@ export class CompiledXml {
       if (top) this.rootElements++;
       return 1;
     }
+    const single = plan.single;
+    if (single !== undefined) {
+      const sub = single.subst;
+      let text = '';
+      let type = 0;
+      if (isNull(v, sub.index)) {
+        if (sub.optional) return 0;
+      } else {
+        type = (v as InstanceValues).types[sub.index];
+        if (type === VT.BinXml) return this.build(el, v, top, -1, '', 0);
+        text = scalarText(this.c, v as InstanceValues, sub.index);
+      }
+      this.s += text === '' ? single.xmlStart + '/>' : single.xmlStart + '>' + valueXml(text, type) + plan.xmlClose;
+      if (top) this.rootElements++;
+      return 1;
+    }
     return this.build(el, v, top, -1, '', 0);
   }
 

@@ -238,6 +238,12 @@ export class ChunkBuilder {
 
   private dataValue(ev: EvtxEventInput, recordId: number, j: number): number {
     if (j === DATA.strings) {
+      const encoded = ev.dataUtf16;
+      if (encoded) {
+        if (encoded.length === 0) return VALUE_TYPE.Null;
+        this.bytes(encoded);
+        return VALUE_TYPE.StringArray;
+      }
       if (!ev.data || ev.data.length === 0) return VALUE_TYPE.Null;
       for (const s of ev.data) {
         if (!this.utf16(s)) throw new EvtxWriteError('insertion string contains NUL', 'EVTX_WRITE_BAD_EVENT', recordId);

@@ -32,6 +32,14 @@ export interface EvtxEventInput {
   userSid?: string | null;
   /** EventData insertion strings, written as one string array (0x81) → unnamed <Data> elements. null or [] = none. */
   data: readonly string[] | null;
+  /**
+   * Optional: `data` already encoded as the writer would (each string as UTF-16LE code units plus
+   * a NUL code unit, one after the other). When given, the writer copies these bytes instead of
+   * encoding `data`, so the caller vouches that they encode exactly `data` (and no NUL inside a
+   * string). Read once during append; for callers that assemble millions of events from cached
+   * pieces (the simulator). null/undefined: encode `data`.
+   */
+  dataUtf16?: Uint8Array | null;
   /** Optional EventData <Binary> payload. */
   binary?: Uint8Array | null;
 }

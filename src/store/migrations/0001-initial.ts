@@ -88,7 +88,7 @@ function schema(d: Dialect): string[] {
     )`,
     // dedup; its order also makes it the per-host time range index (daily activity, past windows)
     `CREATE UNIQUE INDEX requests_dedup ON requests (host_id, second, channel_id, rec)`,
-    // one client's history; latest state for an `at` in the past
+    // one client's history (narrowed to (cmid_id) by migration 0300)
     `CREATE INDEX requests_cmid ON requests (cmid_id, time)`,
     // failures in a window (few rows)
     `CREATE INDEX requests_failed_time ON requests (time) WHERE result <> 0`,

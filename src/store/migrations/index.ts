@@ -2,12 +2,13 @@ import type { Migration } from './types.js';
 import { initial } from './0001-initial.js';
 import { alertState } from './0100-alert-state.js';
 import { readerViews } from './0200-reader-views.js';
+import { narrowCmidIndex } from './0300-narrow-cmid-index.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

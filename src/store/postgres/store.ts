@@ -103,7 +103,19 @@ export class PostgresStore implements Store {
   }
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
-    return this.all((await this.summaryCovers(at)) ? q.latestClientsSummaryQuery : q.latestClientsQuery, q.latestClientsParams(at, filter));
+    const params = q.latestClientsParams(at, filter);
+    if (!(await this.summaryCovers(at))) return this.all(q.latestClientsQuery, params);
+    try {
+      const [hosts, products, rows] = await Promise.all([
+        this.pool.query({ name: 'kmswatch_summaryHosts', text: q.summaryHostsSql.postgres }),
+        this.pool.query({ name: 'kmswatch_summaryProducts', text: q.summaryProductsSql.postgres }),
+        // arrays, not objects: one row per client (hundreds of thousands at scale)
+        this.pool.query({ name: 'kmswatch_clientSummaryRows', text: q.clientSummaryRowsSql.postgres, rowMode: 'array' }),
+      ]);
+      return q.latestFromSummary(rows.rows as unknown[][], q.summaryLookups(hosts.rows, products.rows), params);
+    } catch (err) {
+      throw storeError(`query latestClients failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
+    }
   }
 
   async products(at: number): Promise<ProductRow[]> {

@@ -9,7 +9,10 @@ export { windowCountsQuery, windowCountsSummaryQuery } from './window-counts.js'
 export { windowActiveQuery, windowActiveSummaryQuery } from './window-active.js';
 export { cloneNamesQuery, cloneNamesSummaryQuery, collectClones, type CloneNameRow } from './clones.js';
 export { failuresQuery } from './failures.js';
-export { latestClientsQuery, latestClientsSummaryQuery, latestClientsParams } from './latest-clients.js';
+export { latestClientsQuery, latestClientsParams, type LatestClientsParams } from './latest-clients.js';
+export {
+  clientSummaryRowsSql, summaryHostsSql, summaryProductsSql, summaryLookups, latestFromSummary, type SummaryLookups,
+} from './latest-clients-summary.js';
 export { productsQuery, productsSummaryQuery } from './products.js';
 export { anomaliesQuery, anomalyCountQuery } from './anomalies.js';
 export { hostEventCountsQuery } from './host-event-counts.js';

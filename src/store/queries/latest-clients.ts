@@ -7,9 +7,8 @@ import { application, bool, defineQuery, num, str } from './query.js';
  * (later time, then higher record id, then the later stored), with first seen and request count;
  * the filter applies to that latest request.
  *
- * Exact form: every request up to `at`, ranked per client. Summary form (see freshness.ts):
- * client_summary already holds each (cmid, product, host, machine, minimum)'s latest request, so
- * only those few rows per client are ranked.
+ * Exact form (here): every request up to `at`, ranked per client. The summary form, for `at` at or
+ * after the newest request (freshness.ts), folds client_summary in JS: latest-clients-summary.ts.
  */
 const FILTER = (p: Record<string, string>) => `
       (${p.host} IS NULL OR hk.value = ${p.host})
@@ -28,13 +27,6 @@ const exactSource = (at: string) => `
       FROM requests r JOIN products p ON p.id = r.product_id
       WHERE r.time <= ${at}
       WINDOW w AS (PARTITION BY r.cmid_id, p.application)`;
-
-const summarySource = `
-      SELECT s.cmid_id, p.application, s.last_seen, ${STATE.split(', ').map((c) => `s.${c}`).join(', ')},
-             MIN(s.first_seen) OVER w AS first_seen, SUM(s.requests) OVER w AS requests,
-             ROW_NUMBER() OVER (PARTITION BY s.cmid_id, p.application ORDER BY s.last_seen DESC, s.last_rec DESC, s.last_id DESC) AS n
-      FROM client_summary s JOIN products p ON p.id = s.product_id
-      WINDOW w AS (PARTITION BY s.cmid_id, p.application)`;
 
 const body = (source: string, filter: string) => `
     WITH l AS MATERIALIZED (${source}
@@ -84,16 +76,19 @@ export const latestClientsQuery = defineQuery<ClientRow>({
   mapRow,
 });
 
-export const latestClientsSummaryQuery = defineQuery<ClientRow>({
-  name: 'latestClientsSummary',
-  params: [...FILTER_PARAMS],
-  sqlite: body(summarySource, SQLITE_FILTER),
-  postgres: body(summarySource, PG_FILTER(1)),
-  mapRow,
-});
-
 /** Named parameters of latestClientsQuery; absent filters are null. Text filters compare lower-case. */
-export function latestClientsParams(at: number, filter: ClientFilter = {}): Record<string, unknown> {
+export interface LatestClientsParams {
+  [name: string]: unknown;
+  at: number;
+  host: string | null;
+  application: string | null;
+  state: number | null;
+  vm: boolean | null;
+  search: string | null;
+  activationId: string | null;
+}
+
+export function latestClientsParams(at: number, filter: ClientFilter = {}): LatestClientsParams {
   return {
     at,
     host: filter.host === undefined ? null : filter.host.toLowerCase(),

@@ -218,7 +218,19 @@ export class SqliteStore implements Store {
   }
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
-    return this.all(this.summaryCovers(at) ? q.latestClientsSummaryQuery : q.latestClientsQuery, q.latestClientsParams(at, filter));
+    const params = q.latestClientsParams(at, filter);
+    if (!this.summaryCovers(at)) return this.all(q.latestClientsQuery, params);
+    try {
+      const lookups = q.summaryLookups(
+        this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[],
+        this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[],
+      );
+      // arrays, not objects: this reads one row per client (hundreds of thousands at scale)
+      const rows = this.db.prepare(q.clientSummaryRowsSql.sqlite).raw(true).all() as unknown[][];
+      return q.latestFromSummary(rows, lookups, params);
+    } catch (err) {
+      throw new StoreError(`query latestClients failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
+    }
   }
 
   async products(at: number): Promise<ProductRow[]> {
