@@ -7,6 +7,7 @@ import type { InputFormat, InputIssue, SourceItem } from '../sources/types.js';
 import type { Store } from '../store/types.js';
 import { CollectError } from './errors.js';
 import { expandGlob } from './glob.js';
+import type { IngestSummary } from '../ingest/types.js';
 import { execFileRunner, parseWevtutilOutput, planLiveQueries, type CommandRunner } from './wevtutil.js';
 
 /** Store meta key: epoch ms (decimal text) of the last collection in which every source was read. */
@@ -14,19 +15,8 @@ export const LAST_SUCCESS_KEY = 'collect.last_success';
 /** Store meta key prefix: `<size>:<mtime ms>` of each file already ingested, so unchanged files are skipped. */
 export const FILE_KEY_PREFIX = 'collect.file:';
 
-/** The IngestSummary of src/ingest (docs/architecture.md). */
-export interface IngestTotals {
-  files: number;
-  events: number;
-  requests: number;
-  hostEvents: number;
-  clientEvents: number;
-  anomalies: number;
-  duplicates: number;
-  ignored: number;
-  logClears: number;
-  issues: InputIssue[];
-}
+/** What one ingest did: the IngestSummary of src/ingest (docs/architecture.md). */
+export type IngestTotals = IngestSummary;
 
 /** src/ingest, passed in (the CLI wires the real one; tests may too). */
 export interface Ingestor {

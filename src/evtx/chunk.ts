@@ -77,10 +77,10 @@ export interface RecordSink {
 
 /** Parses one chunk slot. `bytes` is the slot (normally 65536 bytes; shorter at a cut file end). */
 export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number, opts: ParseChunkOptions = {}): ChunkResult {
-  let result: ChunkResult | null = null;
+  const records: RecordResult[] = [];
   let expander: Expander | null = null;
-  const emit = opts.onRecord ?? ((r: RecordResult) => void (result as ChunkResult).records.push(r));
-  result = walkChunk(bytes, index, fileOffset, opts, {
+  const emit = opts.onRecord ?? ((r: RecordResult) => void records.push(r));
+  const result = walkChunk(bytes, index, fileOffset, opts, {
     record(c, frags, recordId, pos, at) {
       expander ??= new Expander(c);
       const nodes: XmlNode[] = [];
@@ -93,6 +93,7 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
       emit({ ok: false, error: e });
     },
   });
+  result.records = records;
   return result;
 }
 

@@ -71,25 +71,52 @@ export function productKeyOf(r: KmsRequest): [activationId: string, name: string
   return [r.activationId.toLowerCase(), r.product.name, r.product.application];
 }
 
-export function narrowRequest(p: PlannedRecord, ids: Dictionary): NarrowRequest {
+/**
+ * narrowRequest over a batch in order. Consecutive requests usually share host, channel, source,
+ * result text and product: those ids are taken from the previous row when its value is the same,
+ * which saves most dictionary lookups (hashing fresh strings) on the bulk path.
+ */
+export function narrowBatch(planned: readonly PlannedRecord[], ids: Dictionary): NarrowRequest[] {
+  const out = new Array<NarrowRequest>(planned.length);
+  let prev: Previous | undefined;
+  for (let i = 0; i < planned.length; i++) {
+    const p = planned[i];
+    const narrow = narrowRequest(p, ids, prev);
+    out[i] = narrow;
+    prev = { hostKey: p.hostKey, record: p.record as KmsRequest, narrow };
+  }
+  return out;
+}
+
+interface Previous {
+  hostKey: string;
+  record: KmsRequest;
+  narrow: NarrowRequest;
+}
+
+export function narrowRequest(p: PlannedRecord, ids: Dictionary, prev?: Previous): NarrowRequest {
   const r = p.record as KmsRequest;
-  const [activationId, name, application] = productKeyOf(r);
+  const q = prev?.record;
+  const n = prev?.narrow;
+  let productId: number;
+  if (q !== undefined && n !== undefined && q.product === r.product && q.activationId === r.activationId) productId = n.productId;
+  else productId = ids.productId(...productKeyOf(r));
   return {
-    hostId: ids.id(p.hostKey),
+    hostId: n !== undefined && prev?.hostKey === p.hostKey ? n.hostId : ids.id(p.hostKey),
     second: Math.floor(r.time / 1000),
-    channelId: ids.id(r.channel),
+    channelId: n !== undefined && q?.channel === r.channel ? n.channelId : ids.id(r.channel),
     rec: dedupRec(r),
     time: r.time,
     epoch: p.epoch,
-    hostNameId: ids.id(r.host),
-    sourceId: ids.id(r.source),
+    hostNameId: n !== undefined && q?.host === r.host ? n.hostNameId : ids.id(r.host),
+    sourceId: n !== undefined && q?.source === r.source ? n.sourceId : ids.id(r.source),
     result: r.result,
-    resultHexId: ids.id(r.resultHex),
+    resultHexId: n !== undefined && q?.resultHex === r.resultHex ? n.resultHexId : ids.id(r.resultHex),
     minimumCount: r.minimumCount,
     machineId: ids.id(r.machine),
     machineKeyId: ids.id(r.machine.toLowerCase()),
     cmidId: ids.id(r.cmid.toLowerCase()),
-    productId: ids.productId(activationId, name, application),
+    productId,
     clientTimeText: r.clientTimeText,
     clientTime: r.clientTime,
     isVm: r.isVm,

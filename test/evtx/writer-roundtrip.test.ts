@@ -18,11 +18,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // them raw or drop them) and characters outside the BMP (libevtx 20181227 decodes surrogate pairs
 // wrongly, U+10000 → U+FC01; python-evtx 0.6 splits string arrays at byte-level NUL pairs, so a code
 // unit whose low byte is 0, such as U+0100, makes it crash: "Error parsing uneven substring of NULLs").
+// libevtx 20181227 also refuses to export a record ("Unable to export record") when a text value is
+// exactly one of '&', '<', '>' (the same character inside a longer value is fine).
 const text = (min: number, max: number) =>
   fc
     .string({ unit: 'grapheme', minLength: min, maxLength: max })
     .filter(
       (s) =>
+        s !== '&' && s !== '<' && s !== '>' &&
         !/[\u0000-\u001f\u007f\ud800-\udfff]/.test(s) &&
         ![...s].some((c) => (c.charCodeAt(0) & 0xff) === 0) &&
         !s.includes('<string>') &&

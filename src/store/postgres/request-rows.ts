@@ -1,5 +1,5 @@
 import type { PlannedRecord } from '../batch-plan.js';
-import { narrowRequest, productKeyOf, requestStrings, type NarrowRequest } from '../columns.js';
+import { narrowBatch, productKeyOf, requestStrings, type NarrowRequest } from '../columns.js';
 import { DictionaryCache, productKey } from '../dictionary.js';
 import type { KmsRequest } from '../../kms/types.js';
 import type { PgClient } from './driver.js';
@@ -59,7 +59,7 @@ export async function narrowRequests(
     id: (v: string) => shared.strings.get(v) ?? added.id(v),
     productId: (a: string, n: string, app: string) => shared.products.get(productKey(a, n, app)) ?? added.productId(a, n, app),
   };
-  return { rows: planned.map((p) => narrowRequest(p, ids)), added };
+  return { rows: narrowBatch(planned, ids), added };
 }
 
 /** Merges a committed batch's new ids into the shared cache. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PlannedRecord } from '../batch-plan.js';
-import { REQUEST_COLUMNS, narrowRequest, writeNarrowRequest, type NarrowRequest } from '../columns.js';
+import { REQUEST_COLUMNS, narrowBatch, writeNarrowRequest, type NarrowRequest } from '../columns.js';
 import { DictionaryCache } from '../dictionary.js';
 import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
 import { BulkInsert } from './bulk-insert.js';
@@ -62,7 +62,7 @@ export class SqliteRequestWriter {
   /** Returns how many requests were new (and stored). */
   write(planned: readonly PlannedRecord[]): number {
     if (planned.length === 0) return 0;
-    const narrow = planned.map((p) => narrowRequest(p, this.dictionary));
+    const narrow = narrowBatch(planned, this.dictionary);
     const fresh = this.newOnly(narrow);
     let id = this.maxId.get() as number;
     const fold = new SummaryFold();
