@@ -3,6 +3,7 @@
  * Ingest pipeline throughput per stage and format (not a test: prints figures).
  *
  *   node bench/pipeline.mjs [--clients N] [--days N] [--formats xml,ndjson,csv,evtx] [--stages read,decode,noop,memory,sqlite]
+ *   npm run bench -- pipeline
  *
  * Inputs are written by the simulator (src/simulate) into a temporary folder, one KMS log per
  * format. Stages, each over the same file:

@@ -9,7 +9,7 @@
 // kmswatch_bench_<pid> created through --pg and dropped at the end (unless --keep).
 // Targets (issue 5): ingest >= 150 k req/s SQLite, >= 100 k req/s PostgreSQL; report < 1 s and
 // per-host counts < 100 ms at 10 M requests; 1,000 new events into a 10 M store < 1 s.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,25 @@ async function ingest(store, writers) {
   return { written, seconds, rate: written / seconds, cpu: cpuSeconds(cpu0) };
 }
 
+/**
+ * CPU seconds used so far by the PostgreSQL server processes serving this benchmark's database
+ * (same machine only: read from /proc; 0 when unavailable). Autovacuum and checkpointer are not
+ * included. Clock ticks are 100 per second on Linux.
+ */
+async function serverCpuSeconds(admin, dbName) {
+  try {
+    const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    let ticks = 0;
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Median wall ms of `runs` runs, and this process's CPU ms of that same run. */
 async function timed(fn, runs = 3) {
   const times = [];
@@ -136,6 +155,7 @@ async function benchBackend(name) {
   const { buildReport } = await src('analysis/report.ts');
   let store;
   let cleanup = async () => {};
+  let serverCpu = async () => 0;
   if (name === 'sqlite') {
     const { openSqliteStore } = await src('store/sqlite/index.ts');
     const dir = path.join(root, 'bench', 'out');
@@ -155,6 +175,7 @@ async function benchBackend(name) {
     const u = new URL(args.pg);
     u.pathname = `/${dbName}`;
     store = await openPostgresStore(u.toString(), { poolSize: Math.max(4, WRITERS + 1) });
+    serverCpu = () => serverCpuSeconds(admin, dbName);
     cleanup = async () => {
       if (!args.keep) await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
@@ -166,7 +187,9 @@ async function benchBackend(name) {
   try {
     const writers = name === 'postgres' ? WRITERS : 1;
     process.stderr.write(`${name}: ingesting ${REQUESTS.toLocaleString('en')} requests (${HOSTS} hosts, ${CLIENTS.toLocaleString('en')} clients, batches of ${BATCH}, ${writers} writer(s))\n`);
+    const server0 = await serverCpu();
     const ing = await ingest(store, writers);
+    const ingServerCpu = (await serverCpu()) - server0;
     if (name === 'postgres') await store.pool.query('VACUUM ANALYZE');
 
     const report = await timed(() => buildReport(store, { at: AT, timezone: 'UTC' }));
@@ -198,6 +221,8 @@ async function benchBackend(name) {
       // CPU of this (client) process only; the PostgreSQL server's CPU is not included
       ingestCpuSeconds: Number(ing.cpu.toFixed(1)),
       ingestPerCpuSecond: Math.round(ing.written / ing.cpu),
+      // PostgreSQL: CPU of the server processes of the benchmark's connections during the ingest
+      ...(name === 'postgres' ? { ingestServerCpuSeconds: Number(ingServerCpu.toFixed(1)) } : {}),
       reportMs: Math.round(report.ms),
       reportCpuMs: Math.round(report.cpuMs),
       hostCountsMs: Math.round(counts.ms),

@@ -4,6 +4,7 @@
  * write needs the bearer token.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -13,7 +14,7 @@ import type { Store } from '../store/types.js';
 import type { AppContext } from './context.js';
 import { WebError } from './errors.js';
 import { createMetrics, gatherMetrics } from './metrics.js';
-import { registerIngestRoutes } from './routes/ingest.js';
+import { INGEST_RETRY_AFTER_SECONDS, registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 import { SECURITY_HEADERS } from './security.js';
 
@@ -29,6 +30,16 @@ export interface AppDeps {
   staticDir?: string | null;
   /** Largest accepted ingest body in bytes (default 32 MiB). */
   bodyLimit?: number;
+  /**
+   * Worker threads that parse and decode ingest bodies (0 = on the main thread, which then also
+   * does HTTP and the store). Default: 1 on a machine with 2 or more cores, else 0.
+   */
+  ingestWorkers?: number;
+  /**
+   * Bytes of ingest bodies being parsed or stored at once; beyond it POST /api/ingest answers 429
+   * with Retry-After (a body arriving at an idle server is always taken). Default 4 × bodyLimit.
+   */
+  ingestQueueBytes?: number;
   /** Registry for /metrics (default a new one, so apps never share gauges). */
   registry?: Registry;
   logger?: boolean;
@@ -60,6 +71,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof WebError) {
       if (error.code === 'WEB_UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="kmswatch"');
+      if (error.code === 'WEB_BUSY') reply.header('retry-after', String(INGEST_RETRY_AFTER_SECONDS));
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
     }
     const status = (error as { statusCode?: number }).statusCode;
@@ -71,7 +83,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
   });
 
   registerReadRoutes(app, ctx);
-  registerIngestRoutes(app, ctx, bodyLimit);
+  const ingestWorkers = deps.ingestWorkers ?? (availableParallelism() >= 2 ? 1 : 0);
+  registerIngestRoutes(app, ctx, { bodyLimit, workers: ingestWorkers, queueBytes: deps.ingestQueueBytes ?? 4 * bodyLimit });
 
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry, ctx.version);

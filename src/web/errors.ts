@@ -1,5 +1,5 @@
 /** Errors of the web layer: each maps to one HTTP status and carries a stable code. */
-export type WebErrorCode = 'WEB_BAD_REQUEST' | 'WEB_UNAUTHORIZED' | 'WEB_FORBIDDEN' | 'WEB_NOT_FOUND' | 'WEB_UNSUPPORTED_MEDIA';
+export type WebErrorCode = 'WEB_BAD_REQUEST' | 'WEB_UNAUTHORIZED' | 'WEB_FORBIDDEN' | 'WEB_NOT_FOUND' | 'WEB_UNSUPPORTED_MEDIA' | 'WEB_BUSY';
 
 const STATUS: Record<WebErrorCode, number> = {
   WEB_BAD_REQUEST: 400,
@@ -7,6 +7,8 @@ const STATUS: Record<WebErrorCode, number> = {
   WEB_FORBIDDEN: 403,
   WEB_NOT_FOUND: 404,
   WEB_UNSUPPORTED_MEDIA: 415,
+  /** Ingest queue full: send the same batch again after Retry-After seconds. */
+  WEB_BUSY: 429,
 };
 
 export class WebError extends Error {

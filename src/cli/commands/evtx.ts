@@ -10,7 +10,7 @@ import { openEvtxFile } from '../../evtx/node/read-file.js';
 import type { DumpFormat } from '../../evtx/render/chunk-output.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
 
-function write(stream: NodeJS.WritableStream, text: string): Promise<void> | void {
+function write(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> | void {
   if (stream.write(text)) return;
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
@@ -38,7 +38,8 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
   for await (const chunk of dumpEvtxFile(file, { format: opts.format, threads: opts.threads })) {
     if (!started && opts.format === 'xml') await write(out, '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
     started = true;
-    if (chunk.text) await write(out, chunk.text);
+    if (chunk.data?.length) await write(out, chunk.data);
+    else if (chunk.text) await write(out, chunk.text);
     ok += chunk.ok;
     for (const e of chunk.errors) {
       errors++;

@@ -12,6 +12,7 @@ function pad2(n: number): string {
 }
 
 const dayCache = new Map<number, string>();
+const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? '0' : '') + i);
 
 /** `YYYY-MM-DDTHH:MM:SS` for whole seconds since 1601-01-01 UTC. */
 function isoSeconds(secs1601: number): string {
@@ -24,7 +25,7 @@ function isoSeconds(secs1601: number): string {
     dayCache.set(day, date);
   }
   const s = secs1601 - day * 86400;
-  return `${date}T${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}`;
+  return date + 'T' + TWO[Math.floor(s / 3600)] + ':' + TWO[Math.floor(s / 60) % 60] + ':' + TWO[s % 60];
 }
 
 /** FILETIME (u64 100-ns ticks since 1601) → `2021-05-03T08:58:25.9210336Z`. Exact. */
@@ -35,7 +36,8 @@ export function formatFileTime(view: DataView, off: number): string {
   const rest = hi * 4967296 + lo;
   const secs = hi * 429 + Math.floor(rest / 1e7);
   const frac = rest % 1e7;
-  return `${isoSeconds(secs)}.${String(frac).padStart(7, '0')}Z`;
+  // frac < 10^7: adding 10^7 and dropping the leading 1 pads it to 7 digits.
+  return isoSeconds(secs) + '.' + String(frac + 10000000).slice(1) + 'Z';
 }
 
 /** FILETIME → epoch milliseconds (UTC), truncated. */
@@ -80,9 +82,11 @@ function formatReal(x: number): string {
  * One scalar value (type without the array bit) → text. Returns null when the bytes cannot hold
  * the type (size too small): the caller reports that as a bad value.
  */
+const WIDTH = new Uint8Array(256);
+for (const [t, w] of Object.entries(FIXED_WIDTH)) WIDTH[Number(t)] = w;
+
 export function formatScalar(bytes: Uint8Array, view: DataView, type: number, off: number, size: number): string | null {
-  const width = FIXED_WIDTH[type];
-  if (width !== undefined && size < width) return null;
+  if (size < WIDTH[type & 0xff]) return null;
   switch (type) {
     case VT.Null:
       return '';

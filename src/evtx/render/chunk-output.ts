@@ -20,8 +20,10 @@ export interface ChunkProblem {
 export interface RenderedChunk {
   index: number;
   state: ChunkState;
-  /** Records' text, one per line, each line ending with '\n'. */
+  /** Records' text, one per line, each line ending with '\n' ('' when `data` carries it). */
   text: string;
+  /** The same text as UTF-8 bytes, set by worker threads (encoded there, transferred, not copied). */
+  data?: Uint8Array;
   ok: number;
   errors: ChunkProblem[];
   walkStop?: ChunkProblem;

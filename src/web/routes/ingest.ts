@@ -5,16 +5,27 @@
  * dedup key makes a re-sent batch add nothing.
  */
 import type { FastifyInstance } from 'fastify';
-import { ingestEvents } from '../../ingest/ingest.js';
 import { INPUT_FORMATS } from '../../sources/index.js';
 import type { InputFormat } from '../../sources/types.js';
 import { isValidTimezone } from '../../sources/time.js';
-import { readBytesSource } from '../bytes-source.js';
 import type { AppContext } from '../context.js';
 import { WebError } from '../errors.js';
+import { createBodyParser } from '../ingest/pool.js';
+import { writeParsed } from '../ingest/write-parsed.js';
 import { HTTP_INGEST_SUCCESS_KEY } from '../metrics.js';
 import { one, type Query } from '../params.js';
 import { requireToken } from '../security.js';
+
+/** What a client told 429 (queue full) should wait before sending the batch again. */
+export const INGEST_RETRY_AFTER_SECONDS = 1;
+
+export interface IngestRouteOptions {
+  bodyLimit: number;
+  /** Worker threads for parsing (0 = inline). */
+  workers: number;
+  /** Bytes of bodies in hand at once before 429. */
+  queueBytes: number;
+}
 
 /** At most this many issues are listed in a response; `issueCount` has them all. */
 const MAX_LISTED_ISSUES = 100;
@@ -43,7 +54,14 @@ function formatFromRequest(q: Query, contentType: string | undefined): InputForm
   return /^(application|text)\/xml\b/i.test(contentType ?? '') ? 'xml' : undefined;
 }
 
-export function registerIngestRoutes(app: FastifyInstance, ctx: AppContext, bodyLimit: number): void {
+export function registerIngestRoutes(app: FastifyInstance, ctx: AppContext, options: IngestRouteOptions): void {
+  const { bodyLimit, queueBytes } = options;
+  const parser = createBodyParser(options.workers);
+  app.addHook('onClose', async () => parser.close());
+  // a listening server starts its workers at once; in-process tests (inject) only when they ingest
+  app.addHook('onListen', async () => parser.warm());
+  // bodies being parsed or stored: bounded so that fast senders meet 429 instead of growing memory
+  let pendingBytes = 0;
   // A scope of its own: bodies arrive as raw bytes here only; the readers do the parsing.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -58,8 +76,17 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: AppContext, body
       if (!(body instanceof Uint8Array) || body.length === 0) throw new WebError('empty body: send NDJSON, a JSON array or event XML', 'WEB_BAD_REQUEST', 'body');
       const format = formatFromRequest(q, request.headers['content-type']);
       const host = one(q, 'host');
-      const items = readBytesSource(body, { file: 'http', timezone, ...(format ? { format } : {}), ...(host !== undefined ? { host } : {}) });
-      const summary = await ingestEvents(ctx.store, items, {});
+      if (pendingBytes > 0 && pendingBytes + body.length > queueBytes) {
+        throw new WebError(`ingest queue full (${pendingBytes} bytes in hand): send the batch again in ${INGEST_RETRY_AFTER_SECONDS} s`, 'WEB_BUSY');
+      }
+      pendingBytes += body.length;
+      let summary;
+      try {
+        const parsed = await parser.parse(body, { file: 'http', timezone, ...(format ? { format } : {}), ...(host !== undefined ? { host } : {}) });
+        summary = await writeParsed(ctx.store, parsed);
+      } finally {
+        pendingBytes -= body.length;
+      }
       const { issues, files: _files, ...counts } = summary;
       if (issues.length === 0 && ctx.store.setMeta) await ctx.store.setMeta(HTTP_INGEST_SUCCESS_KEY, String(ctx.now()));
       reply.code(issues.length ? 400 : 200);

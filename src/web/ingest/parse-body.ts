@@ -1,0 +1,91 @@
+/**
+ * One ingest body → decoded records, in the order IngestBatcher would store them, with the reader
+ * issues and where they fell among the records. Runs in an ingest worker thread (worker.ts) or,
+ * with no workers, on the main thread; the same code either way.
+ */
+import { decodeEvent } from '../../kms/decode.js';
+import type { KmsRecord } from '../../kms/types.js';
+import { readCsvBatches } from '../../sources/csv.js';
+import { detectFormat } from '../../sources/detect.js';
+import { isJsonFormat, readJsonBatches } from '../../sources/json.js';
+import type { EventOrigin, InputFormat, InputIssue, ReadOptions, SourceItem } from '../../sources/types.js';
+import { readXmlBatches } from '../../sources/xml.js';
+import { readEvtxBytes } from '../bytes-source.js';
+
+export interface ParseBodyOptions {
+  /** Name shown in issues and stored as the origin (`http`). */
+  file: string;
+  timezone: string;
+  format?: InputFormat;
+  host?: string;
+}
+
+export interface ParsedBody {
+  /** Events read (before decoding), as IngestSummary.events. */
+  events: number;
+  /** Events that are not KMS events, as IngestSummary.ignored. */
+  ignored: number;
+  records: KmsRecord[];
+  /** Origin of records[i], for the issue of a record the store refuses. */
+  originOf(i: number): EventOrigin;
+  /** Reader issues in input order. */
+  issues: InputIssue[];
+  /** issueAt[k]: how many records had been decoded before issues[k]. */
+  issueAt: number[];
+}
+
+const HEAD_BYTES = 64 * 1024;
+/** Text readers get the body in slices so that their streaming code paths run as for files. */
+const SLICE = 256 * 1024;
+
+async function* slices(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += SLICE) yield bytes.subarray(i, i + SLICE);
+}
+
+async function* itemBatches(bytes: Uint8Array, opts: ParseBodyOptions): AsyncGenerator<readonly SourceItem[]> {
+  if (bytes.length === 0) {
+    yield [{ ok: false, issue: { file: opts.file, format: opts.format ?? 'unknown', reason: 'file is empty' } }];
+    return;
+  }
+  const format = opts.format ?? detectFormat(bytes.subarray(0, HEAD_BYTES), opts.file);
+  if (!format) {
+    const reason = 'not a known export format (EVTX, event XML, Winlogbeat/Fluent Bit/NXLog/OpenWEC/PowerShell JSON, Export-Csv or Event Viewer CSV)';
+    yield [{ ok: false, issue: { file: opts.file, format: 'unknown', reason, fatal: true } }];
+    return;
+  }
+  const readOpts: ReadOptions = { file: opts.file, timezone: opts.timezone };
+  if (opts.host !== undefined) readOpts.host = opts.host;
+  if (format === 'evtx') yield [...readEvtxBytes(bytes, readOpts)];
+  else if (format === 'xml') yield* readXmlBatches(slices(bytes), readOpts);
+  else if (format === 'csv-export' || format === 'csv-eventviewer') yield* readCsvBatches(slices(bytes), { ...readOpts, format });
+  else if (isJsonFormat(format)) yield* readJsonBatches(slices(bytes), opts.format ? { ...readOpts, format } : { ...readOpts, hint: format });
+}
+
+/** Reads and decodes a whole body; the records are not stored yet. */
+export async function parseBody(bytes: Uint8Array, opts: ParseBodyOptions): Promise<ParsedBody> {
+  const records: KmsRecord[] = [];
+  const origins: EventOrigin[] = [];
+  const issues: InputIssue[] = [];
+  const issueAt: number[] = [];
+  let events = 0;
+  let ignored = 0;
+  for await (const items of itemBatches(bytes, opts)) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (!item.ok) {
+        issues.push(item.issue);
+        issueAt.push(records.length);
+        continue;
+      }
+      events++;
+      const record = decodeEvent(item.event);
+      if (record === null) {
+        ignored++;
+        continue;
+      }
+      records.push(record);
+      origins.push(item.event.origin);
+    }
+  }
+  return { events, ignored, records, originOf: (i) => origins[i], issues, issueAt };
+}

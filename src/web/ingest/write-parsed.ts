@@ -1,0 +1,71 @@
+/**
+ * Stores a parsed body the way ingestEvents would have: records in store batches of
+ * DEFAULT_BATCH_SIZE (one transaction each); a batch the store refuses is split until the records
+ * it cannot take are found, each becoming an issue naming its line or record; the reader issues
+ * keep their place among those. The summary is the one ingestEvents returns for the same body.
+ */
+import { DEFAULT_BATCH_SIZE } from '../../ingest/batcher.js';
+import { emptySummary, type IngestSummary } from '../../ingest/types.js';
+import type { KmsRecord } from '../../kms/types.js';
+import type { EventOrigin } from '../../sources/types.js';
+import { StoreError, type Store } from '../../store/types.js';
+import type { ParsedBody } from './parse-body.js';
+
+/** After this many records of one batch failed on their own, the store is the problem, not the data. */
+const MAX_BAD_RECORDS_PER_BATCH = 100;
+
+export async function writeParsed(store: Store, parsed: ParsedBody, batchSize = DEFAULT_BATCH_SIZE): Promise<IngestSummary> {
+  const size = Math.max(1, Math.trunc(batchSize));
+  const summary = emptySummary();
+  summary.events = parsed.events;
+  summary.ignored = parsed.ignored;
+  summary.files = parsed.events + parsed.issues.length > 0 ? 1 : 0;
+  const { records, issues, issueAt } = parsed;
+  let nextIssue = 0;
+  // a full batch is written as soon as its last record is read: issues read after that follow its write issues
+  const issuesBefore = (recordCount: number) => {
+    while (nextIssue < issues.length && issueAt[nextIssue] < recordCount) summary.issues.push(issues[nextIssue++]);
+  };
+  for (let start = 0; start < records.length; start += size) {
+    const end = Math.min(start + size, records.length);
+    issuesBefore(end - start === size ? end : Number.POSITIVE_INFINITY);
+    const indexes = Array.from({ length: end - start }, (_, i) => start + i);
+    await write(store, records.slice(start, end), indexes, parsed, summary, { bad: 0 });
+  }
+  issuesBefore(Number.POSITIVE_INFINITY);
+  return summary;
+}
+
+async function write(
+  store: Store, records: KmsRecord[], indexes: number[], parsed: ParsedBody, summary: IngestSummary, failures: { bad: number },
+): Promise<void> {
+  let result;
+  try {
+    result = await store.writeBatch(records);
+  } catch (err) {
+    if (!(err instanceof StoreError) || err.code !== 'STORE_WRITE') throw err;
+    if (records.length === 1) {
+      failures.bad++;
+      if (failures.bad > MAX_BAD_RECORDS_PER_BATCH) throw err;
+      const origin: EventOrigin = parsed.originOf(indexes[0]);
+      summary.issues.push({
+        file: origin.file,
+        format: origin.format,
+        ...(origin.line !== undefined ? { line: origin.line } : {}),
+        ...(origin.index !== undefined ? { record: origin.index } : {}),
+        reason: `not stored: ${err.message}`,
+      });
+      return;
+    }
+    const half = Math.ceil(records.length / 2);
+    await write(store, records.slice(0, half), indexes.slice(0, half), parsed, summary, failures);
+    await write(store, records.slice(half), indexes.slice(half), parsed, summary, failures);
+    return;
+  }
+  summary.requests += result.requests;
+  summary.hostEvents += result.hostEvents;
+  summary.clientEvents += result.clientEvents;
+  summary.anomalies += result.anomalies;
+  summary.duplicates += result.duplicates;
+  summary.logClears += result.logClears;
+}
