@@ -68,6 +68,18 @@ describe('simulate', () => {
     expect(t.clients.byState['1']).toBeGreaterThan(0);
   });
 
+  it('another start date shifts the fleet in time and changes nothing else (the demo ends "now")', () => {
+    // The model has no calendar (no weekdays, no month ends): only the date moves.
+    const shifted = simulate({ out: path.join(tmp, 'd'), seed: 7, ...base, start: '2026-11-02T13:00:00Z' });
+    const shift = Date.parse('2026-11-02T13:00:00Z') - Date.parse('2025-01-06T00:00:00Z');
+    const move = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso) + shift).toISOString());
+    expect(shifted.truth.totals).toEqual(run.truth.totals);
+    expect(shifted.truth.clients).toEqual(run.truth.clients);
+    expect(shifted.truth.clones).toEqual(run.truth.clones);
+    expect(shifted.truth.hosts).toEqual(run.truth.hosts.map((h) => ({ ...h, firstRequestAt: move(h.firstRequestAt), lastRequestAt: move(h.lastRequestAt) })));
+    expect(shifted.truth.failures).toEqual(run.truth.failures.map((f) => ({ ...f, lastAt: move(f.lastAt) })));
+  });
+
   it('refuses bad options with a typed error', () => {
     expect(() => simulate({ out: path.join(tmp, 'x'), clients: 0 })).toThrow(SimulateError);
     expect(() => simulate({ out: path.join(tmp, 'x'), start: 'yesterday' })).toThrow(/--start/);

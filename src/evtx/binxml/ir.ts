@@ -25,6 +25,8 @@ export interface ElementPlan {
   xmlClose: string;
   /** ` name="` per attribute (XML), in order. */
   xmlAttrOpen: string[];
+  /** `"name":` per attribute (JSON), in order. */
+  jsonAttrKeys: string[];
   /**
    * Set for the common shape "literal attributes only + exactly one substitution as content"
    * (`<EventID>%3</EventID>`, `<Data Name="X">%7</Data>`): the pieces around the value.

@@ -99,17 +99,17 @@ function members(c: Content, sep: string): string {
   return out;
 }
 
-/** An element's JSON value from its kept attributes and content (json.ts `writeElement` rules). */
-function elementValue(names: string[] | null, values: string[] | null, types: number[] | null, c: Content): string {
-  const nattrs = names === null ? 0 : names.length;
+/**
+ * An element's JSON value from its kept attributes (`attrs`: their members joined, or '') and
+ * content (json.ts `writeElement` rules).
+ */
+function elementValue(attrs: string, c: Content): string {
   const hasElements = c.count > 0;
-  if (nattrs === 0 && !hasElements) return textJson(c);
+  if (attrs === '' && !hasElements) return textJson(c);
   let out = '{';
   let sep = '';
-  if (nattrs) {
-    out += '"#attributes":{';
-    for (let i = 0; i < nattrs; i++) out += (i ? ',' : '') + jsonKey((names as string[])[i]) + ':' + typedJson((values as string[])[i], (types as number[])[i]);
-    out += '}';
+  if (attrs !== '') {
+    out += '"#attributes":{' + attrs + '}';
     sep = ',';
   }
   if (!hasElements) {
@@ -146,7 +146,7 @@ export class CompiledJson {
     this.fragments(frags, root);
     this.depth = 0;
     if (root.count === 0) return null;
-    return elementValue(null, null, null, root);
+    return elementValue('', root);
   }
 
   private fragments(frags: Fragment[], out: Content): void {
@@ -239,10 +239,14 @@ export class CompiledJson {
   }
 
   private build(el: IrElement, v: InstanceValues | null, out: Content, arrayIndex: number, item: string, itemType: number): void {
-    let names: string[] | null = null;
-    let values: string[] | null = null;
-    let types: number[] | null = null;
-    for (const a of el.attrs) {
+    // Kept (non-empty) attributes: their JSON members, and the first one for the `<Data Name>` rule.
+    const plan = planOf(el);
+    let attrs = '';
+    let nattrs = 0;
+    let firstName = '';
+    let firstValue = '';
+    for (let i = 0; i < el.attrs.length; i++) {
+      const a = el.attrs[i];
       const value = attributeText(this.c, v, a);
       if (value === '') continue;
       let type: number = STRING;
@@ -250,18 +254,15 @@ export class CompiledJson {
         const p = a.parts[0];
         if (p.k === IR_SUBST) type = (v as InstanceValues).types[p.index];
       }
-      if (names === null) {
-        names = [];
-        values = [];
-        types = [];
-      }
-      names.push(a.name);
-      (values as string[]).push(value);
-      (types as number[]).push(type);
+      if (nattrs++ === 0) {
+        firstName = a.name;
+        firstValue = value;
+      } else attrs += ',';
+      attrs += plan.jsonAttrKeys[i] + typedJson(value, type);
     }
     const content = this.acquire();
     try {
-      this.content(el, v, content, arrayIndex, item, itemType, names, values, types, out);
+      this.content(el, v, content, arrayIndex, item, itemType, attrs, nattrs, firstName, firstValue, out);
     } finally {
       this.depth--;
     }
@@ -269,7 +270,7 @@ export class CompiledJson {
 
   private content(
     el: IrElement, v: InstanceValues | null, content: Content, arrayIndex: number, item: string, itemType: number,
-    names: string[] | null, values: string[] | null, types: number[] | null, out: Content,
+    attrs: string, nattrs: number, firstName: string, firstValue: string, out: Content,
   ): void {
     let droppedOptional = false;
     for (const ch of el.children) {
@@ -290,18 +291,17 @@ export class CompiledJson {
     if (droppedOptional && content.nodes === 0) return;
     // `<Data Name="x">` becomes key x, an unnamed `<Data>` joins the "Data" #text list (json.ts dataKind).
     if (el.name === 'Data' && content.count === 0) {
-      if (names !== null && names.length === 1 && names[0] === 'Name') {
-        const key = (values as string[])[0];
-        out.entry(key, memberKey(key), content.nodes ? textJson(content) : '""');
+      if (nattrs === 1 && firstName === 'Name') {
+        out.entry(firstValue, memberKey(firstValue), content.nodes ? textJson(content) : '""');
         return;
       }
-      if (names === null) {
+      if (nattrs === 0) {
         out.entry(UNNAMED_DATA, UNNAMED_OPEN, content.nodes ? textJson(content) : '""');
         return;
       }
     }
     const plan = planOf(el);
     plan.jsonMemberKey ??= memberKey(el.name);
-    out.entry(el.name, plan.jsonMemberKey, elementValue(names, values, types, content));
+    out.entry(el.name, plan.jsonMemberKey, elementValue(attrs, content));
   }
 }

@@ -62,6 +62,7 @@ export function planOf(el: IrElement): ElementPlan {
       xmlOpen: '<' + name,
       xmlClose: '</' + name + '>',
       xmlAttrOpen: el.attrs.map((a) => ' ' + safeName(a.name) + '="'),
+      jsonAttrKeys: el.attrs.map((a) => jsonKey(a.name) + ':'),
       single: singlePlan(el),
     };
     el.plan = p;
