@@ -192,7 +192,14 @@ async function benchBackend(name) {
     const ingServerCpu = (await serverCpu()) - server0;
     if (name === 'postgres') await store.pool.query('VACUUM ANALYZE');
 
+    const serverReport0 = await serverCpu();
     const report = await timed(() => buildReport(store, { at: AT, timezone: 'UTC' }));
+    const reportServerCpu = ((await serverCpu()) - serverReport0) / 3;
+    // a report for a past instant: the summary tables do not cover it, the requests are read
+    const PAST = AT - 10 * DAY;
+    const serverPast0 = await serverCpu();
+    const reportPast = await timed(() => buildReport(store, { at: PAST, timezone: 'UTC' }));
+    const reportPastServerCpu = ((await serverCpu()) - serverPast0) / 3;
     const from = AT - 30 * DAY;
     const counts = await timed(() => Promise.all([store.windowActive(from, AT), store.windowCounts(from, AT)]));
     const perQuery = {};
@@ -202,6 +209,7 @@ async function benchBackend(name) {
       clones: () => store.clones(AT),
       failures: () => store.failures(from, AT),
       latestClients: () => store.latestClients(AT),
+      latestClientsPast: () => store.latestClients(PAST),
       products: () => store.products(AT),
       dailyActivityOneHost: () => store.dailyActivity(hostName(3), AT - 90 * DAY, AT),
     })) {
@@ -225,6 +233,11 @@ async function benchBackend(name) {
       ...(name === 'postgres' ? { ingestServerCpuSeconds: Number(ingServerCpu.toFixed(1)) } : {}),
       reportMs: Math.round(report.ms),
       reportCpuMs: Math.round(report.cpuMs),
+      ...(name === 'postgres' ? { reportServerCpuMs: Math.round(reportServerCpu * 1000) } : {}),
+      // buildReport at 10 days before the newest request (past --at)
+      reportPastMs: Math.round(reportPast.ms),
+      reportPastCpuMs: Math.round(reportPast.cpuMs),
+      ...(name === 'postgres' ? { reportPastServerCpuMs: Math.round(reportPastServerCpu * 1000) } : {}),
       hostCountsMs: Math.round(counts.ms),
       hostCountsCpuMs: Math.round(counts.cpuMs),
       add1000Ms: Math.round(add.ms),

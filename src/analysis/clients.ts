@@ -36,20 +36,48 @@ export function classifyClient(row: ClientRow, at: number, expiringDays = EXPIRI
   };
 }
 
+/**
+ * Counts and lists over every client. Only the listed clients (expiring, lapsed) become full
+ * ClientReport objects: a big store has hundreds of thousands of clients and building (and
+ * formatting the times of) each one cost most of the report's own CPU. The judgement is the same
+ * as classifyClient's; the lists are built with it.
+ */
 export function summarizeClients(rows: readonly ClientRow[], at: number, expiringDays = EXPIRING_DAYS): ClientsReport {
-  const clients = rows.map((r) => classifyClient(r, at, expiringDays));
-  const counted = clients.filter((c) => !c.lapsed);
+  const lapsedBefore = at - LAPSED_DAYS * DAY_MS;
+  const overdueBefore = at - OVERDUE_DAYS * DAY_MS;
+  const expiringBy = at + expiringDays * DAY_MS;
+  const perState = new Map<number, number>();
+  let overdueCount = 0;
+  let graceCount = 0;
+  let notificationCount = 0;
+  const expiring: ClientReport[] = [];
+  const lapsed: ClientReport[] = [];
+  for (const row of rows) {
+    // same comparisons as classifyClient: silentFor > N days  <=>  lastSeen < at - N days
+    if (row.lastSeen < lapsedBefore) {
+      lapsed.push(classifyClient(row, at, expiringDays));
+      continue;
+    }
+    perState.set(row.licenseState, (perState.get(row.licenseState) ?? 0) + 1);
+    if (row.lastSeen < overdueBefore) overdueCount++;
+    if (GRACE_STATES.has(row.licenseState)) graceCount++;
+    if (row.licenseState === NOTIFICATION_STATE) notificationCount++;
+    if (row.minutesLeft > 0 && row.lastSeen + row.minutesLeft * 60_000 <= expiringBy) expiring.push(classifyClient(row, at, expiringDays));
+  }
   const byState: Record<string, number> = {};
-  for (const c of [...counted].sort((a, b) => a.licenseState - b.licenseState)) byState[c.state] = (byState[c.state] ?? 0) + 1;
+  for (const state of [...perState.keys()].sort((a, b) => a - b)) {
+    const name = licenseStateName(state);
+    byState[name] = (byState[name] ?? 0) + (perState.get(state) ?? 0);
+  }
   return {
-    total: clients.length,
+    total: rows.length,
     byState,
-    overdueCount: counted.filter((c) => c.overdue).length,
-    graceCount: counted.filter((c) => c.grace).length,
-    notificationCount: counted.filter((c) => c.notification).length,
-    expiring: clients.filter((c) => c.expiring).sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine)),
+    overdueCount,
+    graceCount,
+    notificationCount,
+    expiring: expiring.sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine)),
     expiringDays,
-    lapsed: clients.filter((c) => c.lapsed).sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine)),
+    lapsed: lapsed.sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine)),
   };
 }
 

@@ -11,6 +11,8 @@ import { StoreError } from './types.js';
 export interface Dictionary {
   id(value: string): number;
   productId(activationId: string, name: string, application: string): number;
+  /** id(value.toLowerCase()), remembered by the value as written (saves a string per row). */
+  lowerId?(value: string): number;
 }
 
 export const productKey = (activationId: string, name: string, application: string): string =>
@@ -19,6 +21,8 @@ export const productKey = (activationId: string, name: string, application: stri
 export class DictionaryCache implements Dictionary {
   readonly strings = new Map<string, number>();
   readonly products = new Map<string, number>();
+  /** value as written → id of its lower-case form. */
+  private readonly lowered = new Map<string, number>();
 
   constructor(
     /** Called on a miss; returns the id (inserting the row when needed), or undefined if it cannot. */
@@ -32,6 +36,14 @@ export class DictionaryCache implements Dictionary {
     if (!this.fetchString) throw new StoreError(`string ${JSON.stringify(value)} has no id yet`, 'STORE_WRITE');
     const fetched = this.fetchString(value);
     this.strings.set(value, fetched);
+    return fetched;
+  }
+
+  lowerId(value: string): number {
+    const id = this.lowered.get(value);
+    if (id !== undefined) return id;
+    const fetched = this.id(value.toLowerCase());
+    this.lowered.set(value, fetched);
     return fetched;
   }
 
@@ -49,5 +61,6 @@ export class DictionaryCache implements Dictionary {
   forget(): void {
     this.strings.clear();
     this.products.clear();
+    this.lowered.clear();
   }
 }

@@ -1,6 +1,7 @@
 import type { KmsRecord } from '../../kms/types.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
+import { latestClientsPast, pastClientsSql, type PastClientsSource } from '../queries/latest-clients.js';
 import type {
   AlertState, AnomalyRow, Checkpoint, ClientFilter, ClientRow, CloneRow, DailyActivityRow, FailureRow,
   HostActivityRow, HostEventCountRow, LogClearRow, MigrationReport, ProductRow, RequestRow, Store,
@@ -104,8 +105,8 @@ export class PostgresStore implements Store {
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
     const params = q.latestClientsParams(at, filter);
-    if (!(await this.summaryCovers(at))) return this.all(q.latestClientsQuery, params);
     try {
+      if (!(await this.summaryCovers(at))) return await latestClientsPast(this.pastClientsSource(), params);
       const [hosts, products, rows] = await Promise.all([
         this.pool.query({ name: 'kmswatch_summaryHosts', text: q.summaryHostsSql.postgres }),
         this.pool.query({ name: 'kmswatch_summaryProducts', text: q.summaryProductsSql.postgres }),
@@ -116,6 +117,25 @@ export class PostgresStore implements Store {
     } catch (err) {
       throw storeError(`query latestClients failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
     }
+  }
+
+  /** Reads for the past form of latestClients (queries/latest-clients.ts). */
+  private pastClientsSource(): PastClientsSource {
+    const raw = async (name: string, text: string, values: unknown[] = []) =>
+      (await this.pool.query({ name: `kmswatch_${name}`, text, values, rowMode: 'array' })).rows as unknown[][];
+    return {
+      lookups: async () => {
+        const [hosts, products] = await Promise.all([
+          this.pool.query({ name: 'kmswatch_summaryHosts', text: q.summaryHostsSql.postgres }),
+          this.pool.query({ name: 'kmswatch_summaryProducts', text: q.summaryProductsSql.postgres }),
+        ]);
+        return q.summaryLookups(hosts.rows, products.rows);
+      },
+      summaryRows: () => raw('pastSummary', pastClientsSql.summary),
+      afterCounts: (fromSecond, toSecond, at) => raw('pastAfterCounts', pastClientsSql.postgres.afterCounts, [fromSecond, toSecond, at]),
+      window: (fromSecond, toSecond, lo, hi) => raw('pastWindow', pastClientsSql.postgres.window, [fromSecond, toSecond, lo, hi]),
+      byCmids: (ids, at) => raw('pastByCmids', pastClientsSql.postgres.byCmids, [ids, at]),
+    };
   }
 
   async products(at: number): Promise<ProductRow[]> {

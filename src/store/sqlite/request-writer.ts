@@ -10,11 +10,6 @@ import {
 
 const sqliteBool = (b: boolean): number => (b ? 1 : 0);
 
-interface Row {
-  id: number;
-  n: NarrowRequest;
-}
-
 /**
  * Writes the requests of a planned batch inside the caller's IMMEDIATE transaction (which makes
  * every read here current: no other writer runs meanwhile):
@@ -64,19 +59,17 @@ export class SqliteRequestWriter {
     if (planned.length === 0) return 0;
     const narrow = narrowBatch(planned, this.dictionary);
     const fresh = this.newOnly(narrow);
-    let id = this.maxId.get() as number;
+    const firstId = (this.maxId.get() as number) + 1;
     const fold = new SummaryFold();
-    const rows: Row[] = new Array(fresh.length);
-    for (let i = 0; i < fresh.length; i++) {
-      const n = fresh[i];
-      id++;
-      rows[i] = { id, n };
-      fold.add(n, id);
-    }
     try {
-      for (const row of rows) this.insert.add(writeRow, row);
+      // ids are consecutive from firstId in batch order
+      const rows = new RowIds(firstId);
+      for (let i = 0; i < fresh.length; i++) {
+        fold.add(fresh[i], firstId + i);
+        this.insert.add(rows.write, fresh[i]);
+      }
       this.insert.flush();
-      for (const c of fold.clients.values()) this.clientSummary.add(writeClientDelta, c);
+      for (const c of fold.clients) this.clientSummary.add(writeClientDelta, c);
       this.clientSummary.flush();
       for (const h of fold.hosts.values()) this.requestHosts.add(writeHostDelta, h);
       this.requestHosts.flush();
@@ -88,42 +81,97 @@ export class SqliteRequestWriter {
     return fresh.length;
   }
 
-  /** Rows whose dedup key is neither stored nor earlier in the batch, in batch order. */
+  /**
+   * Rows whose dedup key is neither stored nor earlier in the batch, in batch order. Keys are kept
+   * per (host, channel) group as second → rec (a number, or a set when one second holds several),
+   * so no key string is built per row.
+   */
   private newOnly(rows: NarrowRequest[]): NarrowRequest[] {
-    const groups = new Map<string, { hostId: number; channelId: number; min: number; max: number; count: number }>();
-    for (const n of rows) {
-      const key = `${n.hostId},${n.channelId}`;
-      const g = groups.get(key);
-      if (g === undefined) groups.set(key, { hostId: n.hostId, channelId: n.channelId, min: n.second, max: n.second, count: 1 });
-      else {
-        if (n.second < g.min) g.min = n.second;
-        if (n.second > g.max) g.max = n.second;
-        g.count++;
+    const groups = new Map<number, KeyGroup | KeyGroup[]>();
+    const groupOf = (n: NarrowRequest): KeyGroup => {
+      const found = groups.get(n.hostId);
+      if (found !== undefined) {
+        if (!Array.isArray(found)) {
+          if (found.channelId === n.channelId) return found;
+        } else {
+          for (const g of found) if (g.channelId === n.channelId) return g;
+        }
+      }
+      const g = new KeyGroup(n.hostId, n.channelId, n.second);
+      if (found === undefined) groups.set(n.hostId, g);
+      else if (Array.isArray(found)) found.push(g);
+      else groups.set(n.hostId, [found, g]);
+      return g;
+    };
+    const rowGroups: KeyGroup[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const n = rows[i];
+      const g = groupOf(n);
+      rowGroups[i] = g;
+      if (n.second < g.min) g.min = n.second;
+      if (n.second > g.max) g.max = n.second;
+      g.count++;
+    }
+    for (const found of groups.values()) {
+      for (const g of Array.isArray(found) ? found : [found]) {
+        // one range read finds the stored keys; when the range holds far more rows than the batch
+        // (an old export into a long history), point lookups per row are cheaper
+        const limit = g.count * 4 + 64;
+        const stored = this.keysInRange.all(g.hostId, g.min, g.max, g.channelId, limit) as [number, number][];
+        if (stored.length >= limit) g.pointLookup = true;
+        else for (const [second, rec] of stored) g.add(second, rec);
       }
     }
-    const seen = new Set<string>();
-    const pointLookup = new Set<string>();
-    for (const [key, g] of groups) {
-      // one range read finds the stored keys; when the range holds far more rows than the batch
-      // (an old export into a long history), point lookups per row are cheaper
-      const limit = g.count * 4 + 64;
-      const stored = this.keysInRange.all(g.hostId, g.min, g.max, g.channelId, limit) as [number, number][];
-      if (stored.length >= limit) pointLookup.add(key);
-      else for (const [second, rec] of stored) seen.add(`${g.hostId},${g.channelId},${second},${rec}`);
-    }
     const out: NarrowRequest[] = [];
-    for (const n of rows) {
-      const key = `${n.hostId},${n.channelId},${n.second},${n.rec}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (pointLookup.has(`${n.hostId},${n.channelId}`) && this.keyExists.get(n.hostId, n.second, n.channelId, n.rec) !== undefined) continue;
+    for (let i = 0; i < rows.length; i++) {
+      const n = rows[i];
+      const g = rowGroups[i];
+      if (!g.add(n.second, n.rec)) continue;
+      if (g.pointLookup && this.keyExists.get(n.hostId, n.second, n.channelId, n.rec) !== undefined) continue;
       out.push(n);
     }
     return out;
   }
 }
 
-function writeRow(v: unknown[], o: number, row: Row): void {
-  v[o] = row.id;
-  writeNarrowRequest(v, o + 1, row.n, sqliteBool);
+/** The dedup keys (second, rec) seen so far of one (host, channel). */
+class KeyGroup {
+  min: number;
+  max: number;
+  count = 0;
+  pointLookup = false;
+  private readonly keys = new Map<number, number | Set<number>>();
+
+  constructor(readonly hostId: number, readonly channelId: number, second: number) {
+    this.min = second;
+    this.max = second;
+  }
+
+  /** Adds the key; false when it was there already. */
+  add(second: number, rec: number): boolean {
+    const found = this.keys.get(second);
+    if (found === undefined) {
+      this.keys.set(second, rec);
+      return true;
+    }
+    if (typeof found === 'number') {
+      if (found === rec) return false;
+      this.keys.set(second, new Set([found, rec]));
+      return true;
+    }
+    if (found.has(rec)) return false;
+    found.add(rec);
+    return true;
+  }
 }
+
+/** Row writer that numbers the rows it writes, from the first new id on. */
+class RowIds {
+  constructor(private next: number) {}
+
+  readonly write = (v: unknown[], o: number, n: NarrowRequest): void => {
+    v[o] = this.next++;
+    writeNarrowRequest(v, o + 1, n, sqliteBool);
+  };
+}
+

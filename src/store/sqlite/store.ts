@@ -8,6 +8,7 @@ import {
 } from '../columns.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
+import { latestClientsPast, pastClientsSql, type PastClientsSource } from '../queries/latest-clients.js';
 import {
   StoreError,
   type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientRow, type CloneRow,
@@ -219,8 +220,8 @@ export class SqliteStore implements Store {
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
     const params = q.latestClientsParams(at, filter);
-    if (!this.summaryCovers(at)) return this.all(q.latestClientsQuery, params);
     try {
+      if (!this.summaryCovers(at)) return await latestClientsPast(this.pastClientsSource(), params);
       const lookups = q.summaryLookups(
         this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[],
         this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[],
@@ -231,6 +232,19 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw new StoreError(`query latestClients failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
     }
+  }
+
+  /** Reads for the past form of latestClients (queries/latest-clients.ts). */
+  private pastClientsSource(): PastClientsSource {
+    const raw = (sql: string, params: Record<string, unknown> = {}) => this.db.prepare(sql).raw(true).all(params) as unknown[][];
+    return {
+      lookups: async () =>
+        q.summaryLookups(this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[], this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[]),
+      summaryRows: async () => raw(pastClientsSql.summary),
+      afterCounts: async (fromSecond, toSecond, at) => raw(pastClientsSql.sqlite.afterCounts, { fromSecond, toSecond, at }),
+      window: async (fromSecond, toSecond, lo, hi) => raw(pastClientsSql.sqlite.window, { fromSecond, toSecond, lo, hi }),
+      byCmids: async (ids, at) => raw(pastClientsSql.sqlite.byCmids, { ids: JSON.stringify(ids), at }),
+    };
   }
 
   async products(at: number): Promise<ProductRow[]> {

@@ -45,16 +45,18 @@ export const CLIENT_SUMMARY_COLUMNS = [
 export const REQUEST_HOSTS_COLUMNS = ['host_id', 'requests', 'first_seen', 'last_seen'] as const;
 
 export class SummaryFold {
-  readonly clients = new Map<string, ClientSummaryDelta>();
+  /** The changed client rows, in order of first appearance. */
+  readonly clients: ClientSummaryDelta[] = [];
   readonly hosts = new Map<number, HostDelta>();
+  /** cmidId → that client's deltas (usually one): numeric keys, no key string per request. */
+  private readonly byCmid = new Map<number, ClientSummaryDelta | ClientSummaryDelta[]>();
 
   /** Adds one newly stored request with its row id (ids rise in batch order). */
   add(n: NarrowRequest, id: number): void {
-    const key = `${n.cmidId},${n.productId},${n.hostId},${n.machineKeyId},${n.minimumCount}`;
     const ok = n.result === 0 ? n.time : null;
-    const c = this.clients.get(key);
+    const c = this.find(n);
     if (c === undefined) {
-      this.clients.set(key, {
+      this.remember({
         cmidId: n.cmidId, productId: n.productId, hostId: n.hostId, machineKeyId: n.machineKeyId, minimumCount: n.minimumCount,
         requests: 1, firstSeen: n.time, firstId: id, firstMachineId: n.machineId,
         lastSeen: n.time, lastRec: n.recordOrder, lastId: id, machineId: n.machineId, result: n.result,
@@ -87,6 +89,27 @@ export class SummaryFold {
       if (n.time > h.lastSeen) h.lastSeen = n.time;
     }
   }
+
+  private find(n: NarrowRequest): ClientSummaryDelta | undefined {
+    const found = this.byCmid.get(n.cmidId);
+    if (found === undefined) return undefined;
+    if (!Array.isArray(found)) return sameRow(found, n) ? found : undefined;
+    for (const c of found) if (sameRow(c, n)) return c;
+    return undefined;
+  }
+
+  private remember(c: ClientSummaryDelta): void {
+    this.clients.push(c);
+    const found = this.byCmid.get(c.cmidId);
+    if (found === undefined) this.byCmid.set(c.cmidId, c);
+    else if (Array.isArray(found)) found.push(c);
+    else this.byCmid.set(c.cmidId, [found, c]);
+  }
+}
+
+/** The client_summary key (cmid known equal): product, host, machine lower-case, minimum count. */
+function sameRow(c: ClientSummaryDelta, n: NarrowRequest): boolean {
+  return c.productId === n.productId && c.hostId === n.hostId && c.machineKeyId === n.machineKeyId && c.minimumCount === n.minimumCount;
 }
 
 export function writeClientDelta(v: unknown[], o: number, c: ClientSummaryDelta): void {
