@@ -71,13 +71,21 @@ export function encodeBody(parsed: ParsedBody): { message: EncodedBody; transfer
   const originStrs = new Int32Array(count * 2);
   const others: KmsRecord[] = [];
   let q = 0;
+  let prev: KmsRequest | null = null;
+  let prevOrigin: EventOrigin | null = null;
   for (let i = 0; i < count; i++) {
     const r = records[i];
     const o = parsed.originOf(i);
     originNums[i * 2] = o.line ?? Number.NaN;
     originNums[i * 2 + 1] = o.index ?? Number.NaN;
-    originStrs[i * 2] = table.id(o.file);
-    originStrs[i * 2 + 1] = table.id(o.format);
+    if (prevOrigin !== null && o.file === prevOrigin.file && o.format === prevOrigin.format) {
+      originStrs[i * 2] = originStrs[i * 2 - 2];
+      originStrs[i * 2 + 1] = originStrs[i * 2 - 1];
+    } else {
+      originStrs[i * 2] = table.id(o.file);
+      originStrs[i * 2 + 1] = table.id(o.format);
+    }
+    prevOrigin = o;
     if (r.kind !== 'request') {
       otherAt[i] = others.length;
       others.push(r);
@@ -95,14 +103,21 @@ export function encodeBody(parsed: ParsedBody): { message: EncodedBody; transfer
     nums[n + 7] = r.minutesLeft;
     nums[n + 8] = (r.recordId === null ? NO_RECORD_ID : 0) | (r.clientTime === null ? NO_CLIENT_TIME : 0) | (r.isVm ? IS_VM : 0);
     const s = q * STRS;
-    strs[s] = table.id(r.host);
-    strs[s + 1] = table.id(r.channel);
-    strs[s + 2] = table.id(r.source);
-    strs[s + 3] = table.id(r.resultHex);
+    // host, channel, source, result and product mostly repeat the previous request's: reuse its ids
+    if (prev === null || r.host !== prev.host) strs[s] = table.id(r.host);
+    else strs[s] = strs[s - STRS];
+    if (prev === null || r.channel !== prev.channel) strs[s + 1] = table.id(r.channel);
+    else strs[s + 1] = strs[s + 1 - STRS];
+    if (prev === null || r.source !== prev.source) strs[s + 2] = table.id(r.source);
+    else strs[s + 2] = strs[s + 2 - STRS];
+    if (prev === null || r.resultHex !== prev.resultHex) strs[s + 3] = table.id(r.resultHex);
+    else strs[s + 3] = strs[s + 3 - STRS];
     strs[s + 4] = table.id(r.machine);
     strs[s + 5] = table.id(r.cmid);
     strs[s + 6] = table.id(r.clientTimeText);
-    strs[s + 7] = table.id(r.activationId);
+    if (prev === null || r.activationId !== prev.activationId) strs[s + 7] = table.id(r.activationId);
+    else strs[s + 7] = strs[s + 7 - STRS];
+    prev = r;
     q++;
   }
   const message: EncodedBody = {
