@@ -4,38 +4,51 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
-import * as alertsCommand from './commands/alerts.js';
-import * as clientsCommand from './commands/clients.js';
-import * as collectCommand from './commands/collect.js';
-import * as dbCommand from './commands/db.js';
-import * as demoCommand from './commands/demo.js';
-import * as evtxCommand from './commands/evtx.js';
-import * as ingestCommand from './commands/ingest.js';
-import * as notifyCommand from './commands/notify.js';
-import * as reportCommand from './commands/report.js';
-import * as serveCommand from './commands/serve.js';
-import * as simulateCommand from './commands/simulate.js';
-import * as watchCommand from './commands/watch.js';
+type CommandModule = { register(program: Command, ctx: CliContext): void };
 
-/** Each command file exports register(program, ctx); adding a command is one line here. */
-const COMMANDS: ReadonlyArray<{ register(program: Command, ctx: CliContext): void }> = [
-  demoCommand,
-  ingestCommand,
-  reportCommand,
-  clientsCommand,
-  alertsCommand,
-  notifyCommand,
-  collectCommand,
-  watchCommand,
-  evtxCommand,
-  serveCommand,
-  simulateCommand,
-  dbCommand,
+/**
+ * Every command, in help order, loaded on demand: a run imports only the module of the command it
+ * runs (mail, web, PostgreSQL and the simulator stay unloaded), which keeps start-up short.
+ * Adding a command is one line here.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<CommandModule>]> = [
+  ['demo', () => import('./commands/demo.js')],
+  ['ingest', () => import('./commands/ingest.js')],
+  ['report', () => import('./commands/report.js')],
+  ['clients', () => import('./commands/clients.js')],
+  ['alerts', () => import('./commands/alerts.js')],
+  ['notify', () => import('./commands/notify.js')],
+  ['collect', () => import('./commands/collect.js')],
+  ['watch', () => import('./commands/watch.js')],
+  ['evtx', () => import('./commands/evtx.js')],
+  ['serve', () => import('./commands/serve.js')],
+  ['simulate', () => import('./commands/simulate.js')],
+  ['db', () => import('./commands/db.js')],
 ];
+
+/** The command an argv names (skipping global options), or null: then every command is registered (help, typos). */
+function requestedCommand(argv: readonly string[]): string | null {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--db') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return COMMANDS.some(([name]) => name === arg) ? arg : null;
+  }
+  return null;
+}
+
+async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
+  const wanted = requestedCommand(argv);
+  const chosen = wanted === null ? COMMANDS : COMMANDS.filter(([name]) => name === wanted);
+  return Promise.all(chosen.map(([, load]) => load()));
+}
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, commands: readonly CommandModule[]): Command {
   const program = new Command('kmswatch')
     .description('Reads the Key Management Service event log of KMS hosts and reports what matters.')
     .version(VERSION)
@@ -47,7 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .exitOverride();
   // Commands created after this point inherit the output and exit handling above.
-  for (const command of COMMANDS) command.register(program, ctx);
+  for (const command of commands) command.register(program, ctx);
   return program;
 }
 
@@ -57,7 +70,7 @@ export function buildProgram(ctx: CliContext): Command {
  * stack when KMSWATCH_DEBUG=1).
  */
 export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, await loadCommands(argv));
   try {
     await program.parseAsync([...argv]);
     return ctx.exitCode;

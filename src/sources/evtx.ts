@@ -1,17 +1,83 @@
 /**
  * EVTX files → RawEvent stream. Reads chunk by chunk (bounded memory), one RawEvent per readable
  * record; damaged records and chunks become InputIssues and reading goes on; a file that is not
- * EVTX at all yields one fatal issue.
+ * EVTX at all yields one fatal issue. Fields come straight from each record's template values
+ * (evtx/direct-fields.ts); records of unusual shape go through the record tree (evtx/fields.ts).
  */
+import type { ChunkContext } from '../evtx/binxml/context.js';
+import { Expander } from '../evtx/binxml/expand.js';
+import type { Fragment } from '../evtx/binxml/ir.js';
 import { TemplateCache } from '../evtx/binxml/template-cache.js';
-import { parseChunk } from '../evtx/chunk.js';
+import { formatFileTime } from '../evtx/binxml/values.js';
+import { walkChunk } from '../evtx/chunk.js';
+import { directFields, type DirectFields } from '../evtx/direct-fields.js';
 import { EvtxError } from '../evtx/errors.js';
 import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
 import { openEvtxFile, type EvtxFileHandle } from '../evtx/node/read-file.js';
+import type { XmlNode } from '../evtx/tree.js';
 import type { InputIssue, ReadOptions, SourceItem } from './types.js';
 
 function issue(opts: ReadOptions, reason: string, extra: Partial<InputIssue> = {}): SourceItem {
   return { ok: false, issue: { file: opts.file, format: 'evtx', reason, ...extra } };
+}
+
+/** 'direct' reads fields off template values where it can; 'tree' always builds the record tree. */
+export type EvtxFieldPath = 'direct' | 'tree';
+
+/** Fields of one record through the record tree; null when it holds no element. */
+function treeFields(c: ChunkContext, frags: Fragment[]): DirectFields | null {
+  const nodes: XmlNode[] = [];
+  new Expander(c).fragments(frags, nodes, 0);
+  if (!nodes.some((n) => n.type === 'element')) return null;
+  return { system: systemFields(nodes), data: eventDataValues(nodes) };
+}
+
+/**
+ * The items of one chunk slot, in record order. `index` numbers the RawEvents across the file
+ * (origin.index) and is returned advanced.
+ */
+export function evtxChunkItems(
+  slot: { bytes: Uint8Array; index: number; offset: number },
+  cache: TemplateCache,
+  opts: ReadOptions,
+  index: number,
+  via: EvtxFieldPath = 'direct',
+): { items: SourceItem[]; index: number } {
+  const items: SourceItem[] = [];
+  // The reader's pure CRC (no node:zlib): this module is bundled into the browser dashboard too.
+  const chunk = walkChunk(slot.bytes, slot.index, slot.offset, { cache }, {
+    record(c, frags, recordId, pos, at) {
+      const f = (via === 'direct' ? directFields(c, frags) : undefined) ?? treeFields(c, frags);
+      if (f === null) return false;
+      const s = f.system;
+      if (!s || s.eventId === null) {
+        items.push(issue(opts, `record ${recordId}: no System/EventID`, { record: recordId, offset: at }));
+        return true;
+      }
+      items.push({
+        ok: true,
+        event: {
+          eventId: s.eventId & 0xffff,
+          ...(s.qualifiers !== undefined ? { qualifiers: s.qualifiers } : {}),
+          ...(s.provider !== undefined || s.eventSourceName !== undefined ? { provider: s.provider ?? s.eventSourceName } : {}),
+          channel: s.channel || opts.channel || '',
+          host: s.computer || opts.host || '',
+          recordId: s.recordId ?? recordId,
+          time: s.timeMs ?? parseSystemTime(formatFileTime(c.view, pos + 16)) ?? Number.NaN,
+          data: f.data ?? [],
+          origin: { file: opts.file, format: 'evtx', index: index++ },
+        },
+      });
+      return true;
+    },
+    error(e) {
+      items.push(issue(opts, e.message, { record: e.context.recordId, offset: e.context.offset }));
+    },
+  });
+  if (chunk.state === 'bad-magic') items.unshift(issue(opts, `chunk ${slot.index}: not a chunk (bad signature), skipped`, { offset: slot.offset }));
+  else if (chunk.state === 'short') items.unshift(issue(opts, `chunk ${slot.index}: file ends inside the chunk (${slot.bytes.length} bytes), skipped`, { offset: slot.offset }));
+  if (chunk.walkStop) items.push(issue(opts, chunk.walkStop.message, { offset: chunk.walkStop.context.offset }));
+  return { items, index };
 }
 
 export async function* readEvtxSource(file: string, opts: ReadOptions): AsyncIterable<SourceItem> {
@@ -26,37 +92,9 @@ export async function* readEvtxSource(file: string, opts: ReadOptions): AsyncIte
     const cache = new TemplateCache();
     let index = 0;
     for await (const slot of handle.slots()) {
-      // The reader's pure CRC (no node:zlib): this module is bundled into the browser dashboard too.
-      const chunk = parseChunk(slot.bytes, slot.index, slot.offset, { cache });
-      if (chunk.state === 'bad-magic') yield issue(opts, `chunk ${slot.index}: not a chunk (bad signature), skipped`, { offset: slot.offset });
-      else if (chunk.state === 'short') yield issue(opts, `chunk ${slot.index}: file ends inside the chunk (${slot.bytes.length} bytes), skipped`, { offset: slot.offset });
-      for (const r of chunk.records) {
-        if (!r.ok) {
-          yield issue(opts, r.error.message, { record: r.error.context.recordId, offset: r.error.context.offset });
-          continue;
-        }
-        const rec = r.record;
-        const f = systemFields(rec.nodes);
-        if (!f || f.eventId === null) {
-          yield issue(opts, `record ${rec.recordId}: no System/EventID`, { record: rec.recordId, offset: rec.offset });
-          continue;
-        }
-        yield {
-          ok: true,
-          event: {
-            eventId: f.eventId & 0xffff,
-            ...(f.qualifiers !== undefined ? { qualifiers: f.qualifiers } : {}),
-            ...(f.provider !== undefined || f.eventSourceName !== undefined ? { provider: f.provider ?? f.eventSourceName } : {}),
-            channel: f.channel || opts.channel || '',
-            host: f.computer || opts.host || '',
-            recordId: f.recordId ?? rec.recordId,
-            time: f.timeMs ?? parseSystemTime(rec.written) ?? Number.NaN,
-            data: eventDataValues(rec.nodes) ?? [],
-            origin: { file: opts.file, format: 'evtx', index: index++ },
-          },
-        };
-      }
-      if (chunk.walkStop) yield issue(opts, chunk.walkStop.message, { offset: chunk.walkStop.context.offset });
+      const r = evtxChunkItems(slot, cache, opts, index);
+      index = r.index;
+      yield* r.items;
     }
   } finally {
     await handle.close();
