@@ -6,85 +6,44 @@
  */
 import type { ChunkContext } from './binxml/context.js';
 import { arrayItems, arrayOrNestedText, isNull, scalarText } from './binxml/expand.js';
-import { IR_ELEMENT, IR_SUBST, IR_TEXT, type CompiledTemplate, type Fragment, type InstanceValues, type IrAttribute, type IrElement } from './binxml/ir.js';
+import { IR_ELEMENT, IR_SUBST, IR_TEXT, type Fragment, type InstanceValues, type IrElement, type IrNode } from './binxml/ir.js';
 import { VT } from './binxml/value-types.js';
 import { parseSystemTime, type SystemFields } from './fields.js';
 
-/** Where each field sits in one template; found once per compiled template. */
-interface FieldPlan {
-  event: IrElement;
-  system: IrElement | null;
-  eventId: IrElement | null;
-  provider: IrElement | null;
-  timeCreated: IrElement | null;
-  channel: IrElement | null;
-  computer: IrElement | null;
-  eventRecordId: IrElement | null;
-  eventData: IrElement | null;
-}
-
 export interface DirectFields {
-  /** null when the record has no System element (the tree path says the same). */
+  /**
+   * null when the record has no System element (the tree path says the same). `systemTime` (the
+   * text) is left out when TimeCreated is a plain FILETIME: `timeMs` is read from it directly.
+   */
   system: SystemFields | null;
   /** null when the record has no EventData element. */
   data: string[] | null;
 }
 
-const plans = new WeakMap<CompiledTemplate, FieldPlan | null>();
-
-/** The only element child named `name`; null when there is none or more than one (not planned). */
-function onlyChild(el: IrElement, name: string): IrElement | null | undefined {
-  let found: IrElement | null = null;
-  for (const ch of el.children) {
-    if (ch.k === IR_ELEMENT && ch.name === name) {
-      if (found) return undefined;
-      found = ch;
-    }
-  }
-  return found;
-}
-
-function makePlan(t: CompiledTemplate): FieldPlan | null {
-  if (t.nodes.length !== 1 || t.nodes[0].k !== IR_ELEMENT || t.nodes[0].name !== 'Event') return null;
-  const event = t.nodes[0];
-  const system = onlyChild(event, 'System');
-  const eventData = onlyChild(event, 'EventData');
-  if (system === undefined || eventData === undefined) return null;
-  const plan: FieldPlan = { event, system, eventData, eventId: null, provider: null, timeCreated: null, channel: null, computer: null, eventRecordId: null };
-  if (system) {
-    for (const [key, name] of [['eventId', 'EventID'], ['provider', 'Provider'], ['timeCreated', 'TimeCreated'], ['channel', 'Channel'], ['computer', 'Computer'], ['eventRecordId', 'EventRecordID']] as const) {
-      const el = onlyChild(system, name);
-      if (el === undefined) return null;
-      plan[key] = el;
-    }
-  }
-  return plan;
-}
-
-function planFor(t: CompiledTemplate): FieldPlan | null {
-  let p = plans.get(t);
-  if (p === undefined) {
-    p = makePlan(t);
-    plans.set(t, p);
-  }
-  return p;
+/** An element of the IR with the values it is filled from (null inside template-less BinXml). */
+interface Ref {
+  el: IrElement;
+  v: InstanceValues | null;
+  /** Set for one copy of `<X>%n</X>` repeated per item of an array value: its text. */
+  item?: string;
 }
 
 /** Thrown inside this module only: the record needs the tree path. */
 const UNPLANNED = Symbol('unplanned');
 
 /**
- * How many copies of `el` the tree holds (0 or 1; arrays and content that could hold elements
- * or text from nested BinXml throw UNPLANNED). Mirrors Expander.element/build.
+ * Whether Expander.element keeps `el` (one copy; an element repeated by an array value throws
+ * UNPLANNED, except `<X>%n</X>` which `each` handles).
  */
-function present(c: ChunkContext, el: IrElement, v: InstanceValues): boolean {
+function present(c: ChunkContext, el: IrElement, v: InstanceValues | null): boolean {
+  if (v === null) return keptWithoutValues(el);
   if (el.dep >= 0 && isNull(v, el.dep)) return false;
   let droppedOptional = false;
   for (const ch of el.children) {
     if (ch.k !== IR_SUBST) continue;
     if (isNull(v, ch.index)) {
       if (ch.optional) droppedOptional = true;
-    } else if (v.types[ch.index] === VT.BinXml || v.types[ch.index] & VT.Array) {
+    } else if (v.types[ch.index] & VT.Array) {
       throw UNPLANNED;
     }
   }
@@ -92,7 +51,9 @@ function present(c: ChunkContext, el: IrElement, v: InstanceValues): boolean {
   // A NULL optional value drops the element only when nothing else is left in it.
   for (const ch of el.children) {
     if (ch.k === IR_SUBST) {
-      if (!isNull(v, ch.index) && scalarText(c, v, ch.index) !== '') return true;
+      if (isNull(v, ch.index)) continue;
+      if (v.types[ch.index] === VT.BinXml) throw UNPLANNED;
+      if (scalarText(c, v, ch.index) !== '') return true;
     } else if (ch.k === IR_ELEMENT) {
       if (present(c, ch, v)) return true;
     } else {
@@ -102,29 +63,70 @@ function present(c: ChunkContext, el: IrElement, v: InstanceValues): boolean {
   return false;
 }
 
-/** textOf() of the element as the tree would hold it (caller has checked it is present). */
-function textOf(c: ChunkContext, el: IrElement, v: InstanceValues): string {
-  let s = '';
+/** Template-less BinXml: substitutions there have no values (NULL). */
+function keptWithoutValues(el: IrElement): boolean {
+  let droppedOptional = false;
+  for (const ch of el.children) if (ch.k === IR_SUBST && ch.optional) droppedOptional = true;
+  if (!droppedOptional) return true;
   for (const ch of el.children) {
+    if (ch.k === IR_ELEMENT ? keptWithoutValues(ch) : ch.k !== IR_SUBST) return true;
+  }
+  return false;
+}
+
+/** textOf() of a kept element: its direct text. */
+function textOf(c: ChunkContext, r: Ref): string {
+  if (r.item !== undefined) return r.item;
+  const v = r.v;
+  let s = '';
+  for (const ch of r.el.children) {
     if (ch.k === IR_TEXT) s += ch.text;
-    else if (ch.k === IR_SUBST && !isNull(v, ch.index)) s += scalarText(c, v, ch.index);
+    else if (ch.k === IR_SUBST && v !== null && !isNull(v, ch.index)) {
+      // Nested BinXml may put text at its top level.
+      if (v.types[ch.index] === VT.BinXml) throw UNPLANNED;
+      s += scalarText(c, v, ch.index);
+    }
   }
   return s;
 }
 
 /** attributeOf(): the first attribute named `name` whose value is not empty. */
-function attribute(c: ChunkContext, attrs: IrAttribute[], name: string, v: InstanceValues): string | undefined {
-  for (const a of attrs) {
+function attribute(c: ChunkContext, r: Ref, name: string): string | undefined {
+  const v = r.v;
+  for (const a of r.el.attrs) {
     if (a.name !== name) continue;
     let value = '';
     for (const p of a.parts) {
       if (p.k === IR_TEXT) value += p.text;
-      else if (!isNull(v, p.index)) {
+      else if (v !== null && !isNull(v, p.index)) {
         const t = v.types[p.index];
         value += t & VT.Array || t === VT.BinXml ? arrayOrNestedText(c, v, p.index) : scalarText(c, v, p.index);
       }
     }
     if (value !== '') return value;
+  }
+  return undefined;
+}
+
+/** 9999-12-31T23:59:59.999Z + 1 ms: within [0, this) Date.UTC and the ISO text agree exactly. */
+const MAX_ISO_MS = 253402300800000;
+
+/**
+ * parseSystemTime(text) for `SystemTime="%n"` filled by an 8-byte FILETIME, without the text:
+ * floor(ticks / 10^4) - 1601→1970 ms, exact (2^32 = 429496 * 10^4 + 7296 keeps every product
+ * below 2^53). undefined when the attribute has another shape or the date is outside 1970–9999.
+ */
+function fileTimeAttributeMs(c: ChunkContext, r: Ref): number | undefined {
+  const v = r.v;
+  if (v === null) return undefined;
+  for (const a of r.el.attrs) {
+    if (a.name !== 'SystemTime') continue;
+    const p = a.parts.length === 1 ? a.parts[0] : null;
+    if (p === null || p.k !== IR_SUBST || isNull(v, p.index) || v.types[p.index] !== VT.FileTime || v.sizes[p.index] < 8) return undefined;
+    const lo = c.view.getUint32(v.offsets[p.index], true);
+    const hi = c.view.getUint32(v.offsets[p.index] + 4, true);
+    const ms = hi * 429496 + Math.floor((hi * 7296 + lo) / 1e4) - 11644473600000;
+    return ms >= 0 && ms < MAX_ISO_MS ? ms : undefined;
   }
   return undefined;
 }
@@ -135,37 +137,74 @@ function toInt(text: string | undefined): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-function child(c: ChunkContext, el: IrElement | null, v: InstanceValues): IrElement | null {
-  return el && present(c, el, v) ? el : null;
+/** Present element children named `name` in `nodes`, nested BinXml values included, in tree order. */
+function each(c: ChunkContext, nodes: IrNode[], v: InstanceValues | null, name: string, visit: (r: Ref) => boolean): boolean {
+  for (const n of nodes) {
+    if (n.k === IR_ELEMENT) {
+      if (n.name !== name) continue;
+      const only = n.children.length === 1 ? n.children[0] : null;
+      if (v !== null && only !== null && only.k === IR_SUBST && !isNull(v, only.index) && v.types[only.index] & VT.Array) {
+        if (n.dep >= 0 && isNull(v, n.dep)) continue;
+        for (const item of arrayItems(c, v, only.index)) if (!visit({ el: n, v, item })) return false;
+      } else if (present(c, n, v) && !visit({ el: n, v })) return false;
+    } else if (n.k === IR_SUBST && v !== null && !isNull(v, n.index) && v.types[n.index] === VT.BinXml) {
+      const nested = v.nested?.[n.index];
+      if (nested && !eachIn(c, nested, name, visit)) return false;
+    }
+  }
+  return true;
 }
 
-function systemOf(c: ChunkContext, p: FieldPlan, v: InstanceValues): SystemFields | null {
-  const system = child(c, p.system, v);
+function eachIn(c: ChunkContext, frags: Fragment[], name: string, visit: (r: Ref) => boolean): boolean {
+  for (const f of frags) {
+    if (!(f.kind === 'instance' ? each(c, f.template.nodes, f.values, name, visit) : each(c, f.nodes, null, name, visit))) return false;
+  }
+  return true;
+}
+
+/** childElement(): the first present child named `name`. */
+function first(c: ChunkContext, parent: Ref, name: string): Ref | null {
+  let found: Ref | null = null;
+  each(c, parent.el.children, parent.v, name, (r) => {
+    found = r;
+    return false;
+  });
+  return found;
+}
+
+function systemOf(c: ChunkContext, event: Ref): SystemFields | null {
+  const system = first(c, event, 'System');
   if (!system) return null;
-  const eventIdEl = child(c, p.eventId, v);
-  const provider = child(c, p.provider, v);
-  const timeEl = child(c, p.timeCreated, v);
-  const channel = child(c, p.channel, v);
-  const computer = child(c, p.computer, v);
-  const ridEl = child(c, p.eventRecordId, v);
+  const eventIdEl = first(c, system, 'EventID');
+  const provider = first(c, system, 'Provider');
+  const timeEl = first(c, system, 'TimeCreated');
+  const channel = first(c, system, 'Channel');
+  const computer = first(c, system, 'Computer');
+  const ridEl = first(c, system, 'EventRecordID');
   const fields: SystemFields = {
-    eventId: (eventIdEl && toInt(textOf(c, eventIdEl, v))) ?? null,
-    channel: channel ? textOf(c, channel, v) : '',
-    computer: computer ? textOf(c, computer, v) : '',
+    eventId: (eventIdEl && toInt(textOf(c, eventIdEl))) ?? null,
+    channel: channel ? textOf(c, channel) : '',
+    computer: computer ? textOf(c, computer) : '',
   };
   if (eventIdEl) {
-    const q = toInt(attribute(c, eventIdEl.attrs, 'Qualifiers', v));
+    const q = toInt(attribute(c, eventIdEl, 'Qualifiers'));
     if (q !== undefined) fields.qualifiers = q;
   }
   if (provider) {
-    const name = attribute(c, provider.attrs, 'Name', v);
+    const name = attribute(c, provider, 'Name');
     if (name !== undefined) fields.provider = name;
-    const source = attribute(c, provider.attrs, 'EventSourceName', v);
+    const source = attribute(c, provider, 'EventSourceName');
     if (source !== undefined) fields.eventSourceName = source;
   }
-  const rid = ridEl ? toInt(textOf(c, ridEl, v)) : undefined;
+  const rid = ridEl ? toInt(textOf(c, ridEl)) : undefined;
   if (rid !== undefined) fields.recordId = rid;
-  const time = timeEl ? attribute(c, timeEl.attrs, 'SystemTime', v) : undefined;
+  const ms = timeEl ? fileTimeAttributeMs(c, timeEl) : undefined;
+  if (ms !== undefined) {
+    // The text is not needed by ingest: the FILETIME goes straight to epoch ms.
+    fields.timeMs = ms;
+    return fields;
+  }
+  const time = timeEl ? attribute(c, timeEl, 'SystemTime') : undefined;
   if (time !== undefined) {
     fields.systemTime = time;
     const ms = parseSystemTime(time);
@@ -174,28 +213,14 @@ function systemOf(c: ChunkContext, p: FieldPlan, v: InstanceValues): SystemField
   return fields;
 }
 
-function dataOf(c: ChunkContext, p: FieldPlan, v: InstanceValues): string[] | null {
-  const ed = child(c, p.eventData, v);
+function dataOf(c: ChunkContext, event: Ref): string[] | null {
+  const ed = first(c, event, 'EventData');
   if (!ed) return null;
   const out: string[] = [];
-  for (const ch of ed.children) {
-    if (ch.k !== IR_ELEMENT || ch.name !== 'Data') continue;
-    if (ch.dep >= 0 && isNull(v, ch.dep)) continue;
-    // `<Data>%n</Data>` with an array value: one Data per item (Expander.element).
-    let arrayAt = -1;
-    for (const d of ch.children) {
-      if (d.k === IR_SUBST && !isNull(v, d.index) && v.types[d.index] & VT.Array) {
-        arrayAt = d.index;
-        break;
-      }
-    }
-    if (arrayAt < 0) {
-      if (present(c, ch, v)) out.push(textOf(c, ch, v));
-      continue;
-    }
-    if (ch.children.length !== 1) throw UNPLANNED;
-    for (const item of arrayItems(c, v, arrayAt)) out.push(item);
-  }
+  each(c, ed.el.children, ed.v, 'Data', (r) => {
+    out.push(textOf(c, r));
+    return true;
+  });
   return out;
 }
 
@@ -204,20 +229,14 @@ function dataOf(c: ChunkContext, p: FieldPlan, v: InstanceValues): string[] | nu
  * say (see the module comment).
  */
 export function directFields(c: ChunkContext, frags: Fragment[]): DirectFields | undefined {
-  if (frags.length !== 1 || frags[0].kind !== 'instance') return undefined;
-  const { template, values } = frags[0];
-  const plan = planFor(template);
-  if (!plan) return undefined;
   try {
-    // Content substitutions of Event, System and EventData could be nested BinXml adding elements.
-    for (const el of [plan.event, plan.system, plan.eventData]) {
-      if (!el) continue;
-      for (const ch of el.children) {
-        if (ch.k === IR_SUBST && !isNull(values, ch.index) && (values.types[ch.index] === VT.BinXml || values.types[ch.index] & VT.Array)) return undefined;
-      }
-    }
-    if (!present(c, plan.event, values)) return undefined;
-    return { system: systemOf(c, plan, values), data: dataOf(c, plan, values) };
+    let event: Ref | null = null;
+    eachIn(c, frags, 'Event', (r) => {
+      event = r;
+      return false;
+    });
+    if (!event) return undefined;
+    return { system: systemOf(c, event), data: dataOf(c, event) };
   } catch (e) {
     if (e === UNPLANNED) return undefined;
     throw e;

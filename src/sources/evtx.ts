@@ -15,7 +15,7 @@ import { EvtxError } from '../evtx/errors.js';
 import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
 import { openEvtxFile, type EvtxFileHandle } from '../evtx/node/read-file.js';
 import type { XmlNode } from '../evtx/tree.js';
-import type { InputIssue, ReadOptions, SourceItem } from './types.js';
+import type { InputIssue, RawEvent, ReadOptions, SourceItem } from './types.js';
 
 function issue(opts: ReadOptions, reason: string, extra: Partial<InputIssue> = {}): SourceItem {
   return { ok: false, issue: { file: opts.file, format: 'evtx', reason, ...extra } };
@@ -54,20 +54,17 @@ export function evtxChunkItems(
         items.push(issue(opts, `record ${recordId}: no System/EventID`, { record: recordId, offset: at }));
         return true;
       }
-      items.push({
-        ok: true,
-        event: {
-          eventId: s.eventId & 0xffff,
-          ...(s.qualifiers !== undefined ? { qualifiers: s.qualifiers } : {}),
-          ...(s.provider !== undefined || s.eventSourceName !== undefined ? { provider: s.provider ?? s.eventSourceName } : {}),
-          channel: s.channel || opts.channel || '',
-          host: s.computer || opts.host || '',
-          recordId: s.recordId ?? recordId,
-          time: s.timeMs ?? parseSystemTime(formatFileTime(c.view, pos + 16)) ?? Number.NaN,
-          data: f.data ?? [],
-          origin: { file: opts.file, format: 'evtx', index: index++ },
-        },
-      });
+      // Same key order as the other sources (eventId, qualifiers, provider, ...), without spreads.
+      const event = { eventId: s.eventId & 0xffff } as RawEvent;
+      if (s.qualifiers !== undefined) event.qualifiers = s.qualifiers;
+      if (s.provider !== undefined || s.eventSourceName !== undefined) event.provider = s.provider ?? s.eventSourceName;
+      event.channel = s.channel || opts.channel || '';
+      event.host = s.computer || opts.host || '';
+      event.recordId = s.recordId ?? recordId;
+      event.time = s.timeMs ?? parseSystemTime(formatFileTime(c.view, pos + 16)) ?? Number.NaN;
+      event.data = f.data ?? [];
+      event.origin = { file: opts.file, format: 'evtx', index: index++ };
+      items.push({ ok: true, event });
       return true;
     },
     error(e) {

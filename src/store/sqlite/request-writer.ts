@@ -3,6 +3,7 @@ import type { PlannedRecord } from '../batch-plan.js';
 import { REQUEST_COLUMNS, narrowBatch, writeNarrowRequest, type NarrowRequest } from '../columns.js';
 import { DictionaryCache } from '../dictionary.js';
 import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
+import { StoreError } from '../types.js';
 import { BulkInsert } from './bulk-insert.js';
 import {
   CLIENT_SUMMARY_COLUMNS, REQUEST_HOSTS_COLUMNS, SummaryFold, writeClientDelta, writeHostDelta,
@@ -44,9 +45,13 @@ export class SqliteRequestWriter {
         return selectProduct.get(a, n, app) as number;
       },
     );
-    this.insert = new BulkInsert(db, 'requests', ['id', ...REQUEST_COLUMNS], { verb: 'INSERT' });
-    this.clientSummary = new BulkInsert(db, 'client_summary', CLIENT_SUMMARY_COLUMNS, { verb: 'INSERT', suffix: CLIENT_SUMMARY_CONFLICT });
-    this.requestHosts = new BulkInsert(db, 'request_hosts', REQUEST_HOSTS_COLUMNS, { verb: 'INSERT', suffix: REQUEST_HOSTS_CONFLICT });
+    // OR IGNORE: a statement that cannot abort needs no statement journal, which otherwise copies
+    // every page each multi-row statement touches (the cmid index: one random page per row).
+    // Every row is known to be new, so write() checks that each one was written and fails the
+    // batch otherwise: nothing is dropped silently.
+    this.insert = new BulkInsert(db, 'requests', ['id', ...REQUEST_COLUMNS], { verb: 'INSERT OR IGNORE' });
+    this.clientSummary = new BulkInsert(db, 'client_summary', CLIENT_SUMMARY_COLUMNS, { verb: 'INSERT OR IGNORE', suffix: CLIENT_SUMMARY_CONFLICT });
+    this.requestHosts = new BulkInsert(db, 'request_hosts', REQUEST_HOSTS_COLUMNS, { verb: 'INSERT OR IGNORE', suffix: REQUEST_HOSTS_CONFLICT });
     this.maxId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM requests').pluck();
     this.keysInRange = db.prepare(
       'SELECT second, rec FROM requests WHERE host_id = ? AND second >= ? AND second <= ? AND channel_id = ? LIMIT ?',
@@ -69,10 +74,13 @@ export class SqliteRequestWriter {
         this.insert.add(rows.write, fresh[i]);
       }
       this.insert.flush();
+      expectWritten(this.insert, fresh.length, 'requests');
       for (const c of fold.clients) this.clientSummary.add(writeClientDelta, c);
       this.clientSummary.flush();
+      expectWritten(this.clientSummary, fold.clients.length, 'client_summary');
       for (const h of fold.hosts.values()) this.requestHosts.add(writeHostDelta, h);
       this.requestHosts.flush();
+      expectWritten(this.requestHosts, fold.hosts.size, 'request_hosts');
     } finally {
       this.insert.reset();
       this.clientSummary.reset();
@@ -131,6 +139,14 @@ export class SqliteRequestWriter {
       out.push(n);
     }
     return out;
+  }
+}
+
+/** Throws (failing the batch's transaction) when a row offered was not inserted or upserted. */
+function expectWritten(bulk: BulkInsert, offered: number, table: string): void {
+  const written = bulk.takeInserted();
+  if (written !== offered) {
+    throw new StoreError(`${table}: ${offered - written} of ${offered} rows were not written (a constraint refused them)`, 'STORE_WRITE');
   }
 }
 
