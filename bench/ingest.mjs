@@ -2,7 +2,7 @@
 /**
  * Ingest throughput of the SQLite store (not a test: prints figures).
  *
- *   node bench/ingest.mjs [--requests N] [--batch N] [--clients N] [--pipeline-events N]
+ *   node bench/ingest.mjs [--requests N] [--batch N (default: the ingest batch size)] [--clients N] [--pipeline-events N]
  *
  * 1. store:    N generated KmsRequest records (built in memory before the clock starts) written
  *              with Store.writeBatch in batches into a fresh database file → requests/s.
@@ -23,7 +23,9 @@ const { openStore } = await import(path.join(root, 'src/store/index.ts'));
 
 const args = parseArgs(process.argv.slice(2));
 const REQUESTS = args.requests ?? 1_000_000;
-const BATCH = args.batch ?? 10_000;
+// the batch size `kmswatch ingest` uses (src/ingest/batcher.ts), unless --batch says otherwise
+const { DEFAULT_BATCH_SIZE } = await import(path.join(root, 'src/ingest/batcher.ts'));
+const BATCH = args.batch ?? DEFAULT_BATCH_SIZE;
 const CLIENTS = args.clients ?? 20_000;
 const PIPELINE_EVENTS = args['pipeline-events'] ?? 200_000;
 
