@@ -23,11 +23,10 @@ const { openStore } = await import(path.join(root, 'src/store/index.ts'));
 
 const args = parseArgs(process.argv.slice(2));
 const REQUESTS = args.requests ?? 1_000_000;
-// the batch size `kmswatch ingest` uses (src/ingest/batcher.ts), unless --batch says otherwise
-const { DEFAULT_BATCH_SIZE } = await import(path.join(root, 'src/ingest/batcher.ts'));
-const BATCH = args.batch ?? DEFAULT_BATCH_SIZE;
+const BATCH = args.batch ?? 10_000;
 const CLIENTS = args.clients ?? 20_000;
 const PIPELINE_EVENTS = args['pipeline-events'] ?? 200_000;
+
 
 
 function parseArgs(argv) {
