@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['evtx', 'pipeline', 'ingest', 'simulate', 'store', 'ingest-http'];
+const all = ['evtx', 'pipeline', 'ingest', 'simulate', 'store-simulated', 'store', 'ingest-http'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : all;
