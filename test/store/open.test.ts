@@ -22,8 +22,10 @@ describe('migrations', () => {
     expect(new Set(versions).size).toBe(versions.length);
     for (const m of MIGRATIONS) {
       expect(m.id).toMatch(/^\d{4}-[a-z0-9-]+$/);
-      expect(m.sqlite.length).toBeGreaterThan(0);
-      expect(m.postgres.length).toBeGreaterThan(0);
+      // a step for one backend's physical layout only says so in its name
+      if (m.sqlite.length === 0) expect(m.id).toMatch(/^\d{4}-postgres-/);
+      if (m.postgres.length === 0) expect(m.id).toMatch(/^\d{4}-sqlite-/);
+      expect(m.sqlite.length + m.postgres.length).toBeGreaterThan(0);
     }
     // the initial schema: the same objects, one statement per object, in each dialect
     expect(MIGRATIONS[0].postgres.length).toBe(MIGRATIONS[0].sqlite.length);
@@ -38,7 +40,8 @@ describe('migrations', () => {
       { type: 'table', name: 'requests' }, { type: 'table', name: 'host_events' }, { type: 'table', name: 'client_events' },
       { type: 'table', name: 'anomalies' }, { type: 'table', name: 'checkpoints' }, { type: 'table', name: 'log_clears' },
       { type: 'table', name: 'schema_migrations' }, { type: 'view', name: 'host_names' },
-      { type: 'index', name: 'requests_dedup' }, { type: 'index', name: 'requests_cmid' }, { type: 'index', name: 'requests_failed_time' },
+      { type: 'index', name: 'requests_dedup' }, { type: 'table', name: 'request_cmids' }, { type: 'index', name: 'requests_failed_time' },
+      { type: 'table', name: 'summary_mark' },
       { type: 'table', name: 'strings' }, { type: 'table', name: 'products' },
       { type: 'table', name: 'client_summary' }, { type: 'table', name: 'request_hosts' },
     ]));
@@ -66,7 +69,8 @@ describe('migrations', () => {
     // a time range of the requests is read per host through the dedup index (host_id, second, …)
     expect(plan(q.windowCountsQuery)).toMatch(/requests_dedup \(host_id=\? AND second>\? AND second<\?\)/);
     expect(plan(q.dailyActivityQuery)).toMatch(/requests_dedup \(host_id=\? AND second>\? AND second<\?\)/);
-    expect(plan(q.clientRequestsQuery)).toMatch(/requests_cmid/);
+    // one client's requests: a primary-key seek per bucket of request_cmids, then rows by id
+    expect(plan(q.clientRequestsQuery)).toMatch(/SEARCH x USING PRIMARY KEY \(bucket=\? AND cmid_id=\?\)/);
     expect(plan(q.failuresQuery)).toMatch(/requests_failed_time/);
     // the summary forms never read the requests table
     for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery]) {

@@ -53,6 +53,7 @@ describe('sqlite request writer: numeric dedup keys', () => {
       request({ recordId: 4, time: T0 + 3000, cmid, machine: 'PC1', activationId: 'fbdb3e18-a8ef-4fb3-9183-dffd60bd0984', product: { ...request().product, activationId: 'fbdb3e18-a8ef-4fb3-9183-dffd60bd0984', name: 'Other product' } }),
       request({ recordId: 5, time: T0 + 4000, cmid, machine: 'PC2' }),
     ]);
+    expect(store.syncSummary()).toBe(true);
     const rows = store.db.prepare('SELECT requests, first_seen, last_seen FROM client_summary ORDER BY first_seen').all();
     expect(rows).toEqual([
       { requests: 2, first_seen: T0, last_seen: T0 + 1000 }, // PC1 / pc1

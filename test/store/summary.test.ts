@@ -2,28 +2,59 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as q from '../../src/store/queries/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { fleetHistory } from './contract/fleet.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /*
- * The summary tables (client_summary, request_hosts) are maintained batch by batch; the exact
- * queries read every stored request. Once everything is stored, with `at` at or after the newest
- * request, both must give the same rows. The history is written in small, out-of-order batches
- * with repeats so that every merge rule of the upserts (earliest, latest, ties, duplicates) runs.
+ * The summary tables (client_summary, request_hosts) are maintained as requests are stored; the
+ * exact queries read every stored request. Once everything is stored, with `at` at or after the
+ * newest request, both must give the same rows. The history is written in small, out-of-order
+ * batches with repeats so that every merge rule (earliest, latest, ties, duplicates) runs, and
+ * client_summary is brought up to date in each of the three ways the SQLite writer has
+ * (sqlite/summary-sync.ts):
+ *   - upserts after every batch (the SQL merge rules of queries/summary.ts across batches);
+ *   - the batches folded in memory and upserted once (summary-delta.ts merge rules);
+ *   - nothing folded: a writer that died before writing its fold, caught up in SQL by the next
+ *     process that reads.
  */
 const DAY = 86_400_000;
 
-describe('sqlite: summaries equal the exact scans', () => {
+const modes = ['upsert per batch', 'folded in memory', 'caught up in SQL'] as const;
+
+for (const mode of modes) describe(`sqlite: summaries equal the exact scans (${mode})`, () => {
   let store: SqliteStore;
   let at: number;
+  let dir: string;
   const history = fleetHistory();
 
   beforeAll(async () => {
-    store = await openSqliteStore(':memory:');
+    dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-summary-'));
+    const file = path.join(dir, 'store.db');
+    const writer = await openSqliteStore(file);
     // batches of 97 from the end backwards, then the whole history again (all duplicates)
-    for (let end = history.length; end > 0; end -= 97) await store.writeBatch(history.slice(Math.max(0, end - 97), end));
-    expect((await store.writeBatch(history)).requests).toBe(0);
+    for (let end = history.length; end > 0; end -= 97) {
+      await writer.writeBatch(history.slice(Math.max(0, end - 97), end));
+      if (mode === 'upsert per batch') expect(writer.syncSummary()).toBe(true);
+    }
+    expect((await writer.writeBatch(history)).requests).toBe(0);
+    if (mode === 'caught up in SQL') {
+      // the writer's fold is lost with it; its requests are stored
+      writer.db.close();
+      store = await openSqliteStore(file);
+      expect(store.db.prepare('SELECT upto FROM summary_mark').pluck().get()).toBe(0);
+    } else {
+      store = writer;
+    }
+    expect(store.syncSummary()).toBe(true);
+    const stored = store.db.prepare('SELECT MAX(id) FROM requests').pluck().get();
+    expect(store.db.prepare('SELECT upto FROM summary_mark').pluck().get()).toBe(stored);
     at = store.db.prepare('SELECT MAX(time) FROM requests').pluck().get() as number;
   });
-  afterAll(async () => store?.close());
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const run = <Row>(query: q.Query<Row>, params: Record<string, unknown>): Row[] => {
     const named = Object.fromEntries(query.params.map((p) => [p, typeof params[p] === 'boolean' ? Number(params[p]) : params[p]]));

@@ -1,14 +1,17 @@
 import type { RequestRow } from '../types.js';
-import { hostJoin, latestOrder, recordIdOf } from './names.js';
+import { hostJoin, latestOrder, recordIdOf, sqliteCmidRequestIds } from './names.js';
 import { bool, defineQuery, num, numOrNull, str } from './query.js';
 
-/** Requests of one client (CMID, compared lower-case), newest first; hosts by display name. */
-const body = (cmid: string, limit: string) => `
+/**
+ * Requests of one client (CMID, compared lower-case), newest first; hosts by display name.
+ * `rows` finds them: PostgreSQL through the index on requests.cmid_id, SQLite through request_cmids.
+ */
+const body = (cmid: string, limit: string, rows: string) => `
     SELECT h.host, ${recordIdOf('r')} AS record_id, r.time, rh.value AS result_hex, m.value AS machine, c.value AS cmid,
            r.license_state, r.minutes_left, p.activation_id, p.name AS product_name, r.is_vm, r.minimum_count,
            src.value AS source
     FROM strings c
-    JOIN requests r ON r.cmid_id = c.id
+    JOIN requests r ON ${rows}
     JOIN strings rh ON rh.id = r.result_hex_id
     JOIN strings m ON m.id = r.machine_id
     JOIN strings src ON src.id = r.source_id
@@ -21,8 +24,8 @@ const body = (cmid: string, limit: string) => `
 export const clientRequestsQuery = defineQuery<RequestRow>({
   name: 'clientRequests',
   params: ['cmid', 'limit'],
-  sqlite: body('@cmid', '@limit'),
-  postgres: body('$1', '$2'),
+  sqlite: body('@cmid', '@limit', `r.id IN (${sqliteCmidRequestIds('(c.id)')})`),
+  postgres: body('$1', '$2', 'r.cmid_id = c.id'),
   mapRow: (r) => ({
     host: str(r.host),
     recordId: numOrNull(r.record_id),

@@ -1,6 +1,6 @@
 import type { ClientFilter, ClientRow } from '../types.js';
 import { latestFromSummary, type SummaryLookups } from './latest-clients-summary.js';
-import { latestOrder, secondRange } from './names.js';
+import { latestOrder, secondRange, sqliteCmidRequestIds } from './names.js';
 import { application, bool, defineQuery, num, str } from './query.js';
 
 /**
@@ -109,7 +109,7 @@ export function latestClientsParams(at: number, filter: ClientFilter = {}): Late
  * of the few newest requests); first seen stays (a group with a request up to `at` has its earliest
  * one there). A client with a stale group needs its latest request up to `at` read again: scanning
  * time windows backwards from `at` (a client renews weekly, so the first window finds most), and
- * for the last few, their own requests through requests_cmid. The result is the summary rows as of
+ * for the last few, their own requests through the cmid index (SQLite: request_cmids). The result is the summary rows as of
  * `at`, folded by latestFromSummary like the "now" form.
  */
 
@@ -139,23 +139,23 @@ const windowSql = (p: { fromSecond: string; toSecond: string; lo: string; hi: st
     FROM requests r JOIN strings m ON m.id = r.machine_id
     WHERE ${secondRange('r', p.fromSecond, p.toSecond)} AND r.time > ${p.lo} AND r.time <= ${p.hi}`;
 
-/** Every request up to `at` of the given CMIDs. */
-const byCmidsSql = (ids: string, at: string) => `
+/** Every request up to `at` of the given CMIDs (`rows`: the filter that finds their requests). */
+const byCmidsSql = (rows: string, at: string) => `
     SELECT ${REQUEST_ROW}
     FROM requests r JOIN strings m ON m.id = r.machine_id
-    WHERE r.cmid_id IN ${ids} AND r.time <= ${at}`;
+    WHERE ${rows} AND r.time <= ${at}`;
 
 export const pastClientsSql = {
   summary: pastSummarySql,
   sqlite: {
     afterCounts: afterCountsSql({ fromSecond: '@fromSecond', toSecond: '@toSecond', at: '@at' }),
     window: windowSql({ fromSecond: '@fromSecond', toSecond: '@toSecond', lo: '@lo', hi: '@hi' }),
-    byCmids: byCmidsSql('(SELECT value FROM json_each(@ids))', '@at'),
+    byCmids: byCmidsSql(`r.id IN (${sqliteCmidRequestIds('(SELECT value FROM json_each(@ids))')})`, '@at'),
   },
   postgres: {
     afterCounts: afterCountsSql({ fromSecond: '$1', toSecond: '$2', at: '$3' }),
     window: windowSql({ fromSecond: '$1', toSecond: '$2', lo: '$3', hi: '$4' }),
-    byCmids: byCmidsSql('(SELECT unnest($1::bigint[]))', '$2'),
+    byCmids: byCmidsSql('r.cmid_id IN (SELECT unnest($1::bigint[]))', '$2'),
   },
 } as const;
 

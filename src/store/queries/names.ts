@@ -1,3 +1,5 @@
+import { REQUEST_CMID_BUCKET_BITS } from '../migrations/0400-sqlite-bulk-layout.js';
+
 /**
  * SQL fragments shared by the queries over the narrow requests table and its summaries
  * (migration 0001): ids resolve to text through `strings` and `products`; hosts are shown by their
@@ -26,3 +28,16 @@ export const secondRange = (alias: string, fromSecond: string, toSecond: string)
 export function secondBounds(from: number, to: number): { fromSecond: number; toSecond: number } {
   return { fromSecond: Math.floor(from / 1000), toSecond: Math.floor(to / 1000) };
 }
+
+/**
+ * SQLite: ids of the requests of the CMID ids `cmidIds` (an `IN` list or sub-select) through
+ * request_cmids (migration 0400), one primary-key seek per bucket and CMID. PostgreSQL keeps an
+ * ordinary index on requests.cmid_id.
+ */
+export const sqliteCmidRequestIds = (cmidIds: string) => `
+      SELECT x.id FROM request_cmids x
+      WHERE x.bucket IN (
+          WITH RECURSIVE b(n) AS (
+            SELECT 0 UNION ALL SELECT n + 1 FROM b WHERE n < (SELECT COALESCE(MAX(id), 0) >> ${REQUEST_CMID_BUCKET_BITS} FROM requests))
+          SELECT n FROM b)
+        AND x.cmid_id IN ${cmidIds}`;

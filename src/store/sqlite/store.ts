@@ -18,7 +18,8 @@ import {
 } from '../types.js';
 import { BulkInsert } from './bulk-insert.js';
 import { migrateSqlite } from './migrator.js';
-import { SqliteRequestWriter } from './request-writer.js';
+import { SqliteRequestWriter, type WrittenRequests } from './request-writer.js';
+import { SqliteSummarySync } from './summary-sync.js';
 
 const sqliteBool = (b: boolean): number => (b ? 1 : 0);
 
@@ -53,7 +54,7 @@ export class SqliteStore implements Store {
 
   private readonly statements = new Map<string, Database.Statement>();
   private inserts?: {
-    requests: SqliteRequestWriter; hostEvents: BulkInsert; clientEvents: BulkInsert; anomalies: BulkInsert;
+    requests: SqliteRequestWriter; summary: SqliteSummarySync; hostEvents: BulkInsert; clientEvents: BulkInsert; anomalies: BulkInsert;
     upsertCheckpoint: Database.Statement; insertLogClear: Database.Statement;
   };
   private closed = false;
@@ -64,6 +65,9 @@ export class SqliteStore implements Store {
     let db: Database.Database;
     try {
       db = new Database(location);
+      // larger pages for a new database (no effect on an existing one): fewer, larger writes and
+      // shallower B-trees for a table of millions of narrow rows
+      db.pragma('page_size = 16384');
       if (location !== ':memory:') db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
@@ -92,7 +96,10 @@ export class SqliteStore implements Store {
     const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
     if (records.length === 0) return result;
     const ins = this.prepareInserts();
+    let written: WrittenRequests | undefined;
+    let summaryWritten = false;
     const run = this.db.transaction(() => {
+      const maxIdBefore = ins.summary.beginBatch();
       const stored = this.loadCheckpoints(records);
       const plan = planBatch(records, stored, Date.now());
       const requests: PlannedRecord[] = [];
@@ -104,7 +111,9 @@ export class SqliteStore implements Store {
           case 'anomaly': ins.anomalies.add(writeAnomaly, p); break;
         }
       }
-      result.requests = ins.requests.write(requests);
+      written = ins.requests.write(requests, maxIdBefore);
+      result.requests = written.stored;
+      summaryWritten = ins.summary.endBatch(written.deltas, written.maxId);
       result.hostEvents = flushed(ins.hostEvents);
       result.clientEvents = flushed(ins.clientEvents);
       result.anomalies = flushed(ins.anomalies);
@@ -129,9 +138,20 @@ export class SqliteStore implements Store {
       for (const bulk of [ins.hostEvents, ins.clientEvents, ins.anomalies]) bulk.reset();
       // ids the failed transaction added to the lookup tables were rolled back with it
       ins.requests.dictionary.forget();
+      ins.summary.rolledBack();
       throw new StoreError(`writing a batch of ${records.length} records to ${this.location} failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
     }
+    if (written !== undefined) ins.summary.committed(written.deltas, written.maxId, summaryWritten);
     return result;
+  }
+
+  /**
+   * Brings client_summary up to date with every stored request (summary-sync.ts); the queries call
+   * it before they read the summary. False when the database cannot be written: the queries then
+   * read the requests.
+   */
+  syncSummary(): boolean {
+    return this.prepareInserts().summary.sync();
   }
 
   private loadCheckpoints(records: readonly KmsRecord[]): Map<string, Checkpoint> {
@@ -150,6 +170,7 @@ export class SqliteStore implements Store {
     if (!this.inserts) {
       this.inserts = {
         requests: new SqliteRequestWriter(this.db),
+        summary: new SqliteSummarySync(this.db),
         hostEvents: new BulkInsert(this.db, 'host_events', HOST_EVENT_COLUMNS),
         clientEvents: new BulkInsert(this.db, 'client_events', CLIENT_EVENT_COLUMNS),
         anomalies: new BulkInsert(this.db, 'anomalies', ANOMALY_COLUMNS),
@@ -191,7 +212,7 @@ export class SqliteStore implements Store {
 
   /** Whether the summary tables answer "time <= at" exactly (queries/freshness.ts). */
   private summaryCovers(at: number): boolean {
-    return q.summaryCovers(this.all(q.newestRequestQuery, {})[0], at);
+    return q.summaryCovers(this.all(q.newestRequestQuery, {})[0], at) && this.syncSummary();
   }
 
   async totals(at: number): Promise<TotalsRow> {
@@ -221,7 +242,11 @@ export class SqliteStore implements Store {
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
     const params = q.latestClientsParams(at, filter);
     try {
-      if (!this.summaryCovers(at)) return await latestClientsPast(this.pastClientsSource(), params);
+      if (!this.summaryCovers(at)) {
+        // the past form starts from the summary: without a current one, rank the requests
+        if (!this.syncSummary()) return this.all(q.latestClientsQuery, params);
+        return await latestClientsPast(this.pastClientsSource(), params);
+      }
       const lookups = q.summaryLookups(
         this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[],
         this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[],
@@ -306,6 +331,11 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    try {
+      // the requests are stored either way; this saves the next reader a catch-up in SQL
+      if (this.inserts !== undefined && this.inserts.summary.pendingRequests > 0) this.inserts.summary.sync();
+    } finally {
+      this.db.close();
+    }
   }
 }
