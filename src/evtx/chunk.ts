@@ -71,6 +71,11 @@ function wrapUnexpected(e: unknown, chunk: number, offset: number, recordId: num
  * an EvtxError to make the record an error value; `error` receives the error values.
  */
 export interface RecordSink {
+  /**
+   * Optional first try on the record's BinXML bytes [start, end): true when the sink handled the
+   * record itself (then `record` is not called). Must not throw.
+   */
+  raw?(c: ChunkContext, start: number, end: number): boolean;
   record(c: ChunkContext, frags: Fragment[], recordId: number, chunkPos: number, fileOffset: number): boolean;
   error(e: EvtxError): void;
 }
@@ -137,6 +142,11 @@ export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, 
     const recordId = u64Number(view, pos + 8);
     c.recordId = recordId;
     try {
+      if (sink.raw !== undefined && sink.raw(c, pos + 24, pos + size - 4)) {
+        if (result.walkStop) break;
+        pos += size;
+        continue;
+      }
       const frags = readRecordFragments(c, pos + 24, pos + size - 4);
       if (!sink.record(c, frags, recordId, pos, at)) {
         throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });

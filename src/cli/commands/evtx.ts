@@ -10,8 +10,9 @@ import { openEvtxFile } from '../../evtx/node/read-file.js';
 import type { DumpFormat } from '../../evtx/render/chunk-output.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
 
-function write(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> | void {
-  if (stream.write(text)) return;
+/** Writes and waits when the stream asks to; `done` runs once the bytes are flushed. */
+function write(stream: NodeJS.WritableStream, data: string | Uint8Array, done?: () => void): Promise<void> | void {
+  if (stream.write(data, done ? () => done() : undefined)) return;
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
@@ -35,18 +36,38 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
   let ok = 0;
   let errors = 0;
   let started = false;
-  for await (const chunk of dumpEvtxFile(file, { format: opts.format, threads: opts.threads })) {
+  for await (const batch of dumpEvtxFile(file, { format: opts.format, threads: opts.threads })) {
     if (!started && opts.format === 'xml') await write(out, '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
     started = true;
-    if (chunk.data?.length) await write(out, chunk.data);
-    else if (chunk.text) await write(out, chunk.text);
-    ok += chunk.ok;
-    for (const e of chunk.errors) {
-      errors++;
-      err.write(`kmswatch: ${file}: record error: ${e.message}\n`);
+    // Records go out chunk by chunk up to each chunk with something to report, so stdout and
+    // stderr interleave as the chunks come.
+    let from = 0;
+    // The buffer is reused once every write of it is flushed.
+    let pending = 1;
+    const settle = () => {
+      if (--pending === 0) batch.release();
+    };
+    for (const chunk of batch.chunks) {
+      ok += chunk.ok;
+      const bad = chunk.errors.length > 0 || chunk.walkStop !== undefined || chunk.state === 'bad-magic' || chunk.state === 'short';
+      if (!bad) continue;
+      if (chunk.end > from) {
+        pending++;
+        await write(out, batch.data.subarray(from, chunk.end), settle);
+      }
+      from = chunk.end;
+      for (const e of chunk.errors) {
+        errors++;
+        err.write(`kmswatch: ${file}: record error: ${e.message}\n`);
+      }
+      if (chunk.walkStop) err.write(`kmswatch: ${file}: chunk ${chunk.index}: record walk stopped: ${chunk.walkStop.message}\n`);
+      if (chunk.state === 'bad-magic' || chunk.state === 'short') err.write(`kmswatch: ${file}: chunk ${chunk.index} skipped (${chunk.state})\n`);
     }
-    if (chunk.walkStop) err.write(`kmswatch: ${file}: chunk ${chunk.index}: record walk stopped: ${chunk.walkStop.message}\n`);
-    if (chunk.state === 'bad-magic' || chunk.state === 'short') err.write(`kmswatch: ${file}: chunk ${chunk.index} skipped (${chunk.state})\n`);
+    if (from < batch.data.length) {
+      pending++;
+      await write(out, batch.data.subarray(from), settle);
+    }
+    settle();
   }
   if (opts.format === 'xml') await write(out, started ? '</Events>\n' : '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n</Events>\n');
   return { ok, errors };

@@ -2,6 +2,8 @@
  * Intermediate form of parsed BinXML: what a template definition (or a template-less fragment)
  * says, with substitutions still open. Compiled once per distinct template and filled per record.
  */
+import type { ShapePrograms } from '../render/shape-programs.js';
+
 export const IR_ELEMENT = 1;
 export const IR_TEXT = 2;
 export const IR_SUBST = 3;
@@ -70,13 +72,19 @@ export type IrNode = IrElement | IrText | IrSubst | IrPi;
 
 /** A compiled template definition. */
 export interface CompiledTemplate {
+  /** Unique within its TemplateCache (part of the byte renderer's record shape keys). */
+  id: number;
   guid: string;
+  guidBytes: Uint8Array;
   /** Root nodes of the definition (normally one element). */
   nodes: IrNode[];
-  /** Names the definition took from outside its own bytes (chunk offset → name), to re-check on reuse. */
-  externalNames: Array<[number, string]>;
   /** The definition's bytes, to tell apart templates sharing a GUID. */
   bytes: Uint8Array;
+  /** Its position-dependent fields and the names they point at (template-match.ts). */
+  relocs: Int32Array;
+  relocNames: string[];
+  /** Byte-render programs of the shapes met so far, per format and role (render/shape-programs.ts). */
+  programs?: Record<string, ShapePrograms>;
 }
 
 export interface SinglePlan {

@@ -9,6 +9,8 @@ import {
   IR_ELEMENT, IR_PI, IR_SUBST, IR_TEXT,
   type CompiledTemplate, type Fragment, type InstanceValues, type IrAttribute, type IrElement, type IrNode, type IrValuePart,
 } from './ir.js';
+import { nameAt } from './names.js';
+import { hasDependencyIdAt, RELOC_DEP, RELOC_INLINE, RELOC_NAMED, type Relocs } from './template-match.js';
 import { formatGuid } from './values.js';
 import { VT } from './value-types.js';
 
@@ -17,10 +19,9 @@ const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<
 
 /** Bounded reader over [pos, end) of a chunk. */
 class Reader {
-  /** Set while reading a template definition: its byte range and the names it borrows. */
+  /** Set while reading a template definition: its start and its position-dependent fields. */
   defStart = -1;
-  defEnd = -1;
-  external: Array<[number, string]> | null = null;
+  relocs: Relocs | null = null;
 
   constructor(readonly c: ChunkContext, public pos: number, readonly end: number) {}
 
@@ -54,18 +55,6 @@ class Reader {
   }
 }
 
-/** Reads the Name entry at a chunk offset: u32 next, u16 hash, u16 count, count UTF-16 units, u16 NUL. */
-export function nameAt(c: ChunkContext, off: number): string | null {
-  const cached = c.names.get(off);
-  if (cached !== undefined) return cached;
-  if (off < 0 || off + 8 > CHUNK_SIZE) return null;
-  const n = c.view.getUint16(off + 6, true);
-  if (off + 8 + 2 * n > CHUNK_SIZE) return null;
-  const name = decodeUtf16(c.bytes, off + 8, n);
-  c.names.set(off, name);
-  return name;
-}
-
 function readNameRef(r: Reader, what: string): string {
   const at = r.pos;
   const off = r.u32(what);
@@ -80,23 +69,22 @@ function readNameRef(r: Reader, what: string): string {
       r.c.names.set(off, name);
     }
     r.pos += 10 + 2 * n;
+    r.relocs?.list.push(RELOC_INLINE, at - r.defStart, 0);
     return name;
   }
   const name = nameAt(r.c, off);
   if (name === null) throw new TruncatedError(r.ctx(`${what} (name at chunk offset 0x${off.toString(16)})`, at), 8, CHUNK_SIZE - off);
-  if (r.external && (off < r.defStart || off >= r.defEnd)) r.external.push([off, name]);
+  if (r.relocs) {
+    r.relocs.list.push(RELOC_NAMED, at - r.defStart, r.relocs.names.length);
+    r.relocs.names.push(name);
+  }
   return name;
 }
 
-/** In template definitions the dependency id may be missing (plaso#4876): pick the layout whose name offset makes sense. */
 function hasDependencyId(r: Reader): boolean {
-  const p = r.pos;
-  if (p + 10 > r.end) return p + 8 > r.end; // too short for either: let the reads report it
-  const withDep = r.c.view.getUint32(p + 6, true);
-  if (withDep === p + 10 || (withDep >= 512 && withDep < p)) return true;
-  const without = r.c.view.getUint32(p + 4, true);
-  if (without === p + 8 || (without >= 512 && without < p)) return false;
-  return true;
+  const dep = hasDependencyIdAt(r.c.view, r.pos, r.end);
+  r.relocs?.list.push(RELOC_DEP, r.pos - r.defStart, dep ? 1 : 0);
+  return dep;
 }
 
 function readValueParts(r: Reader, inTemplate: boolean): IrValuePart[] {
@@ -202,7 +190,8 @@ function readContent(r: Reader, out: IrNode[], inTemplate: boolean, depth: numbe
   }
 }
 
-function compileTemplate(c: ChunkContext, defOffset: number, what: string): CompiledTemplate {
+/** The compiled template defined at a chunk offset (compiled once, then from the caches); throws MissingTemplateError. */
+export function compileTemplate(c: ChunkContext, defOffset: number, what: string): CompiledTemplate {
   const cached = c.templates.get(defOffset);
   if (cached) return cached;
   const ctx = { chunk: c.index, offset: c.fileOffset + defOffset, recordId: c.recordId, what };
@@ -212,19 +201,23 @@ function compileTemplate(c: ChunkContext, defOffset: number, what: string): Comp
   if (start + size > CHUNK_SIZE || size < 5 || c.bytes[start] !== 0x0f) {
     throw new MissingTemplateError(`no template definition at chunk offset 0x${defOffset.toString(16)}`, ctx);
   }
-  const guid = formatGuid(c.bytes, c.view, defOffset + 4);
-  const body = c.bytes.subarray(start, start + size);
-  const key = `${guid}:${size}`;
-  let t = c.cache.find(key, body, c, nameAt);
+  let t = c.cache.find(c, defOffset, size);
   if (!t) {
     const r = new Reader(c, start, start + size);
     r.defStart = start;
-    r.defEnd = start + size;
-    r.external = [];
+    r.relocs = { list: [], names: [] };
     const nodes: IrNode[] = [];
     readDefinitionBody(r, nodes);
-    t = { guid, nodes, externalNames: r.external, bytes: body.slice() };
-    c.cache.add(key, t);
+    t = {
+      id: c.cache.nextId(),
+      guid: formatGuid(c.bytes, c.view, defOffset + 4),
+      guidBytes: c.bytes.slice(defOffset + 4, defOffset + 20),
+      nodes,
+      bytes: c.bytes.slice(start, start + size),
+      relocs: Int32Array.from(r.relocs.list),
+      relocNames: r.relocs.names,
+    };
+    c.cache.add(c, defOffset, t);
   }
   c.templates.set(defOffset, t);
   return t;

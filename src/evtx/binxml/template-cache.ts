@@ -1,41 +1,55 @@
 /**
  * Compiled templates shared across chunks. Each chunk writes its own copy of every template it
- * uses; equal bytes under the same GUID compile to the same thing, as long as the names the
- * definition borrows from elsewhere in its chunk are the same too.
+ * uses, at its own offset; a copy with the same GUID and size that template-match.ts finds equal
+ * (bytes, names, layout) compiles to the same thing and is taken from here.
  */
 import type { ChunkContext } from './context.js';
 import type { CompiledTemplate } from './ir.js';
+import { sameDefinition } from './template-match.js';
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Hash of a definition header's GUID (offset + 4, 16 bytes) and body size. */
+function keyOf(c: ChunkContext, defOffset: number, size: number): number {
+  let h = Math.imul(0x811c9dc5 ^ size, 0x01000193);
+  for (let i = 4; i < 20; i += 4) h = Math.imul(h ^ c.view.getInt32(defOffset + i, true), 0x01000193);
+  return h;
+}
+
+function sameGuid(t: CompiledTemplate, bytes: Uint8Array, at: number): boolean {
+  const g = t.guidBytes;
+  for (let i = 0; i < 16; i++) if (g[i] !== bytes[at + i]) return false;
   return true;
 }
 
 export class TemplateCache {
-  private readonly byKey = new Map<string, CompiledTemplate[]>();
+  private readonly byKey = new Map<number, CompiledTemplate[]>();
   private count = 0;
+  private ids = 0;
   constructor(private readonly maxEntries = 10_000) {}
+
+  nextId(): number {
+    return ++this.ids;
+  }
 
   get size(): number {
     return this.count;
   }
 
-  find(key: string, bytes: Uint8Array, ctx: ChunkContext, nameAt: (ctx: ChunkContext, off: number) => string | null): CompiledTemplate | undefined {
-    const list = this.byKey.get(key);
+  /** A template compiled before that equals the definition at `defOffset` (body `size` bytes). */
+  find(c: ChunkContext, defOffset: number, size: number): CompiledTemplate | undefined {
+    const list = this.byKey.get(keyOf(c, defOffset, size));
     if (!list) return undefined;
     for (const t of list) {
-      if (!sameBytes(t.bytes, bytes)) continue;
-      if (t.externalNames.every(([off, name]) => nameAt(ctx, off) === name)) return t;
+      if (t.bytes.length === size && sameGuid(t, c.bytes, defOffset + 4) && sameDefinition(t.bytes, t.relocs, t.relocNames, c, defOffset + 24)) return t;
     }
     return undefined;
   }
 
-  add(key: string, t: CompiledTemplate): void {
+  add(c: ChunkContext, defOffset: number, t: CompiledTemplate): void {
     if (this.count >= this.maxEntries) {
       this.byKey.clear();
       this.count = 0;
     }
+    const key = keyOf(c, defOffset, t.bytes.length);
     const list = this.byKey.get(key);
     if (list) list.push(t);
     else this.byKey.set(key, [t]);

@@ -14,9 +14,8 @@ function pad2(n: number): string {
 const dayCache = new Map<number, string>();
 const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? '0' : '') + i);
 
-/** `YYYY-MM-DDTHH:MM:SS` for whole seconds since 1601-01-01 UTC. */
-function isoSeconds(secs1601: number): string {
-  const day = Math.floor(secs1601 / 86400);
+/** `YYYY-MM-DD` of a day number since 1601-01-01 UTC (cached: records of a chunk share few days). */
+export function dayText(day: number): string {
   let date = dayCache.get(day);
   if (date === undefined) {
     const d = new Date((day * 86400 - 11644473600) * 1000);
@@ -24,6 +23,13 @@ function isoSeconds(secs1601: number): string {
     if (dayCache.size > 4096) dayCache.clear();
     dayCache.set(day, date);
   }
+  return date;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` for whole seconds since 1601-01-01 UTC. */
+function isoSeconds(secs1601: number): string {
+  const day = Math.floor(secs1601 / 86400);
+  const date = dayText(day);
   const s = secs1601 - day * 86400;
   return date + 'T' + TWO[Math.floor(s / 3600)] + ':' + TWO[Math.floor(s / 60) % 60] + ':' + TWO[s % 60];
 }

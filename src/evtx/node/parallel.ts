@@ -1,87 +1,170 @@
 /**
- * Node-only: renders every chunk of a file, in file order, on N worker threads (or inline when
- * N = 1). At most a few chunks per worker are in flight, so memory stays bounded.
+ * Node-only: renders every chunk of a file, in file order, as batches of UTF-8 bytes. With one
+ * thread everything happens here; with N, N workers each read and render the batches they are
+ * given and hand the bytes over (transferred, not copied), and this thread only passes them on in
+ * order. Output buffers go back to be reused once written; at most a few batches per worker are in
+ * flight, so memory stays bounded whatever the file size.
  */
 import { Worker } from 'node:worker_threads';
+import { FlatValues } from '../binxml/flat-values.js';
 import { TemplateCache } from '../binxml/template-cache.js';
-import { renderChunk, type DumpFormat, type RenderedChunk } from '../render/chunk-output.js';
-import { nodeCrc32 } from './crc.js';
-import { openEvtxFile, type EvtxFileHandle } from './read-file.js';
+import { CHUNK_SIZE } from '../file-header.js';
+import { ByteOut } from '../render/byte-out.js';
+import type { ChunkSummary } from '../render/chunk-bytes.js';
+import type { DumpFormat } from '../render/chunk-output.js';
+import { BATCH_SLOTS, renderBatch } from './render-batch.js';
+import { SlotReader } from './slot-reader.js';
 
 export interface DumpOptions {
   format: DumpFormat;
   threads: number;
 }
 
-/** A larger young generation: each chunk makes a few MB of short-lived trees (measured: less GC time). */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 32 };
+export interface DumpBatch {
+  /** The records of the batch's chunks, in order; chunk i's are data[chunks[i].start, chunks[i].end). */
+  data: Uint8Array;
+  chunks: ChunkSummary[];
+  /** Call once `data` is written: its buffer is reused. */
+  release(): void;
+}
 
-function startWorker(): Worker {
+/** Output buffer size: a batch's text is about 1.5 × its 1 MiB of chunks. */
+const OUT_BYTES = 2 << 20;
+
+/** Job sent to a worker; `buffer` is a spent output buffer it may reuse. */
+export interface BatchJob {
+  batch: number;
+  first: number;
+  count: number;
+  buffer?: ArrayBuffer;
+}
+
+export interface BatchResult {
+  batch: number;
+  buffer: ArrayBuffer;
+  length: number;
+  chunks: ChunkSummary[];
+  last: boolean;
+}
+
+export interface WorkerSetup {
+  path: string;
+  format: DumpFormat;
+}
+
+function startWorker(setup: WorkerSetup): Worker {
   if (import.meta.url.endsWith('.ts')) {
     // Under a TypeScript runner (tests, tsx) the sibling is worker.ts: load it through tsx's API.
     const ts = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
     const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${ts}); });`;
-    return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
+    return new Worker(boot, { eval: true, workerData: setup });
   }
-  return new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
+  return new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
 }
 
-/** Yields rendered chunks in file order. */
-export async function* renderFileChunks(file: EvtxFileHandle, opts: DumpOptions): AsyncGenerator<RenderedChunk> {
-  if (opts.threads <= 1) {
-    const cache = new TemplateCache();
-    for await (const slot of file.slots()) yield renderChunk(slot.bytes, slot.index, slot.offset, opts.format, { cache, crc32: nodeCrc32 });
-    return;
+/** Output buffers one thread keeps in flight before it waits for one to come back. */
+const IN_FLIGHT = 3;
+
+async function* inline(reader: SlotReader, format: DumpFormat): AsyncGenerator<DumpBatch> {
+  const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
+  const spare: Uint8Array[] = [];
+  let inUse = 0;
+  let returned: (() => void) | null = null;
+  for (let first = 0; first < reader.slots; first += BATCH_SLOTS) {
+    // A stream calls back after a tick at the earliest: without this wait every batch would take a new buffer.
+    while (spare.length === 0 && inUse >= IN_FLIGHT) await new Promise<void>((resolve) => (returned = resolve));
+    const bytes = new ByteOut(spare.pop() ?? OUT_BYTES);
+    inUse++;
+    const r = renderBatch(reader, first, BATCH_SLOTS, format, state, bytes);
+    const buf = bytes.buf;
+    const release = () => {
+      inUse--;
+      spare.push(buf);
+      const wake = returned;
+      returned = null;
+      wake?.();
+    };
+    yield { data: buf.subarray(0, bytes.pos), chunks: r.chunks, release };
+    if (r.last) return;
   }
-  const workers = Array.from({ length: opts.threads }, startWorker);
-  const pending = new Map<number, { resolve: (r: RenderedChunk) => void; reject: (e: unknown) => void }>();
-  const results = new Map<number, Promise<RenderedChunk>>();
+}
+
+async function* parallel(path: string, slots: number, format: DumpFormat, threads: number): AsyncGenerator<DumpBatch> {
+  const batches = Math.ceil(slots / BATCH_SLOTS);
+  const workers = Array.from({ length: Math.min(threads, batches) }, () => startWorker({ path, format }));
+  const results = new Map<number, BatchResult>();
+  const spare: ArrayBuffer[] = [];
+  const busy = new Map<Worker, number>();
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  let next = 0;
+  let written = 0;
+  // Keeps each worker two batches ahead, and the whole pipeline a few batches ahead of the writes.
+  const dispatch = () => {
+    for (const w of workers) {
+      while ((busy.get(w) ?? 0) < 2 && next < batches && next - written < 4 * workers.length) {
+        const buffer = spare.pop();
+        const job: BatchJob = { batch: next, first: next * BATCH_SLOTS, count: BATCH_SLOTS, buffer };
+        w.postMessage(job, buffer ? [buffer] : []);
+        busy.set(w, (busy.get(w) ?? 0) + 1);
+        next++;
+      }
+    }
+  };
   for (const w of workers) {
-    w.on('message', (r: RenderedChunk) => {
-      const p = pending.get(r.index);
-      pending.delete(r.index);
-      p?.resolve(r);
+    w.on('message', (r: BatchResult) => {
+      busy.set(w, (busy.get(w) ?? 1) - 1);
+      results.set(r.batch, r);
+      notify();
     });
     w.on('error', (e) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
+      failure ??= e;
+      notify();
+    });
+    w.on('exit', (code) => {
+      if (written < batches) failure ??= new Error(`evtx worker exited (code ${code}) before the dump was done`);
+      notify();
     });
   }
-  const maxInFlight = opts.threads * 4;
-  let next = 0;
   try {
-    const slots = file.slots();
-    let done = false;
-    while (!done || results.size > 0) {
-      while (!done && results.size < maxInFlight) {
-        const it = await slots.next();
-        if (it.done) {
-          done = true;
-          break;
-        }
-        const slot = it.value;
-        const worker = workers[slot.index % workers.length];
-        results.set(slot.index, new Promise((resolve, reject) => pending.set(slot.index, { resolve, reject })));
-        worker.postMessage({ index: slot.index, offset: slot.offset, bytes: slot.bytes, format: opts.format }, [slot.bytes.buffer as ArrayBuffer]);
+    dispatch();
+    while (written < batches) {
+      const r = results.get(written);
+      if (r === undefined) {
+        if (failure !== null) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
       }
-      const r = results.get(next);
-      if (!r) break;
-      const rendered = await r;
-      results.delete(next);
-      next++;
-      yield rendered;
+      results.delete(written);
+      written++;
+      dispatch();
+      yield { data: new Uint8Array(r.buffer, 0, r.length), chunks: r.chunks, release: () => void spare.push(r.buffer) };
+      if (r.last) return;
+      dispatch();
     }
   } finally {
+    written = batches;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-/** Opens a file and renders it (convenience for the CLI and tests). */
-export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGenerator<RenderedChunk> {
-  const file = await openEvtxFile(path);
-  try {
-    yield* renderFileChunks(file, opts);
-  } finally {
-    await file.close();
+/** Opens a file and renders it; throws NotEvtxError (before any batch) when it is not EVTX. */
+export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGenerator<DumpBatch> {
+  const { reader } = SlotReader.openEvtx(path);
+  if (opts.threads <= 1 || reader.slots <= BATCH_SLOTS) {
+    try {
+      yield* inline(reader, opts.format);
+    } finally {
+      reader.close();
+    }
+    return;
   }
+  const slots = reader.slots;
+  reader.close();
+  yield* parallel(path, slots, opts.format, opts.threads);
 }

@@ -1,29 +1,27 @@
-/** Worker thread entry: decodes and renders chunks sent by parallel.ts, one template cache per worker. */
-import { parentPort } from 'node:worker_threads';
+/** Worker thread entry: reads and renders the batches parallel.ts sends, with its own templates. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FlatValues } from '../binxml/flat-values.js';
 import { TemplateCache } from '../binxml/template-cache.js';
-import { renderChunk, type DumpFormat } from '../render/chunk-output.js';
-import { nodeCrc32 } from './crc.js';
+import { CHUNK_SIZE } from '../file-header.js';
+import { ByteOut } from '../render/byte-out.js';
+import type { BatchJob, BatchResult, WorkerSetup } from './parallel.js';
+import { BATCH_SLOTS, renderBatch } from './render-batch.js';
+import { SlotReader } from './slot-reader.js';
 
-export interface ChunkJob {
-  index: number;
-  offset: number;
-  bytes: Uint8Array;
-  format: DumpFormat;
-}
+const setup = workerData as WorkerSetup;
+const reader = SlotReader.open(setup.path);
+const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
 
-const cache = new TemplateCache();
-const utf8 = new TextEncoder();
-parentPort?.on('message', (job: ChunkJob) => {
+parentPort?.on('message', (job: BatchJob) => {
+  const out = new ByteOut(job.buffer ? new Uint8Array(job.buffer) : 2 << 20);
+  let result: BatchResult;
   try {
-    const r = renderChunk(job.bytes, job.index, job.offset, job.format, { cache, crc32: nodeCrc32 });
-    // UTF-8 encoding here, in parallel, leaves the main thread only the writes; the bytes move
-    // to it by transfer.
-    const data = utf8.encode(r.text);
-    r.text = '';
-    r.data = data;
-    parentPort!.postMessage(r, [data.buffer as ArrayBuffer]);
+    const r = renderBatch(reader, job.first, job.count, setup.format, state, out);
+    result = { batch: job.batch, buffer: out.buf.buffer as ArrayBuffer, length: out.pos, chunks: r.chunks, last: r.last };
   } catch (e) {
-    // renderChunk does not throw on bad data; this is a bug guard so the dump never hangs.
-    parentPort!.postMessage({ index: job.index, state: 'ok', text: '', ok: 0, errors: [{ offset: job.offset, message: `worker failed: ${String(e)}` }] });
+    // Rendering does not throw on bad data; this is a bug guard so the dump never hangs.
+    const message = `worker failed: ${String(e)}`;
+    result = { batch: job.batch, buffer: new ArrayBuffer(0), length: 0, chunks: [{ index: job.first, state: 'ok', ok: 0, errors: [{ message }], start: 0, end: 0 }], last: false };
   }
+  parentPort!.postMessage(result, [result.buffer]);
 });

@@ -62,8 +62,8 @@ function textJson(c: Content): string {
   return quote(c.joined);
 }
 
-
-function memberKey(key: string): string {
+/** Member key text for a child entry (the unnamed-Data opening for unnamed `<Data>`). */
+export function memberKey(key: string): string {
   return key === UNNAMED_DATA ? UNNAMED_OPEN : jsonKey(key) + ':';
 }
 

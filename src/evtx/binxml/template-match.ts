@@ -1,0 +1,66 @@
+/**
+ * Whether a template definition at some chunk offset is the same as one compiled before, possibly
+ * in another chunk at another offset. Definitions hold chunk offsets — of their own inline name
+ * entries, of names elsewhere in the chunk, and the hash-chain link of each inline entry — so the
+ * same template reads differently wherever it sits. Compiling records every position-dependent
+ * field (`Relocs`); a definition matches when all other bytes are equal, inline names are inline
+ * again, every other name reference names the same string, and the dependency-id guess (which
+ * looks at offsets) comes out the same at each element.
+ */
+import type { ChunkContext } from './context.js';
+import { nameAt } from './names.js';
+
+/** A name offset pointing at the entry right after it (the entry's first 4 bytes, its chain link, vary too). */
+export const RELOC_INLINE = 0;
+/** A name offset pointing elsewhere: value = index of the name in `names`. */
+export const RELOC_NAMED = 1;
+/** An element start where the dependency-id layout was guessed: value = 1 with the id, 0 without. */
+export const RELOC_DEP = 2;
+
+export interface Relocs {
+  /** Triples (kind, position relative to the definition body, value), in byte order. */
+  list: number[];
+  names: string[];
+}
+
+/** In template definitions the dependency id may be missing (plaso#4876): pick the layout whose name offset makes sense. */
+export function hasDependencyIdAt(view: DataView, p: number, end: number): boolean {
+  if (p + 10 > end) return p + 8 > end; // too short for either: let the reads report it
+  const withDep = view.getUint32(p + 6, true);
+  if (withDep === p + 10 || (withDep >= 512 && withDep < p)) return true;
+  const without = view.getUint32(p + 4, true);
+  if (without === p + 8 || (without >= 512 && without < p)) return false;
+  return true;
+}
+
+function sameRange(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[ai + k] !== b[bi + k]) return false;
+  return true;
+}
+
+/** True when the body at chunk offset `start` (the template's size) compiles to `bytes`' template. */
+export function sameDefinition(bytes: Uint8Array, relocs: Int32Array, names: readonly string[], c: ChunkContext, start: number): boolean {
+  const view = c.view;
+  const cb = c.bytes;
+  const size = bytes.length;
+  let i = 0;
+  for (let k = 0; k < relocs.length; k += 3) {
+    const kind = relocs[k];
+    const rel = relocs[k + 1];
+    if (kind === RELOC_DEP) continue;
+    if (!sameRange(bytes, i, cb, start + i, rel - i)) return false;
+    const off = view.getUint32(start + rel, true);
+    if (kind === RELOC_INLINE) {
+      if (off !== start + rel + 4) return false;
+      i = rel + 8;
+    } else {
+      if (off === start + rel + 4 || nameAt(c, off) !== names[relocs[k + 2]]) return false;
+      i = rel + 4;
+    }
+  }
+  if (!sameRange(bytes, i, cb, start + i, size - i)) return false;
+  for (let k = 0; k < relocs.length; k += 3) {
+    if (relocs[k] === RELOC_DEP && hasDependencyIdAt(view, start + relocs[k + 1], start + size) !== (relocs[k + 2] === 1)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,67 @@
+/**
+ * Node-only: synchronous positioned reads of an EVTX file's chunk slots, into a buffer the caller
+ * reuses (fresh memory is costly: every new page is a fault). Any thread can open its own reader
+ * on the same file and read the slots it was given.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CHUNK_SIZE, FILE_HEADER_SIZE, readFileHeader, type FileHeader } from '../file-header.js';
+
+export class SlotReader {
+  readonly size: number;
+  /** Slot count: full 64 KiB slots plus a trailing partial one. */
+  readonly slots: number;
+
+  private constructor(private readonly fd: number, size: number) {
+    this.size = size;
+    this.slots = size > FILE_HEADER_SIZE ? Math.ceil((size - FILE_HEADER_SIZE) / CHUNK_SIZE) : 0;
+  }
+
+  /** Opens a file without checking its header (a worker re-opening a file the main thread checked). */
+  static open(path: string): SlotReader {
+    const fd = openSync(path, 'r');
+    try {
+      return new SlotReader(fd, fstatSync(fd).size);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  /** Opens a file and reads its header; throws NotEvtxError when it is not EVTX. */
+  static openEvtx(path: string): { reader: SlotReader; header: FileHeader } {
+    const reader = SlotReader.open(path);
+    try {
+      const head = new Uint8Array(Math.min(FILE_HEADER_SIZE, reader.size));
+      reader.readAt(head, 0);
+      return { reader, header: readFileHeader(head, path) };
+    } catch (e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** Bytes of slots [first, first + count) by the file size (the last slot may be partial). */
+  span(first: number, count: number): number {
+    return Math.max(0, Math.min(count * CHUNK_SIZE, this.size - FILE_HEADER_SIZE - first * CHUNK_SIZE));
+  }
+
+  /** Reads slots [first, first + count) into `buf`; returns the bytes read (less than `span` if the file shrank). */
+  read(first: number, count: number, buf: Uint8Array): number {
+    const want = this.span(first, count);
+    return want > 0 ? this.readAt(buf.subarray(0, want), FILE_HEADER_SIZE + first * CHUNK_SIZE) : 0;
+  }
+
+  private readAt(buf: Uint8Array, position: number): number {
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(this.fd, buf, got, buf.length - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
