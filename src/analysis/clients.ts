@@ -1,5 +1,6 @@
 import { formatHresult, licenseStateName } from '../kms/codes.js';
-import type { ClientRow } from '../store/types.js';
+import { overviewOf } from '../store/client-overview.js';
+import type { ClientOverview, ClientOverviewBounds, ClientRow } from '../store/types.js';
 import { DAY_MS, EXPIRING_DAYS, LAPSED_DAYS, OVERDUE_DAYS, iso } from './time.js';
 import type { ClientReport, ClientsReport } from './types.js';
 
@@ -36,6 +37,11 @@ export function classifyClient(row: ClientRow, at: number, expiringDays = EXPIRI
   };
 }
 
+/** The bounds of classifyClient's judgements at `at`: silentFor > N days  <=>  lastSeen < at - N days. */
+export function overviewBounds(at: number, expiringDays = EXPIRING_DAYS): ClientOverviewBounds {
+  return { lapsedBefore: at - LAPSED_DAYS * DAY_MS, overdueBefore: at - OVERDUE_DAYS * DAY_MS, expiringBy: at + expiringDays * DAY_MS };
+}
+
 /**
  * Counts and lists over every client. Only the listed clients (expiring, lapsed) become full
  * ClientReport objects: a big store has hundreds of thousands of clients and building (and
@@ -43,42 +49,41 @@ export function classifyClient(row: ClientRow, at: number, expiringDays = EXPIRI
  * as classifyClient's; the lists are built with it.
  */
 export function summarizeClients(rows: readonly ClientRow[], at: number, expiringDays = EXPIRING_DAYS): ClientsReport {
-  const lapsedBefore = at - LAPSED_DAYS * DAY_MS;
-  const overdueBefore = at - OVERDUE_DAYS * DAY_MS;
-  const expiringBy = at + expiringDays * DAY_MS;
-  const perState = new Map<number, number>();
+  return summarizeOverview(overviewOf(rows, overviewBounds(at, expiringDays)), at, expiringDays);
+}
+
+/** summarizeClients from a store's clientOverview (the same bounds). */
+export function summarizeOverview(overview: ClientOverview, at: number, expiringDays = EXPIRING_DAYS): ClientsReport {
+  const byState: Record<string, number> = {};
   let overdueCount = 0;
   let graceCount = 0;
   let notificationCount = 0;
-  const expiring: ClientReport[] = [];
-  const lapsed: ClientReport[] = [];
-  for (const row of rows) {
-    // same comparisons as classifyClient: silentFor > N days  <=>  lastSeen < at - N days
-    if (row.lastSeen < lapsedBefore) {
-      lapsed.push(classifyClient(row, at, expiringDays));
-      continue;
-    }
-    perState.set(row.licenseState, (perState.get(row.licenseState) ?? 0) + 1);
-    if (row.lastSeen < overdueBefore) overdueCount++;
-    if (GRACE_STATES.has(row.licenseState)) graceCount++;
-    if (row.licenseState === NOTIFICATION_STATE) notificationCount++;
-    if (row.minutesLeft > 0 && row.lastSeen + row.minutesLeft * 60_000 <= expiringBy) expiring.push(classifyClient(row, at, expiringDays));
+  let total = overview.lapsed.length;
+  for (const s of [...overview.states].sort((a, b) => a.licenseState - b.licenseState)) {
+    const name = licenseStateName(s.licenseState);
+    byState[name] = (byState[name] ?? 0) + s.clients;
+    total += s.clients;
+    overdueCount += s.overdue;
+    if (GRACE_STATES.has(s.licenseState)) graceCount += s.clients;
+    if (s.licenseState === NOTIFICATION_STATE) notificationCount += s.clients;
   }
-  const byState: Record<string, number> = {};
-  for (const state of [...perState.keys()].sort((a, b) => a - b)) {
-    const name = licenseStateName(state);
-    byState[name] = (byState[name] ?? 0) + (perState.get(state) ?? 0);
-  }
+  const expiring = overview.expiring.map((r) => classifyClient(r, at, expiringDays));
+  const lapsed = overview.lapsed.map((r) => classifyClient(r, at, expiringDays));
   return {
-    total: rows.length,
+    total,
     byState,
     overdueCount,
     graceCount,
     notificationCount,
-    expiring: expiring.sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine)),
+    expiring: expiring.sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine) || byClient(a, b)),
     expiringDays,
-    lapsed: lapsed.sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine)),
+    lapsed: lapsed.sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine) || byClient(a, b)),
   };
+}
+
+/** Last tie-breaker of the lists: a client is one (CMID, application). */
+function byClient(a: ClientReport, b: ClientReport): number {
+  return cmp(a.cmid, b.cmid) || cmp(a.application, b.application);
 }
 
 function cmp(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import type { Store } from '../store/types.js';
-import { summarizeClients } from './clients.js';
+import { clientOverview } from '../store/client-overview.js';
+import { overviewBounds, summarizeOverview } from './clients.js';
 import { describeClones } from './clones.js';
 import { computeCounts } from './counts.js';
 import { describeFailures } from './failures.js';
@@ -35,7 +36,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     store.windowCounts(from, at),
     store.clones(at),
     store.failures(from, at),
-    store.latestClients(at),
+    clientOverview(store, at, overviewBounds(at, expiringDays)),
     store.products(at),
     store.anomalies(at, anomalyLimit),
     store.hostEventCounts(at),
@@ -52,7 +53,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     hosts: describeHosts({ activity, events: hostEvents, logClears: clearsUpToAt, counts: computeCounts(windowActive, windowCounts) }, at, idleHours),
     clones: describeClones(clones),
     failures: describeFailures(failures),
-    clients: summarizeClients(clients, at, expiringDays),
+    clients: summarizeOverview(clients, at, expiringDays),
     products: products.map(
       (p): ProductReport => ({
         activationId: p.activationId,

@@ -20,9 +20,10 @@ function reference(rows: readonly ClientRow[], at: number, expiringDays: number)
     overdueCount: counted.filter((c) => c.overdue).length,
     graceCount: counted.filter((c) => c.grace).length,
     notificationCount: counted.filter((c) => c.notification).length,
-    expiring: clients.filter((c) => c.expiring).sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine)),
+    // ties end on the client itself (CMID, application): the order does not depend on the store's
+    expiring: clients.filter((c) => c.expiring).sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine) || cmp(a.cmid, b.cmid) || cmp(a.application, b.application)),
     expiringDays,
-    lapsed: clients.filter((c) => c.lapsed).sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine)),
+    lapsed: clients.filter((c) => c.lapsed).sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine) || cmp(a.cmid, b.cmid) || cmp(a.application, b.application)),
   };
 }
 

@@ -21,3 +21,4 @@ export { clientRequestsQuery } from './client-requests.js';
 export { dailyActivityQuery } from './daily-activity.js';
 export { alertStatesQuery, upsertAlertStateSql, alertStateParams, metaQuery, setMetaSql } from './alert-states.js';
 export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearSql, type CheckpointWithKey } from './checkpoints.js';
+export { clientOverviewSql, overviewFromRows, overviewRowsSql, readOverviewScan, type OverviewScan } from './client-overview.js';

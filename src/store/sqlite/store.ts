@@ -6,12 +6,13 @@ import {
   ANOMALY_COLUMNS, CLIENT_EVENT_COLUMNS, HOST_EVENT_COLUMNS,
   writeAnomaly, writeClientEvent, writeHostEvent,
 } from '../columns.js';
+import { overviewOf } from '../client-overview.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from '../queries/latest-clients.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientRow, type CloneRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type CloneRow,
   type DailyActivityRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type MigrationReport, type ProductRow, type RequestRow, type Store,
   type StoreCapabilities, type TotalsRow, type WindowActiveRow, type WindowCountRow, type WriteResult,
@@ -157,7 +158,12 @@ export class SqliteStore implements Store {
   private loadCheckpoints(records: readonly KmsRecord[]): Map<string, Checkpoint> {
     // the checkpoints table holds one row per (host, channel): a few rows, read whole
     const wanted = new Set<string>();
-    for (const r of records) wanted.add(checkpointId(hostKey(r.host), r.channel));
+    let prev: KmsRecord | undefined;
+    for (const r of records) {
+      // batches are runs of one host and channel: one key per run
+      if (prev === undefined || r.host !== prev.host || r.channel !== prev.channel) wanted.add(checkpointId(hostKey(r.host), r.channel));
+      prev = r;
+    }
     const out = new Map<string, Checkpoint>();
     for (const cp of this.all(q.checkpointsQuery, {})) {
       const id = checkpointId(cp.hostKey, cp.channel);
@@ -247,10 +253,7 @@ export class SqliteStore implements Store {
         if (!this.syncSummary()) return this.all(q.latestClientsQuery, params);
         return await latestClientsPast(this.pastClientsSource(), params);
       }
-      const lookups = q.summaryLookups(
-        this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[],
-        this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[],
-      );
+      const lookups = this.summaryLookups();
       // arrays, not objects: this reads one row per client (hundreds of thousands at scale)
       const rows = this.db.prepare(q.clientSummaryRowsSql.sqlite).raw(true).all() as unknown[][];
       return q.latestFromSummary(rows, lookups, params);
@@ -259,12 +262,27 @@ export class SqliteStore implements Store {
     }
   }
 
+  async clientOverview(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview> {
+    if (!this.summaryCovers(at)) return overviewOf(await this.latestClients(at), bounds);
+    try {
+      const scan = q.readOverviewScan(this.db.prepare(q.clientOverviewSql.sqlite).all(bounds) as q.RawRow[]);
+      const lookups = this.summaryLookups();
+      const rows = this.db.prepare(q.overviewRowsSql.sqlite).raw(true).all({ ids: JSON.stringify(scan.cmidIds) }) as unknown[][];
+      return q.overviewFromRows(scan, rows, lookups, at, bounds);
+    } catch (err) {
+      throw new StoreError(`query clientOverview failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
+    }
+  }
+
+  private summaryLookups(): q.SummaryLookups {
+    return q.summaryLookups(this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[], this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[]);
+  }
+
   /** Reads for the past form of latestClients (queries/latest-clients.ts). */
   private pastClientsSource(): PastClientsSource {
     const raw = (sql: string, params: Record<string, unknown> = {}) => this.db.prepare(sql).raw(true).all(params) as unknown[][];
     return {
-      lookups: async () =>
-        q.summaryLookups(this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[], this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[]),
+      lookups: async () => this.summaryLookups(),
       summaryRows: async () => raw(pastClientsSql.summary),
       afterCounts: async (fromSecond, toSecond, at) => raw(pastClientsSql.sqlite.afterCounts, { fromSecond, toSecond, at }),
       window: async (fromSecond, toSecond, lo, hi) => raw(pastClientsSql.sqlite.window, { fromSecond, toSecond, lo, hi }),

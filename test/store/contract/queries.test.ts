@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/store/types.js';
+import { clientOverview, overviewOf } from '../../../src/store/client-overview.js';
+import type { ClientRow, Store } from '../../../src/store/types.js';
 import { backendFactory, selectedBackends, type BackendFactory } from './backends.js';
 import { AT, C1, C2, C3, C4, C5, HOST_A, HOST_B, OFFICE, SERVER, WINDOW_FROM, WIN_PRO, handDataset, t } from './dataset.js';
 
@@ -8,6 +9,7 @@ import { AT, C1, C2, C3, C4, C5, HOST_A, HOST_B, OFFICE, SERVER, WINDOW_FROM, WI
  * from that list; the comments say how. Row order is not part of the Store contract for every query,
  * so list results are compared sorted where the interface does not pin an order.
  */
+const DAY = 86_400_000;
 const byKey = <T>(rows: T[], key: (r: T) => string): T[] => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
 for (const backend of selectedBackends()) {
@@ -95,6 +97,29 @@ for (const backend of selectedBackends()) {
       const c3 = rows.find((r) => r.cmid === C3)!;
       expect(c3).toMatchObject({ licenseState: 2, minutesLeft: 39940, result: 0xc004f06c, minimumCount: 25, isVm: false, activationId: WIN_PRO.activationId, productName: WIN_PRO.name });
       expect(rows.find((r) => r.cmid === C2)).toMatchObject({ isVm: true, minutesLeft: 100, productName: OFFICE.name });
+    });
+
+    it('clientOverview counts and lists the clients of latestClients', async () => {
+      // overviewOf (client-overview.ts) is the definition, written over latestClients' rows; the SQL
+      // forms must agree at instants the summary covers (after the newest request) and not, and at
+      // bounds that cut through the dataset's days
+      const sortRows = (rows: ClientRow[]) => byKey(rows, (r) => `${r.cmid}/${r.application}`);
+      for (const at of [AT, t(11, 22, 12), t(12, 31)]) {
+        for (const days of [[30, 7, 14], [25, 2, 0], [60, 30, 400]]) {
+          const bounds = { lapsedBefore: at - days[0] * DAY, overdueBefore: at - days[1] * DAY, expiringBy: at + days[2] * DAY };
+          const got = await clientOverview(store, at, bounds);
+          const want = overviewOf(await store.latestClients(at), bounds);
+          expect({ ...got, lapsed: sortRows(got.lapsed), expiring: sortRows(got.expiring) }).toEqual({ ...want, lapsed: sortRows(want.lapsed), expiring: sortRows(want.expiring) });
+        }
+      }
+      // by hand at AT (Nov 30 12:00): lapsed before Oct 31 12:00, overdue before Nov 23 12:00. Only C4
+      // (Oct 15) is lapsed; of the 5 others (C1 Office Nov 23 0:00, C1 Windows Nov 20, C2 Nov 21,
+      // C3 Nov 22, C5 Nov 26) all but C5 are overdue
+      const at = AT;
+      const o = await clientOverview(store, at, { lapsedBefore: at - 30 * DAY, overdueBefore: at - 7 * DAY, expiringBy: at });
+      expect(o.lapsed.map((r) => r.cmid)).toEqual([C4]);
+      expect(o.states.reduce((n, s) => n + s.clients, 0)).toBe(5);
+      expect(o.states.reduce((n, s) => n + s.overdue, 0)).toBe(4);
     });
 
     it('latestClients filters', async () => {
