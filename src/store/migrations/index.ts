@@ -4,12 +4,13 @@ import { alertState } from './0100-alert-state.js';
 import { readerViews } from './0200-reader-views.js';
 import { narrowCmidIndex } from './0300-narrow-cmid-index.js';
 import { sqliteBulkLayout } from './0400-sqlite-bulk-layout.js';
+import { postgresIngest } from './0500-postgres-ingest.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -55,12 +55,15 @@ export function storeError(what: string, code: StoreError['code'], cause: unknow
   return new StoreError(`${what}: ${detail}${state}`, code, { cause });
 }
 
-/** Runs fn inside BEGIN … COMMIT on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>): Promise<T> {
+/**
+ * Runs fn inside BEGIN … COMMIT on one pooled connection; rolls back on any error. `begin` may
+ * replace the BEGIN statement (to add SET LOCAL settings in the same round trip).
+ */
+export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;

@@ -1,4 +1,4 @@
-import type { KmsRecord } from '../../kms/types.js';
+import type { KmsRecord, KmsRequest } from '../../kms/types.js';
 
 /**
  * PostgreSQL `text` cannot hold U+0000, neither in COPY data nor in bound parameters. A NUL in any
@@ -14,16 +14,44 @@ const clean = <T>(s: T): T => (typeof s === 'string' ? (s.replace(NUL, REPLACEME
 
 export function withoutNul(records: readonly KmsRecord[]): readonly KmsRecord[] {
   let out: KmsRecord[] | null = null;
+  let clean: KmsRequest | undefined;
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    if (!recordHasNul(r)) continue;
+    if (r?.kind === 'request' && !requestHasNul(r, clean)) {
+      clean = r;
+      continue;
+    }
+    if (r?.kind !== 'request' && !recordHasNul(r)) continue;
     out ??= records.slice();
     out[i] = cleanRecord(r);
   }
   return out ?? records;
 }
 
+/**
+ * The strings a request stores (requests are the bulk of a batch: only these are looked at). A
+ * string that is the very same as in `clean`, the last request found clean, is not searched again:
+ * runs of requests share host, channel, source, result text and product.
+ */
+function requestHasNul(r: KmsRequest, clean: KmsRequest | undefined): boolean {
+  if (hasNul(r.machine) || hasNul(r.cmid) || hasNul(r.clientTimeText)) return true;
+  if (clean === undefined) return hasNul(r.host) || hasNul(r.channel) || hasNul(r.source) || hasNul(r.resultHex) || hasNul(r.activationId) || productHasNul(r);
+  return (
+    (r.host !== clean.host && hasNul(r.host)) ||
+    (r.channel !== clean.channel && hasNul(r.channel)) ||
+    (r.source !== clean.source && hasNul(r.source)) ||
+    (r.resultHex !== clean.resultHex && hasNul(r.resultHex)) ||
+    (r.activationId !== clean.activationId && hasNul(r.activationId)) ||
+    (r.product !== clean.product && productHasNul(r))
+  );
+}
+
+function productHasNul(r: KmsRequest): boolean {
+  return r.product !== null && typeof r.product === 'object' && Object.values(r.product).some(hasNul);
+}
+
 function recordHasNul(r: KmsRecord): boolean {
+  if (r === null || typeof r !== 'object') return false;
   for (const value of Object.values(r)) {
     if (hasNul(value)) return true;
   }

@@ -7,57 +7,58 @@ import {
   ANOMALY_COLUMNS,
   CLIENT_EVENT_COLUMNS,
   HOST_EVENT_COLUMNS,
-  REQUEST_COLUMNS,
   writeAnomaly,
   writeClientEvent,
   writeHostEvent,
-  writeNarrowRequest,
-  type NarrowRequest,
   type PlannedWriter,
 } from '../columns.js';
-import type { DictionaryCache } from '../dictionary.js';
 import { checkpointQuery } from '../queries/checkpoints.js';
-import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
-import { narrowRequests } from './request-rows.js';
 import { StoreError, type Checkpoint, type WriteResult } from '../types.js';
+import { sameCheckpoints, type BatchPairs, type CheckpointGuess } from './checkpoint-guess.js';
 import { CopyValueError, copyTextRows } from './copy-text.js';
 import type { PgClient } from './driver.js';
+import { BatchIds, type LookupIds } from './lookup-ids.js';
+import { batchKeys, newRequestRows } from './new-requests.js';
 import { withoutNul } from './nul.js';
+import { requestColumns } from './request-columns.js';
+import { reserveIds, type IdSequence } from './request-ids.js';
+import { SUMMARY_STAGING_DDL, writeRequests } from './write-requests.js';
 
 /**
  * Store.writeBatch for PostgreSQL, run inside the caller's transaction:
  *
- *   1. lock every (host, channel) of the batch with a transaction-level advisory lock, in a fixed
+ *   1. before any lock: the requests become typed columns of lookup ids (request-columns.ts; ids
+ *      nobody has yet are inserted), row ids are reserved for all of them (request-ids.ts) and
+ *      the batch is planned against the checkpoints it expects (checkpoint-guess.ts);
+ *   2. lock every (host, channel) of the batch with a transaction-level advisory lock, in a fixed
  *      order, so concurrent collectors writing the same host serialise here (and never deadlock);
- *   2. read those checkpoints (now stable) and plan the batch with the shared planBatch();
- *   3. COPY the rows into per-connection staging tables, then
- *      `INSERT … SELECT … ORDER BY ord ON CONFLICT DO NOTHING`: the unique dedup index drops
- *      events that are already stored (by an earlier batch or by another process) and repeats
- *      inside the batch; `rowCount` is what was really inserted. Requests first get their
- *      lookup ids (request-rows.ts) and their insert returns the new rows, which the same
- *      statement folds into request_hosts and client_summary (queries/summary.ts); batches that
- *      share no (host, channel) touch disjoint summary rows (host is part of their keys);
- *   4. write the planned log clears and checkpoints.
+ *   3. read those checkpoints (now stable); when they are not the expected ones, plan the batch
+ *      again (the shared planBatch() either way);
+ *   4. requests: read which keys of the batch are stored already (new-requests.ts; stable under
+ *      the locks), COPY the new rows straight into `requests` and fold them into client_summary
+ *      and request_hosts (write-requests.ts). The other events: COPY into per-connection staging
+ *      tables, then `INSERT … SELECT … ORDER BY ord ON CONFLICT DO NOTHING` (few rows);
+ *   5. write the planned log clears and checkpoints.
  *
- * All or nothing: any error rolls the transaction back and nothing of the batch remains.
+ * Tables are always written in this order and their rows in key order, so two batches that meet
+ * on a row wait for each other rather than deadlock. All or nothing: any error rolls the
+ * transaction back and nothing of the batch remains.
  */
 
 /** Namespace (first key) of the per-(host, channel) advisory locks: "ckpt" in ASCII. */
 export const CHECKPOINT_LOCK_NAMESPACE = 1667985524;
 
-/** Rows per COPY chunk: bounds the size of each string handed to the socket. */
+/** Rows per COPY chunk of the other events: bounds the size of each string handed to the socket. */
 const COPY_CHUNK_ROWS = 2000;
 
 interface TableSpec {
   table: string;
   columns: readonly string[];
   write: PlannedWriter;
-  counter: 'requests' | 'hostEvents' | 'clientEvents' | 'anomalies';
+  counter: 'hostEvents' | 'clientEvents' | 'anomalies';
 }
 
 type EventKind = Exclude<KmsRecord['kind'], 'request'>;
-
-const REQUESTS = { table: 'requests', columns: REQUEST_COLUMNS };
 
 const TABLES: Record<EventKind, TableSpec> = {
   host: { table: 'host_events', columns: HOST_EVENT_COLUMNS, write: writeHostEvent, counter: 'hostEvents' },
@@ -72,13 +73,14 @@ const staged = new WeakSet<PgClient>();
 
 export async function ensureStagingTables(client: PgClient): Promise<void> {
   if (staged.has(client)) return;
-  for (const spec of [REQUESTS, ...Object.values(TABLES)]) {
+  for (const spec of Object.values(TABLES)) {
     // ON COMMIT DELETE ROWS empties the table at the end of each batch's transaction.
     await client.query(
       `CREATE TEMP TABLE IF NOT EXISTS ${stagingName(spec.table)} ON COMMIT DELETE ROWS AS
          SELECT 0::integer AS ord, ${spec.columns.join(', ')} FROM ${spec.table} WITH NO DATA`,
     );
   }
+  await client.query(SUMMARY_STAGING_DDL);
 }
 
 /** Call after the transaction that created the staging tables committed. */
@@ -88,26 +90,59 @@ export function markStaged(client: PgClient): void {
 
 export interface PostgresBatchResult {
   result: WriteResult;
-  /** Lookup ids this batch added: merge into the shared cache once committed. */
-  added: DictionaryCache | null;
+  /** Lookup ids this batch added: merge into the store's ids once committed. */
+  added: LookupIds | null;
 }
 
-export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRecord[], now: number, ids: DictionaryCache): Promise<PostgresBatchResult> {
+/** What a store instance keeps between its batches. */
+export interface WriterState {
+  /** Committed lookup ids. */
+  ids: LookupIds;
+  checkpoints: CheckpointGuess;
+  sequence: IdSequence;
+}
+
+export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRecord[], now: number, state: WriterState): Promise<PostgresBatchResult> {
   const records = withoutNul(batch);
   const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
   if (records.length === 0) return { result, added: null };
   records.forEach(validateRecord);
+  const pairs = batchPairs(records);
+  try {
+    return await writePlanned(client, records, pairs, now, state, result);
+  } catch (err) {
+    state.checkpoints.forget(pairs);
+    throw err;
+  }
+}
 
+async function writePlanned(
+  client: PgClient,
+  records: readonly KmsRecord[],
+  pairs: BatchPairs,
+  now: number,
+  state: WriterState,
+  result: WriteResult,
+): Promise<PostgresBatchResult> {
+  // everything up to the locks runs while other writers of the same hosts hold them
   await ensureStagingTables(client);
-  const stored = await lockAndLoadCheckpoints(client, records);
-  const plan = planBatch(records, stored, now);
+  const positions: number[] = [];
+  for (let i = 0; i < records.length; i++) if (records[i].kind === 'request') positions.push(i);
+  const ids = new BatchIds(state.ids);
+  const cols = positions.length > 0 ? await requestColumns(records, positions, ids, () => ids.fetchMissing(client)) : null;
+  const rowIds = cols !== null ? await reserveIds(client, state.sequence, cols.size) : null;
+  const keys = cols !== null ? batchKeys(cols) : null;
+  const guess = state.checkpoints.guess(pairs);
+  const guessed = planBatch(records, guess, now);
 
-  let added: DictionaryCache | null = null;
-  const requests = plan.records.filter((p) => p.record.kind === 'request');
-  if (requests.length > 0) {
-    const narrow = await narrowRequests(client, requests, ids);
-    added = narrow.added;
-    result.requests = await copyAndInsertRequests(client, narrow.rows);
+  const stored = await lockAndLoadCheckpoints(client, pairs);
+  const plan = sameCheckpoints(pairs, guess, stored) ? guessed : planBatch(records, stored, now);
+  state.checkpoints.planned(pairs, stored, plan);
+
+  if (cols !== null && rowIds !== null && keys !== null) {
+    for (let i = 0; i < cols.size; i++) cols.epoch[i] = plan.records[cols.record[i]].epoch;
+    const fresh = await newRequestRows(client, cols, keys);
+    result.requests = await writeRequests(client, records, cols, fresh, rowIds);
   }
   const byKind = groupByKind(plan);
   for (const [kind, group] of byKind) {
@@ -120,16 +155,25 @@ export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRe
   await writeLogClears(client, plan);
   await writeCheckpoints(client, plan);
   result.logClears = plan.logClears.length;
-  return { result, added };
+  return { result, added: ids.added };
 }
 
-/** The batch's (host, channel) pairs, locked in ascending lock-key order, then their checkpoints. */
-async function lockAndLoadCheckpoints(client: PgClient, records: readonly KmsRecord[]): Promise<Map<string, Checkpoint>> {
-  const pairs = new Map<string, { hostKey: string; channel: string }>();
+/** The batch's (host, channel) pairs. */
+function batchPairs(records: readonly KmsRecord[]): BatchPairs {
+  const pairs: BatchPairs = new Map();
+  let prev: KmsRecord | undefined;
   for (const r of records) {
+    // records of a batch come in long runs of one host and channel
+    if (prev !== undefined && prev.host === r.host && prev.channel === r.channel) continue;
+    prev = r;
     const hostKey = r.host.toLowerCase();
     pairs.set(checkpointId(hostKey, r.channel), { hostKey, channel: r.channel });
   }
+  return pairs;
+}
+
+/** Locks the pairs in ascending lock-key order, then reads their checkpoints. */
+async function lockAndLoadCheckpoints(client: PgClient, pairs: BatchPairs): Promise<Map<string, Checkpoint>> {
   const hostKeys = [...pairs.values()].map((p) => p.hostKey);
   const channels = [...pairs.values()].map((p) => p.channel);
   // The ORDER BY in the sub-select makes every process take the locks in the same order. A hash
@@ -216,61 +260,6 @@ async function copyAndInsert(
   return res.rowCount ?? 0;
 }
 
-const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
-
-/**
- * Requests: COPY the narrow rows into staging, then ONE statement inserts the new ones and folds
- * exactly those (RETURNING) into request_hosts and client_summary with the rules of
- * queries/summary.ts: first = earliest (time, id); latest = greatest (time, record id, id).
- */
-async function copyAndInsertRequests(client: PgClient, rows: NarrowRequest[]): Promise<number> {
-  const width = REQUEST_COLUMNS.length;
-  const values: unknown[] = new Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) writeNarrowRequest(values, i * width, rows[i], (b) => b);
-  const staging = stagingName('requests');
-  const badRow = (_row: number, err: CopyValueError): never => {
-    throw new StoreError(`a request of the batch: ${err.message}`, 'STORE_WRITE', { cause: err });
-  };
-  function* chunks(): Generator<string> {
-    for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
-      yield copyTextRows(values, width, start, Math.min(rows.length, start + COPY_CHUNK_ROWS), badRow);
-    }
-  }
-  const columns = REQUEST_COLUMNS.join(', ');
-  await pipeline(Readable.from(chunks()), client.query(pgCopy.from(`COPY ${staging} (ord, ${columns}) FROM STDIN`)));
-  const res = await client.query<{ inserted: number }>(`
-    WITH ins AS (
-      INSERT INTO requests (${columns})
-        SELECT ${columns} FROM ${staging} ORDER BY ord
-        ON CONFLICT (host_id, second, channel_id, rec) DO NOTHING
-        RETURNING id, ${SUMMARY_KEY}, time, CASE WHEN rec >= 0 THEN rec ELSE -1 END AS rec_order,
-                  machine_id, result, license_state, minutes_left, is_vm
-    ), hosts AS (
-      INSERT INTO request_hosts (host_id, requests, first_seen, last_seen)
-        SELECT host_id, COUNT(*), MIN(time), MAX(time) FROM ins GROUP BY host_id ORDER BY host_id
-      ${REQUEST_HOSTS_CONFLICT}
-    ), folded AS (
-      -- one pass, no joins: window aggregates per summary key, then the latest row of each key
-      SELECT DISTINCT ON (${SUMMARY_KEY}) ${SUMMARY_KEY},
-             COUNT(*) OVER whole AS requests, MAX(CASE WHEN result = 0 THEN time END) OVER whole AS last_ok,
-             first_value(time) OVER earliest AS first_seen, first_value(id) OVER earliest AS first_id,
-             first_value(machine_id) OVER earliest AS first_machine_id,
-             time AS last_seen, rec_order AS last_rec, id AS last_id, machine_id, result, license_state, minutes_left, is_vm
-      FROM ins
-      WINDOW whole AS (PARTITION BY ${SUMMARY_KEY}), earliest AS (PARTITION BY ${SUMMARY_KEY} ORDER BY time, id)
-      ORDER BY ${SUMMARY_KEY}, time DESC, rec_order DESC, id DESC
-    ), summary AS (
-      INSERT INTO client_summary (${SUMMARY_KEY}, requests, first_seen, first_id, first_machine_id, last_seen, last_rec,
-                                  last_id, machine_id, result, license_state, minutes_left, is_vm, last_ok)
-        SELECT ${SUMMARY_KEY}, requests, first_seen, first_id, first_machine_id, last_seen, last_rec,
-               last_id, machine_id, result, license_state, minutes_left, is_vm, last_ok
-        FROM folded
-      ${CLIENT_SUMMARY_CONFLICT}
-    )
-    SELECT COUNT(*) AS inserted FROM ins`);
-  return res.rows[0]?.inserted ?? 0;
-}
-
 async function writeLogClears(client: PgClient, plan: BatchPlan): Promise<void> {
   if (plan.logClears.length === 0) return;
   const c = plan.logClears;
@@ -315,19 +304,25 @@ async function writeCheckpoints(client: PgClient, plan: BatchPlan): Promise<void
 
 /** Refuses a batch whose records cannot be stored, naming the record, before anything is written. */
 function validateRecord(record: KmsRecord, index: number): void {
-  const fail = (why: string): never => {
-    throw new StoreError(`record ${index} of the batch (${record?.source ?? 'unknown source'}): ${why}`, 'STORE_WRITE');
-  };
-  if (!record || typeof record !== 'object') fail('not a record');
-  if (record.kind !== 'request' && !(record.kind in TABLES)) fail(`unknown kind ${String(record.kind)}`);
-  if (typeof record.host !== 'string') fail('host is not a string');
-  if (typeof record.channel !== 'string') fail('channel is not a string');
-  if (!Number.isSafeInteger(record.time)) fail(`time ${String(record.time)} is not an integer epoch-ms value`);
+  const why = invalidBecause(record);
+  if (why !== null) throw new StoreError(`record ${index} of the batch (${record?.source ?? 'unknown source'}): ${why}`, 'STORE_WRITE');
+}
+
+function invalidBecause(record: KmsRecord): string | null {
+  if (!record || typeof record !== 'object') return 'not a record';
+  if (record.kind !== 'request' && !(record.kind in TABLES)) return `unknown kind ${String(record.kind)}`;
+  if (typeof record.host !== 'string') return 'host is not a string';
+  if (typeof record.channel !== 'string') return 'channel is not a string';
+  if (!Number.isSafeInteger(record.time)) return `time ${String(record.time)} is not an integer epoch-ms value`;
   if (record.recordId !== null && record.recordId !== undefined && !Number.isSafeInteger(record.recordId)) {
-    fail(`record id ${String(record.recordId)} is not an integer`);
+    return `record id ${String(record.recordId)} is not an integer`;
   }
   if (record.kind === 'request') {
-    if (typeof record.cmid !== 'string' || typeof record.machine !== 'string') fail('request without cmid or machine');
-    if (!record.product || typeof record.product.application !== 'string') fail('request without product');
+    if (typeof record.cmid !== 'string' || typeof record.machine !== 'string') return 'request without cmid or machine';
+    if (!record.product || typeof record.product.application !== 'string' || typeof record.product.name !== 'string') return 'request without product';
+    if (typeof record.source !== 'string' || typeof record.resultHex !== 'string' || typeof record.activationId !== 'string' || typeof record.clientTimeText !== 'string') {
+      return 'source, result text, activation id and client time text must be strings';
+    }
   }
+  return null;
 }

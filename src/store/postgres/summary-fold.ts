@@ -1,0 +1,198 @@
+import { BinaryCopyWriter } from './copy-binary.js';
+import type { RequestColumns } from './request-columns.js';
+
+/**
+ * Folds the new requests of a batch into one delta row per client_summary key (cmid, product,
+ * host, machine lower-case, minimum count) and per request_hosts host, in batch order and with the
+ * rules of src/store/sqlite/summary.ts, so that the upserts of queries/summary.ts merge each delta
+ * with the stored row exactly as SQLite does:
+ *   - first request: earliest time; on a tie the earlier stored (lower id) stays;
+ *   - latest request: later time, then higher record id, then the later stored (higher id) wins;
+ *   - last_ok: newest time of a request answered 0x0.
+ * Deltas live in typed arrays (one slot per key), not objects: a batch has tens of thousands.
+ */
+export class ClientFold {
+  size = 0;
+  private capacity: number;
+  private cmid: Float64Array;
+  private product: Float64Array;
+  private host: Float64Array;
+  private machineKey: Float64Array;
+  private minimumCount: Float64Array;
+  private requests: Float64Array;
+  private firstSeen: Float64Array;
+  private firstId: Float64Array;
+  private firstMachine: Float64Array;
+  private lastSeen: Float64Array;
+  private lastRec: Float64Array;
+  private lastId: Float64Array;
+  private machine: Float64Array;
+  private result: Float64Array;
+  private licenseState: Float64Array;
+  private minutesLeft: Float64Array;
+  private isVm: Uint8Array;
+  /** NaN: no successful request in the batch. */
+  private lastOk: Float64Array;
+  /** cmid → first slot of that cmid; `nextSlot` chains the others (numeric keys, no string per request). */
+  private readonly byCmid = new Map<number, number>();
+  private nextSlot: Int32Array;
+  readonly hosts = new Map<number, { requests: number; firstSeen: number; lastSeen: number }>();
+
+  constructor(expected: number) {
+    this.capacity = Math.max(16, expected);
+    const f = () => new Float64Array(this.capacity);
+    this.cmid = f();
+    this.product = f();
+    this.host = f();
+    this.machineKey = f();
+    this.minimumCount = f();
+    this.requests = f();
+    this.firstSeen = f();
+    this.firstId = f();
+    this.firstMachine = f();
+    this.lastSeen = f();
+    this.lastRec = f();
+    this.lastId = f();
+    this.machine = f();
+    this.result = f();
+    this.licenseState = f();
+    this.minutesLeft = f();
+    this.isVm = new Uint8Array(this.capacity);
+    this.lastOk = f();
+    this.nextSlot = new Int32Array(this.capacity);
+  }
+
+  /** Adds row i of `c`, a newly stored request with row id `id` (ids rise in batch order). */
+  add(c: RequestColumns, i: number, id: number): void {
+    const time = c.time[i];
+    const ok = c.result[i] === 0 ? time : Number.NaN;
+    const s = this.find(c, i);
+    if (s < 0) {
+      const n = this.slot(c, i);
+      this.requests[n] = 1;
+      this.firstSeen[n] = time;
+      this.firstId[n] = id;
+      this.firstMachine[n] = c.machineId[i];
+      this.setLatest(n, c, i, id);
+      this.lastOk[n] = ok;
+    } else {
+      this.requests[s]++;
+      if (time < this.firstSeen[s]) {
+        this.firstSeen[s] = time;
+        this.firstId[s] = id;
+        this.firstMachine[s] = c.machineId[i];
+      }
+      if (time > this.lastSeen[s] || (time === this.lastSeen[s] && c.recordOrder[i] >= this.lastRec[s])) this.setLatest(s, c, i, id);
+      if (!Number.isNaN(ok) && (Number.isNaN(this.lastOk[s]) || ok > this.lastOk[s])) this.lastOk[s] = ok;
+    }
+    const h = this.hosts.get(c.hostId[i]);
+    if (h === undefined) this.hosts.set(c.hostId[i], { requests: 1, firstSeen: time, lastSeen: time });
+    else {
+      h.requests++;
+      if (time < h.firstSeen) h.firstSeen = time;
+      if (time > h.lastSeen) h.lastSeen = time;
+    }
+  }
+
+  /**
+   * The deltas as binary COPY rows of CLIENT_SUMMARY_COPY, sorted by the client_summary key:
+   * the upsert then visits the table's key order once, and concurrent writers lock rows in one order.
+   */
+  encode(): Buffer {
+    const order = new Int32Array(this.size);
+    for (let k = 0; k < this.size; k++) order[k] = k;
+    const keys = [this.cmid, this.product, this.host, this.machineKey, this.minimumCount];
+    order.sort((a, b) => {
+      for (const key of keys) if (key[a] !== key[b]) return key[a] - key[b];
+      return 0;
+    });
+    const w = new BinaryCopyWriter(this.size * 220 + 64);
+    for (let k = 0; k < this.size; k++) {
+      const s = order[k];
+      w.row(18);
+      w.int8(this.cmid[s]);
+      w.int8(this.product[s]);
+      w.int8(this.host[s]);
+      w.int8(this.machineKey[s]);
+      w.int4(this.minimumCount[s]);
+      w.int8(this.requests[s]);
+      w.int8(this.firstSeen[s]);
+      w.int8(this.firstId[s]);
+      w.int8(this.firstMachine[s]);
+      w.int8(this.lastSeen[s]);
+      w.int8(this.lastRec[s]);
+      w.int8(this.lastId[s]);
+      w.int8(this.machine[s]);
+      w.int8(this.result[s]);
+      w.int4(this.licenseState[s]);
+      w.int8(this.minutesLeft[s]);
+      w.bool(this.isVm[s] === 1);
+      if (Number.isNaN(this.lastOk[s])) w.null();
+      else w.int8(this.lastOk[s]);
+    }
+    return w.finish();
+  }
+
+  private setLatest(s: number, c: RequestColumns, i: number, id: number): void {
+    this.lastSeen[s] = c.time[i];
+    this.lastRec[s] = c.recordOrder[i];
+    this.lastId[s] = id;
+    this.machine[s] = c.machineId[i];
+    this.result[s] = c.result[i];
+    this.licenseState[s] = c.licenseState[i];
+    this.minutesLeft[s] = c.minutesLeft[i];
+    this.isVm[s] = c.isVm[i];
+  }
+
+  private find(c: RequestColumns, i: number): number {
+    let s = this.byCmid.get(c.cmidId[i]) ?? -1;
+    while (s >= 0) {
+      if (this.product[s] === c.productId[i] && this.host[s] === c.hostId[i] && this.machineKey[s] === c.machineKeyId[i] && this.minimumCount[s] === c.minimumCount[i]) {
+        return s;
+      }
+      s = this.nextSlot[s];
+    }
+    return -1;
+  }
+
+  private slot(c: RequestColumns, i: number): number {
+    if (this.size === this.capacity) this.grow();
+    const n = this.size++;
+    this.cmid[n] = c.cmidId[i];
+    this.product[n] = c.productId[i];
+    this.host[n] = c.hostId[i];
+    this.machineKey[n] = c.machineKeyId[i];
+    this.minimumCount[n] = c.minimumCount[i];
+    this.nextSlot[n] = this.byCmid.get(c.cmidId[i]) ?? -1;
+    this.byCmid.set(c.cmidId[i], n);
+    return n;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const g = <T extends Float64Array | Uint8Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(this.capacity);
+      b.set(a);
+      return b;
+    };
+    this.cmid = g(this.cmid);
+    this.product = g(this.product);
+    this.host = g(this.host);
+    this.machineKey = g(this.machineKey);
+    this.minimumCount = g(this.minimumCount);
+    this.requests = g(this.requests);
+    this.firstSeen = g(this.firstSeen);
+    this.firstId = g(this.firstId);
+    this.firstMachine = g(this.firstMachine);
+    this.lastSeen = g(this.lastSeen);
+    this.lastRec = g(this.lastRec);
+    this.lastId = g(this.lastId);
+    this.machine = g(this.machine);
+    this.result = g(this.result);
+    this.licenseState = g(this.licenseState);
+    this.minutesLeft = g(this.minutesLeft);
+    this.isVm = g(this.isVm);
+    this.lastOk = g(this.lastOk);
+    this.nextSlot = g(this.nextSlot);
+  }
+}

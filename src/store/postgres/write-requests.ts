@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pgCopy from 'pg-copy-streams';
+import type { KmsRecord } from '../../kms/types.js';
+import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
+import { StoreError } from '../types.js';
+import { BinaryCopyWriter } from './copy-binary.js';
+import { CopyValueError } from './copy-text.js';
+import type { PgClient } from './driver.js';
+import type { RequestColumns } from './request-columns.js';
+import type { ReservedIds } from './request-ids.js';
+import { ClientFold } from './summary-fold.js';
+
+/**
+ * Columns of the binary COPYs and their types (migration 0001): binary COPY data must match each
+ * column's type exactly, so checkCopyColumns() compares these with the live schema once per store.
+ */
+type CopyType = 'int8' | 'int4' | 'bool' | 'text';
+
+export const REQUEST_COPY: readonly (readonly [string, CopyType])[] = [
+  ['id', 'int8'], ['host_id', 'int8'], ['second', 'int8'], ['channel_id', 'int8'], ['rec', 'int8'], ['time', 'int8'],
+  ['epoch', 'int4'], ['host_name_id', 'int8'], ['source_id', 'int8'], ['result', 'int8'], ['result_hex_id', 'int8'],
+  ['minimum_count', 'int4'], ['machine_id', 'int8'], ['machine_key_id', 'int8'], ['cmid_id', 'int8'], ['product_id', 'int8'],
+  ['client_time_text', 'text'], ['client_time', 'int8'], ['is_vm', 'bool'], ['license_state', 'int4'], ['minutes_left', 'int8'],
+];
+
+export const CLIENT_SUMMARY_COPY: readonly (readonly [string, CopyType])[] = [
+  ['cmid_id', 'int8'], ['product_id', 'int8'], ['host_id', 'int8'], ['machine_key_id', 'int8'], ['minimum_count', 'int4'],
+  ['requests', 'int8'], ['first_seen', 'int8'], ['first_id', 'int8'], ['first_machine_id', 'int8'], ['last_seen', 'int8'],
+  ['last_rec', 'int8'], ['last_id', 'int8'], ['machine_id', 'int8'], ['result', 'int8'], ['license_state', 'int4'],
+  ['minutes_left', 'int8'], ['is_vm', 'bool'], ['last_ok', 'int8'],
+];
+
+const names = (spec: readonly (readonly [string, CopyType])[]): string => spec.map(([n]) => n).join(', ');
+const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
+
+/** Staging table of the client_summary deltas (temporary, emptied at each COMMIT). */
+export const SUMMARY_STAGING = 'kmswatch_stage_client_summary';
+export const SUMMARY_STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS ${SUMMARY_STAGING} ON COMMIT DELETE ROWS AS
+  SELECT ${names(CLIENT_SUMMARY_COPY)} FROM client_summary WITH NO DATA`;
+
+/** Rows per COPY chunk: the server works on one chunk while the next is encoded. */
+const CHUNK_ROWS = 2000;
+
+/** Refuses to write when the tables' column types are not the ones the binary COPYs send. */
+export async function checkCopyColumns(client: PgClient): Promise<void> {
+  for (const [table, spec] of [['requests', REQUEST_COPY], ['client_summary', CLIENT_SUMMARY_COPY]] as const) {
+    const res = await client.query<{ name: string; type: string }>(
+      `SELECT attname AS name, typname AS type FROM pg_attribute JOIN pg_type t ON t.oid = atttypid
+        WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+      [table],
+    );
+    const live = new Map(res.rows.map((r) => [r.name, r.type]));
+    const wrong = spec.filter(([name, type]) => live.get(name) !== type).map(([name, type]) => `${name} is ${live.get(name) ?? 'missing'}, expected ${type}`);
+    if (wrong.length > 0) throw new StoreError(`${table}: the schema is not the one this kmswatch writes (${wrong.join('; ')})`, 'STORE_WRITE');
+  }
+}
+
+/**
+ * Stores the rows `fresh` of `cols` (new, in batch order: see new-requests.ts) with one binary
+ * COPY straight into `requests`, then folds them into client_summary (one delta row per changed
+ * client, COPY into staging, one INSERT … ON CONFLICT DO UPDATE in key order) and request_hosts.
+ * Returns how many rows were stored.
+ */
+export async function writeRequests(
+  client: PgClient,
+  records: readonly KmsRecord[],
+  cols: RequestColumns,
+  fresh: Int32Array,
+  ids: ReservedIds,
+): Promise<number> {
+  if (fresh.length === 0) return 0;
+  const fold = new ClientFold(Math.min(fresh.length, 1 << 16));
+  let current = -1;
+  let summary: Buffer | null = null;
+  function* chunks(): Generator<Buffer> {
+    const w = new BinaryCopyWriter(CHUNK_ROWS * 240);
+    for (let k = 0; k < fresh.length; k++) {
+      current = k;
+      const i = fresh[k];
+      const id = ids.at(k);
+      fold.add(cols, i, id);
+      w.row(21);
+      w.int8(id);
+      w.int8(cols.hostId[i]);
+      w.int8(cols.second[i]);
+      w.int8(cols.channelId[i]);
+      w.int8(cols.rec[i]);
+      w.int8(cols.time[i]);
+      w.int4(cols.epoch[i]);
+      w.int8(cols.hostNameId[i]);
+      w.int8(cols.sourceId[i]);
+      w.int8(cols.result[i]);
+      w.int8(cols.resultHexId[i]);
+      w.int4(cols.minimumCount[i]);
+      w.int8(cols.machineId[i]);
+      w.int8(cols.machineKeyId[i]);
+      w.int8(cols.cmidId[i]);
+      w.int8(cols.productId[i]);
+      w.text(cols.clientTimeText[i]);
+      w.int8OrNull(cols.clientTime[i]);
+      w.bool(cols.isVm[i] === 1);
+      w.int4(cols.licenseState[i]);
+      w.int8(cols.minutesLeft[i]);
+      if (w.length >= CHUNK_ROWS * 200) yield w.take();
+    }
+    current = -1;
+    yield w.finish();
+    // asked for once the last chunk is on its way: the server is still storing rows meanwhile
+    summary = fold.encode();
+  }
+  const copy = client.query(pgCopy.from(`COPY requests (${names(REQUEST_COPY)}) FROM STDIN (FORMAT binary)`));
+  try {
+    await pipeline(Readable.from(chunks()), copy);
+  } catch (err) {
+    if (err instanceof CopyValueError && current >= 0) {
+      const index = cols.record[fresh[current]];
+      throw new StoreError(`record ${index} of the batch (${records[index]?.source ?? 'unknown source'}): ${err.message}`, 'STORE_WRITE', { cause: err });
+    }
+    throw err;
+  }
+  if (copy.rowCount !== fresh.length) throw new StoreError(`requests: COPY stored ${copy.rowCount} of ${fresh.length} rows`, 'STORE_WRITE');
+
+  await pipeline(Readable.from([summary ?? fold.encode()]), client.query(pgCopy.from(`COPY ${SUMMARY_STAGING} (${names(CLIENT_SUMMARY_COPY)}) FROM STDIN (FORMAT binary)`)));
+  await client.query(
+    `INSERT INTO client_summary (${names(CLIENT_SUMMARY_COPY)})
+       SELECT ${names(CLIENT_SUMMARY_COPY)} FROM ${SUMMARY_STAGING} ORDER BY ${SUMMARY_KEY}
+     ${CLIENT_SUMMARY_CONFLICT}`,
+  );
+  const hosts = [...fold.hosts].sort((a, b) => a[0] - b[0]);
+  await client.query(
+    `INSERT INTO request_hosts (host_id, requests, first_seen, last_seen)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS h(host_id, requests, first_seen, last_seen)
+       ORDER BY host_id
+     ${REQUEST_HOSTS_CONFLICT}`,
+    [hosts.map(([h]) => h), hosts.map(([, d]) => d.requests), hosts.map(([, d]) => d.firstSeen), hosts.map(([, d]) => d.lastSeen)],
+  );
+  return fresh.length;
+}
