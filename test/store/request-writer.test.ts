@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DictionaryCache } from '../../src/store/dictionary.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
@@ -77,5 +80,38 @@ describe('DictionaryCache.lowerId', () => {
     expect(fetched).toEqual(['pc1.corp']);
     dict.forget();
     expect(dict.lowerId('PC1.Corp')).toBe(2);
+  });
+});
+
+describe('sqlite window counts', () => {
+  it('are read again after the database changed (one scan serves both queries of a report)', async () => {
+    const store = await openSqliteStore(':memory:');
+    const at = T0 + 10_000;
+    await store.writeBatch([request({ recordId: 1, time: T0, cmid: '00000000-0000-4000-8000-000000000001' })]);
+    expect((await store.windowActive(at - 86_400_000, at)).map((r) => r.active)).toEqual([1]);
+    expect((await store.windowCounts(at - 86_400_000, at)).map((r) => r.clients)).toEqual([1]);
+    await store.writeBatch([request({ recordId: 2, time: T0 + 1000, cmid: '00000000-0000-4000-8000-000000000002' })]);
+    expect((await store.windowActive(at - 86_400_000, at)).map((r) => r.active)).toEqual([2]);
+    expect((await store.windowCounts(at - 86_400_000, at)).map((r) => r.clients)).toEqual([2]);
+    await store.close();
+  });
+});
+
+describe('sqlite window counts across connections', () => {
+  it('see what another connection committed since the last scan', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-window-'));
+    const file = path.join(dir, 'store.db');
+    const reader = await openSqliteStore(file);
+    const writer = await openSqliteStore(file);
+    const at = T0 + 10_000;
+    await writer.writeBatch([request({ recordId: 1, time: T0, cmid: '00000000-0000-4000-8000-000000000001' })]);
+    await writer.close();
+    expect((await reader.windowActive(at - 86_400_000, at)).map((r) => r.active)).toEqual([1]);
+    const second = await openSqliteStore(file);
+    await second.writeBatch([request({ recordId: 2, time: T0 + 1000, cmid: '00000000-0000-4000-8000-000000000002' })]);
+    await second.close();
+    expect((await reader.windowActive(at - 86_400_000, at)).map((r) => r.active)).toEqual([2]);
+    await reader.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -22,3 +22,4 @@ export { dailyActivityQuery } from './daily-activity.js';
 export { alertStatesQuery, upsertAlertStateSql, alertStateParams, metaQuery, setMetaSql } from './alert-states.js';
 export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearSql, type CheckpointWithKey } from './checkpoints.js';
 export { clientOverviewSql, overviewFromRows, overviewRowsSql, readOverviewScan, type OverviewScan } from './client-overview.js';
+export { countWindowScan, windowScanSql, type WindowScan } from './window-scan.js';

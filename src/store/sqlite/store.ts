@@ -59,6 +59,7 @@ export class SqliteStore implements Store {
     upsertCheckpoint: Database.Statement; insertLogClear: Database.Statement;
   };
   private closed = false;
+  private lastWindowScan?: { key: string; scan: q.WindowScan };
 
   constructor(readonly db: Database.Database, readonly location: string) {}
 
@@ -230,11 +231,31 @@ export class SqliteStore implements Store {
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
-    return this.all(this.summaryCovers(to) ? q.windowCountsSummaryQuery : q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
+    if (this.summaryCovers(to)) return this.windowScan(from, to).counts;
+    return this.all(q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
-    return this.all(this.summaryCovers(to) ? q.windowActiveSummaryQuery : q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
+    if (this.summaryCovers(to)) return this.windowScan(from, to).active;
+    return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
+  }
+
+  /**
+   * Both window answers from one scan (queries/window-scan.ts). A report asks for both with the same
+   * window: the last scan is kept while the database is unchanged (PRAGMA data_version moves on
+   * other connections' commits, total_changes() on this one's).
+   */
+  private windowScan(from: number, to: number): q.WindowScan {
+    try {
+      const version = this.db.prepare('SELECT (SELECT data_version FROM pragma_data_version) || \':\' || total_changes()').pluck().get() as string;
+      const key = `${from}:${to}:${version}`;
+      if (this.lastWindowScan?.key === key) return this.lastWindowScan.scan;
+      const scan = q.countWindowScan(this.db.prepare(q.windowScanSql.sqlite).get({ from, to }) as q.RawRow, this.summaryLookups());
+      this.lastWindowScan = { key, scan };
+      return scan;
+    } catch (err) {
+      throw new StoreError(`query windowScan failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
+    }
   }
 
   async clones(at: number): Promise<CloneRow[]> {
