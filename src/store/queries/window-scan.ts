@@ -52,30 +52,92 @@ export function countWindowScan(row: Record<string, unknown>, lookups: SummaryLo
   const hosts = integers(String(row.hosts), n);
   const products = integers(String(row.products), n);
   const minimums = integers(String(row.minimums), n);
-  interface Group { host: string; key: string; application: WindowActiveRow['application']; cmids: Set<number>; maxMinimum: number; byMinimum: Map<number, Set<number>> }
-  const groups = new Map<string, Group>();
+
+  // groups (host, application) and minimum counts as small indexes; rows of unknown hosts or
+  // products are left out, as the SQL form's joins leave them out
+  const applications: WindowActiveRow['application'][] = [];
+  const groups: { hostId: number; application: number }[] = [];
+  const groupIndex = new Map<number, number>();
+  const minimumValues: number[] = [];
+  const minimumIndex = new Map<number, number>();
+  const rowGroup = new Int32Array(n);
+  const rowMinimum = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const host = lookups.hosts.get(hosts[i]);
     const product = lookups.products.get(products[i]);
-    if (host === undefined || product === undefined) continue;
-    const id = `${hosts[i]}:${product.application}`;
-    let g = groups.get(id);
-    if (g === undefined) groups.set(id, (g = { host: host.host, key: host.key, application: product.application, cmids: new Set(), maxMinimum: 0, byMinimum: new Map() }));
-    g.cmids.add(cmids[i]);
-    if (minimums[i] > g.maxMinimum) g.maxMinimum = minimums[i];
-    let m = g.byMinimum.get(minimums[i]);
-    if (m === undefined) g.byMinimum.set(minimums[i], (m = new Set()));
-    m.add(cmids[i]);
+    if (product === undefined || !lookups.hosts.has(hosts[i])) {
+      rowGroup[i] = -1;
+      continue;
+    }
+    let app = applications.indexOf(product.application);
+    if (app < 0) app = applications.push(product.application) - 1;
+    const key = hosts[i] * 8 + app;
+    let g = groupIndex.get(key);
+    if (g === undefined) {
+      g = groups.push({ hostId: hosts[i], application: app }) - 1;
+      groupIndex.set(key, g);
+    }
+    rowGroup[i] = g;
+    let m = minimumIndex.get(minimums[i]);
+    if (m === undefined) {
+      m = minimumValues.push(minimums[i]) - 1;
+      minimumIndex.set(minimums[i], m);
+    }
+    rowMinimum[i] = m;
   }
-  const ordered = [...groups.values()].sort((a, b) => cmp(a.key, b.key) || cmp(a.application, b.application));
+  const mins = minimumValues.length;
+  const perMinimum = new Float64Array(groups.length * mins);
+  const perGroup = new Float64Array(groups.length);
+  const maxMinimum = new Float64Array(groups.length);
+
+  // distinct CMIDs: the rows of one CMID are adjacent (client_summary is scanned in primary-key
+  // order, CMID first), so each CMID's few rows are compared among themselves; rows in any other
+  // order are sorted by CMID first
+  const order = cmidOrder(cmids, n);
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && cmids[order[end]] === cmids[order[start]]) end++;
+    for (let j = start; j < end; j++) {
+      const i = order[j];
+      const g = rowGroup[i];
+      if (g < 0) continue;
+      if (minimums[i] > maxMinimum[g]) maxMinimum[g] = minimums[i];
+      let newGroup = true;
+      let newPair = true;
+      for (let e = start; e < j; e++) {
+        const other = order[e];
+        if (rowGroup[other] !== g) continue;
+        newGroup = false;
+        if (rowMinimum[other] === rowMinimum[i]) newPair = false;
+      }
+      if (newGroup) perGroup[g]++;
+      if (newPair) perMinimum[g * mins + rowMinimum[i]]++;
+    }
+    start = end;
+  }
+
   const scan: WindowScan = { active: [], counts: [] };
+  const ordered = groups.map((g, index) => ({ index, host: lookups.hosts.get(g.hostId)!, application: applications[g.application] }));
+  ordered.sort((a, b) => cmp(a.host.key, b.host.key) || cmp(a.application, b.application));
+  const minimumOrder = minimumValues.map((value, index) => ({ value, index })).sort((a, b) => b.value - a.value);
   for (const g of ordered) {
-    scan.active.push({ host: g.host, application: g.application, active: g.cmids.size, maxMinimum: g.maxMinimum });
-    for (const [minimumCount, set] of [...g.byMinimum].sort((a, b) => b[0] - a[0])) {
-      scan.counts.push({ host: g.host, application: g.application, minimumCount, clients: set.size });
+    scan.active.push({ host: g.host.host, application: g.application, active: perGroup[g.index], maxMinimum: maxMinimum[g.index] });
+    for (const m of minimumOrder) {
+      const clients = perMinimum[g.index * mins + m.index];
+      if (clients > 0) scan.counts.push({ host: g.host.host, application: g.application, minimumCount: m.value, clients });
     }
   }
   return scan;
+}
+
+/** Row indexes with equal CMIDs adjacent: the identity when they already are ascending. */
+function cmidOrder(cmids: Float64Array, n: number): Int32Array {
+  const order = new Int32Array(n);
+  let ascending = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && cmids[i] < cmids[i - 1]) ascending = false;
+  }
+  return ascending ? order : order.sort((a, b) => cmids[a] - cmids[b]);
 }
 
 function cmp(a: string, b: string): number {
