@@ -13,6 +13,8 @@ export interface Dictionary {
   productId(activationId: string, name: string, application: string): number;
   /** id(value.toLowerCase()), remembered by the value as written (saves a string per row). */
   lowerId?(value: string): number;
+  /** [id(value), id(value.toLowerCase())] in one lookup (machine names: as written and as key). */
+  idAndLower?(value: string): readonly [number, number];
 }
 
 export const productKey = (activationId: string, name: string, application: string): string =>
@@ -23,6 +25,8 @@ export class DictionaryCache implements Dictionary {
   readonly products = new Map<string, number>();
   /** value as written → id of its lower-case form. */
   private readonly lowered = new Map<string, number>();
+  /** value as written → [its id, the id of its lower-case form]. */
+  private readonly pairs = new Map<string, readonly [number, number]>();
 
   constructor(
     /** Called on a miss; returns the id (inserting the row when needed), or undefined if it cannot. */
@@ -47,6 +51,15 @@ export class DictionaryCache implements Dictionary {
     return fetched;
   }
 
+  idAndLower(value: string): readonly [number, number] {
+    let pair = this.pairs.get(value);
+    if (pair === undefined) {
+      pair = [this.id(value), this.lowerId(value)];
+      this.pairs.set(value, pair);
+    }
+    return pair;
+  }
+
   productId(activationId: string, name: string, application: string): number {
     const key = productKey(activationId, name, application);
     const id = this.products.get(key);
@@ -62,5 +75,6 @@ export class DictionaryCache implements Dictionary {
     this.strings.clear();
     this.products.clear();
     this.lowered.clear();
+    this.pairs.clear();
   }
 }

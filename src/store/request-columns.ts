@@ -102,8 +102,14 @@ export class RequestColumns {
       this.result[i] = r.result;
       this.resultHexId[i] = resultHexId;
       this.minimumCount[i] = r.minimumCount;
-      this.machineId[i] = ids.id(r.machine);
-      this.machineKeyId[i] = lower(r.machine);
+      if (ids.idAndLower !== undefined) {
+        const machine = ids.idAndLower(r.machine);
+        this.machineId[i] = machine[0];
+        this.machineKeyId[i] = machine[1];
+      } else {
+        this.machineId[i] = ids.id(r.machine);
+        this.machineKeyId[i] = lower(r.machine);
+      }
       this.cmidId[i] = lower(r.cmid);
       this.productId[i] = productId;
       this.clientTimeText[i] = r.clientTimeText;

@@ -260,23 +260,27 @@ class KeyGroup {
   max: number;
   count = 0;
   pointLookup = false;
+  /** Keyed by the second minus `base`: small integers, which V8 keeps unboxed (epoch seconds are not). */
   private readonly keys = new Map<number, number | Set<number>>();
+  private readonly base: number;
 
   constructor(readonly hostId: number, readonly channelId: number, second: number) {
     this.min = second;
     this.max = second;
+    this.base = second;
   }
 
   /** Adds the key; false when it was there already. */
   add(second: number, rec: number): boolean {
-    const found = this.keys.get(second);
+    const at = second - this.base;
+    const found = this.keys.get(at);
     if (found === undefined) {
-      this.keys.set(second, rec);
+      this.keys.set(at, rec);
       return true;
     }
     if (typeof found === 'number') {
       if (found === rec) return false;
-      this.keys.set(second, new Set([found, rec]));
+      this.keys.set(at, new Set([found, rec]));
       return true;
     }
     if (found.has(rec)) return false;
