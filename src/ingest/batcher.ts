@@ -18,6 +18,7 @@ const MAX_BAD_RECORDS_PER_BATCH = 100;
 export class IngestBatcher {
   private records: KmsRecord[] = [];
   private origins: EventOrigin[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
   private readonly batchSize: number;
 
   constructor(
@@ -57,14 +58,28 @@ export class IngestBatcher {
     return this.records.length >= this.batchSize;
   }
 
+  /**
+   * Hands the pending batch to the store and returns once the batch before it is stored: one
+   * batch stays in flight, so a store that writes on another thread (sqlite/threaded-writer.ts)
+   * stores it while the caller reads and decodes the next. drain() waits for it.
+   */
   async flush(): Promise<void> {
+    await this.inFlight;
     if (this.records.length === 0) return;
     const records = this.records;
     const origins = this.origins;
     this.records = [];
     this.origins = [];
-    await this.write(records, origins, { bad: 0 });
-    this.onFlush?.();
+    const stored = this.write(records, origins, { bad: 0 }).then(() => this.onFlush?.());
+    // the failure, if any, is thrown by the next flush() or drain(); until then it is not unhandled
+    stored.catch(() => undefined);
+    this.inFlight = stored;
+  }
+
+  /** Stores the pending batch and waits until every batch handed over is stored. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
   }
 
   private async write(records: KmsRecord[], origins: EventOrigin[], failures: { bad: number }): Promise<void> {

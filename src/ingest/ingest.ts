@@ -29,8 +29,8 @@ export async function ingestFiles(
     for await (const items of openSourceBatches(file, { format: opts.format, timezone: opts.timezone, host: opts.host })) {
       await batcher.addAll(items);
     }
-    // each file ends with its batch written, so a file's summary line is final when it is reported
-    await batcher.flush();
+    // each file ends with its batches written, so a file's summary line is final when it is reported
+    await batcher.drain();
     summary.files++;
     filesDone++;
     report();
@@ -51,7 +51,7 @@ export async function ingestEvents(
     origins.add(item.ok ? item.event.origin.file : item.issue.file);
     await batcher.add(item);
   }
-  await batcher.flush();
+  await batcher.drain();
   summary.files = origins.size;
   return summary;
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Store } from './types.js';
 import { StoreError } from './types.js';
 import { openSqliteStore } from './sqlite/index.js';
@@ -20,7 +21,8 @@ export async function openStore(url: string = defaultStoreUrl()): Promise<Store>
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new StoreError(`unsupported database URL ${redact(url)}: use a file path, :memory: or postgres://`, 'STORE_URL');
   }
-  return openSqliteStore(url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
+  // a second core writes while the first reads and decodes (sqlite/threaded-writer.ts)
+  return openSqliteStore(url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url, { writerThread: availableParallelism() > 1 });
 }
 
 interface PostgresModule {

@@ -82,6 +82,20 @@ for (const mode of modes) describe(`sqlite: summaries equal the exact scans (${m
     }
   });
 
+  it('before the newest request: the past forms (summaries minus what came after) equal the exact scans', async () => {
+    const first = store.db.prepare('SELECT MIN(time) FROM requests').pluck().get() as number;
+    // instants inside the history: on a request, just before and after one, between, before all
+    const times = store.db.prepare('SELECT time FROM requests ORDER BY time').pluck().all() as number[];
+    const instants = [first - 1, first, times[Math.floor(times.length / 3)], times[Math.floor(times.length / 2)] + 1, at - 1, at - 3 * DAY];
+    for (const t of instants) {
+      expect(await store.totals(t)).toEqual(run(q.totalsQuery, { at: t })[0]);
+      expect(await store.hostActivity(t)).toEqual(run(q.hostActivityQuery, { at: t }));
+      expect(await store.clones(t)).toEqual(q.collectClones(run(q.cloneNamesQuery, { at: t })));
+      expect(await store.products(t)).toEqual(run(q.productsQuery, { at: t }));
+      expect(await store.latestClients(t)).toEqual(run(q.latestClientsQuery, q.latestClientsParams(t)));
+    }
+  });
+
   it('window counts for windows ending at the newest request', async () => {
     for (const days of [1, 7, 30, 400]) {
       const from = at - days * DAY;

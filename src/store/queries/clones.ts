@@ -1,4 +1,5 @@
 import type { CloneRow } from '../types.js';
+import { sqliteCmidRequestIds } from './names.js';
 import { defineQuery, num, str, type RawRow } from './query.js';
 
 /**
@@ -40,6 +41,51 @@ const summary = select(`
       SELECT ms.value FROM client_summary s JOIN strings ms ON ms.id = s.first_machine_id
       WHERE s.cmid_id = n.cmid_id AND s.machine_key_id = n.machine_key_id
       ORDER BY s.first_seen, s.first_id LIMIT 1`);
+
+/**
+ * Past form: the clone set and the first names from client_summary rows whose first request is up
+ * to `at`; a (CMID, machine) with requests after `at` ("stale") has its last request up to `at`
+ * looked up among its own requests (clones are few).
+ */
+const pastNames = (at: string) => `
+    SELECT c.value AS cmid, mk.value AS machine_key, n.cmid_id, n.machine_key_id, n.first_seen, n.last_seen, n.stale,
+           (SELECT ms.value FROM client_summary s JOIN strings ms ON ms.id = s.first_machine_id
+            WHERE s.cmid_id = n.cmid_id AND s.machine_key_id = n.machine_key_id
+            ORDER BY s.first_seen, s.first_id LIMIT 1) AS machine
+    FROM (
+      SELECT s.cmid_id, s.machine_key_id, MIN(s.first_seen) AS first_seen,
+             MAX(CASE WHEN s.last_seen <= ${at} THEN s.last_seen END) AS last_seen,
+             MAX(CASE WHEN s.last_seen > ${at} THEN 1 ELSE 0 END) AS stale
+      FROM client_summary s
+      WHERE s.first_seen <= ${at} AND s.cmid_id IN (
+        SELECT cmid_id FROM client_summary WHERE first_seen <= ${at} GROUP BY cmid_id HAVING COUNT(DISTINCT machine_key_id) > 1)
+      GROUP BY s.cmid_id, s.machine_key_id
+    ) n
+    JOIN strings c ON c.id = n.cmid_id
+    JOIN strings mk ON mk.id = n.machine_key_id
+    ORDER BY c.value, mk.value`;
+
+const lastUpTo = (rows: string, machineKey: string, at: string) => `
+    SELECT MAX(r.time) AS last_seen FROM requests r WHERE ${rows} AND r.machine_key_id = ${machineKey} AND r.time <= ${at}`;
+
+export const clonesPastSql = {
+  sqlite: { names: pastNames('@at'), lastUpTo: lastUpTo(`r.id IN (${sqliteCmidRequestIds('(@cmidId)')})`, '@machineKeyId', '@at') },
+  postgres: { names: pastNames('$1'), lastUpTo: lastUpTo('r.cmid_id = $1', '$2', '$3') },
+} as const;
+
+/** The past form's rows: stale ones get their last request up to `at` from `lastUpTo`. */
+export async function clonesPast(
+  names: readonly RawRow[],
+  lastUpTo: (cmidId: number, machineKeyId: number) => Promise<number | null>,
+): Promise<CloneNameRow[]> {
+  const out: CloneNameRow[] = [];
+  for (const r of names) {
+    let lastSeen = r.last_seen === null ? Number.NEGATIVE_INFINITY : num(r.last_seen);
+    if (num(r.stale) === 1) lastSeen = Math.max(lastSeen, (await lastUpTo(num(r.cmid_id), num(r.machine_key_id))) ?? Number.NEGATIVE_INFINITY);
+    out.push({ cmid: str(r.cmid), machineKey: str(r.machine_key), machine: str(r.machine), firstSeen: num(r.first_seen), lastSeen });
+  }
+  return out;
+}
 
 const mapRow = (r: RawRow): CloneNameRow => ({
   cmid: str(r.cmid),

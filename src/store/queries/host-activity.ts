@@ -1,4 +1,5 @@
 import type { HostActivityRow } from '../types.js';
+import { afterAt } from './names.js';
 import { defineQuery, num, numOrNull, str } from './query.js';
 
 /**
@@ -26,6 +27,23 @@ const exact = (at: string) => `
 const summary = `
       SELECT host_id, requests, first_seen AS first_request_at, last_seen AS last_request_at FROM request_hosts`;
 
+/**
+ * Past form: request_hosts minus the requests after `at`; a host's last request up to `at`, when
+ * it has later ones, is the newest of the latest second up to `at` that holds one (two index seeks).
+ */
+const past = (at: string, atSecond: string) => `
+      SELECT rh.host_id, rh.requests - COALESCE(t.n, 0) AS requests, rh.first_seen AS first_request_at,
+             CASE WHEN rh.last_seen <= ${at} THEN rh.last_seen ELSE (
+               SELECT MAX(x.time) FROM requests x
+               WHERE x.host_id = rh.host_id AND x.time <= ${at} AND x.second = (
+                 SELECT y.second FROM requests y
+                 WHERE y.host_id = rh.host_id AND y.second <= ${atSecond} AND y.time <= ${at}
+                 ORDER BY y.second DESC LIMIT 1)) END AS last_request_at
+      FROM request_hosts rh
+      LEFT JOIN (SELECT r.host_id, COUNT(*) AS n FROM requests r WHERE ${afterAt('r', atSecond, at)} GROUP BY r.host_id) t
+        ON t.host_id = rh.host_id
+      WHERE rh.first_seen <= ${at}`;
+
 const mapRow = (r: Record<string, unknown>): HostActivityRow => ({
   host: str(r.host),
   requests: num(r.requests),
@@ -38,4 +56,7 @@ export const hostActivityQuery = defineQuery<HostActivityRow>({
 });
 export const hostActivitySummaryQuery = defineQuery<HostActivityRow>({
   name: 'hostActivitySummary', params: ['at'], sqlite: body('@at', summary), postgres: body('$1', summary), mapRow,
+});
+export const hostActivityPastQuery = defineQuery<HostActivityRow>({
+  name: 'hostActivityPast', params: ['at', 'atSecond'], sqlite: body('@at', past('@at', '@atSecond')), postgres: body('$1', past('$1', '$2')), mapRow,
 });

@@ -1,19 +1,19 @@
 /** Every store query, one per file, each with its SQLite and PostgreSQL text side by side. */
 export * from './query.js';
-export { totalsQuery, totalsSummaryQuery } from './totals.js';
+export { totalsPastQuery, totalsQuery, totalsSummaryQuery } from './totals.js';
 export { newestRequestQuery, summaryCovers } from './freshness.js';
-export { secondBounds } from './names.js';
+export { afterAt, secondBounds } from './names.js';
 export { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from './summary.js';
-export { hostActivityQuery, hostActivitySummaryQuery } from './host-activity.js';
+export { hostActivityPastQuery, hostActivityQuery, hostActivitySummaryQuery } from './host-activity.js';
 export { windowCountsQuery, windowCountsSummaryQuery } from './window-counts.js';
 export { windowActiveQuery, windowActiveSummaryQuery } from './window-active.js';
-export { cloneNamesQuery, cloneNamesSummaryQuery, collectClones, type CloneNameRow } from './clones.js';
+export { cloneNamesQuery, cloneNamesSummaryQuery, clonesPast, clonesPastSql, collectClones, type CloneNameRow } from './clones.js';
 export { failuresQuery } from './failures.js';
 export { latestClientsQuery, latestClientsParams, type LatestClientsParams } from './latest-clients.js';
 export {
   clientSummaryRowsSql, summaryHostsSql, summaryProductsSql, summaryLookups, latestFromSummary, type SummaryLookups,
 } from './latest-clients-summary.js';
-export { productsQuery, productsSummaryQuery } from './products.js';
+export { productsPast, productsPastSql, productsQuery, productsSummaryQuery, type PastProductsSource } from './products.js';
 export { anomaliesQuery, anomalyCountQuery } from './anomalies.js';
 export { hostEventCountsQuery } from './host-event-counts.js';
 export { logClearsQuery } from './log-clears.js';

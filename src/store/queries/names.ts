@@ -24,6 +24,13 @@ export const latestOrder = (alias: string) =>
 export const secondRange = (alias: string, fromSecond: string, toSecond: string) =>
   `${alias}.host_id IN (SELECT host_id FROM request_hosts) AND ${alias}.second >= ${fromSecond} AND ${alias}.second <= ${toSecond}`;
 
+/**
+ * The requests after `at` (the "tail" that the summaries hold beyond a past instant), through the
+ * dedup index: every host, seconds from at's on.
+ */
+export const afterAt = (alias: string, atSecond: string, at: string) =>
+  `${alias}.host_id IN (SELECT host_id FROM request_hosts) AND ${alias}.second >= ${atSecond} AND ${alias}.time > ${at}`;
+
 /** Epoch ms → the second an event time of (from, to] can have at the edges. */
 export function secondBounds(from: number, to: number): { fromSecond: number; toSecond: number } {
   return { fromSecond: Math.floor(from / 1000), toSecond: Math.floor(to / 1000) };

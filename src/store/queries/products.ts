@@ -1,5 +1,6 @@
 import type { ProductRow } from '../types.js';
-import { application, defineQuery, num, str } from './query.js';
+import { afterAt, secondRange } from './names.js';
+import { application, defineQuery, num, numOrNull, str } from './query.js';
 
 /**
  * Requests and distinct clients per Activation ID with time <= at (name and application follow the
@@ -37,3 +38,86 @@ export const productsSummaryQuery = defineQuery<ProductRow>({
   postgres: body('client_summary', 'SUM(s.requests)', 's.last_seen', ''),
   mapRow,
 });
+
+/*
+ * Past form (the summaries cover more than `at`, see freshness.ts), from client_summary:
+ *   clients  CMIDs with a summary row whose first request is up to `at`;
+ *   requests all of the product's − those after `at` (the tail, through the dedup index);
+ *   last seen the newest last request up to `at` of its rows, unless a row has requests after `at`
+ *            ("stale"): its newest up to `at` may be later, so time windows backwards from `at` are
+ *            read until each such product's newest request up to `at` is found.
+ */
+const pastSummarySql = (at: string) => `
+    SELECT p.activation_id, MAX(CASE WHEN s.first_seen <= ${at} THEN p.name END) AS product_name,
+           MAX(CASE WHEN s.first_seen <= ${at} THEN p.application END) AS application,
+           COUNT(DISTINCT CASE WHEN s.first_seen <= ${at} THEN s.cmid_id END) AS clients, SUM(s.requests) AS requests,
+           MAX(CASE WHEN s.last_seen <= ${at} THEN s.last_seen END) AS last_before,
+           MAX(CASE WHEN s.first_seen <= ${at} AND s.last_seen > ${at} THEN 1 ELSE 0 END) AS stale,
+           MIN(s.first_seen) AS first_seen
+    FROM client_summary s JOIN products p ON p.id = s.product_id
+    GROUP BY p.activation_id`;
+
+const tailSql = (at: string, atSecond: string) => `
+    SELECT p.activation_id, COUNT(*) AS n
+    FROM requests r JOIN products p ON p.id = r.product_id
+    WHERE ${afterAt('r', atSecond, at)}
+    GROUP BY p.activation_id`;
+
+const windowSql = (lo: string, hi: string, loSecond: string, hiSecond: string) => `
+    SELECT p.activation_id, MAX(r.time) AS newest
+    FROM requests r JOIN products p ON p.id = r.product_id
+    WHERE ${secondRange('r', loSecond, hiSecond)} AND r.time > ${lo} AND r.time <= ${hi}
+    GROUP BY p.activation_id`;
+
+export const productsPastSql = {
+  sqlite: { summary: pastSummarySql('@at'), tail: tailSql('@at', '@atSecond'), window: windowSql('@lo', '@hi', '@loSecond', '@hiSecond') },
+  postgres: { summary: pastSummarySql('$1'), tail: tailSql('$1', '$2'), window: windowSql('$1', '$2', '$3', '$4') },
+} as const;
+
+/** What productsPast needs from a backend (rows as objects keyed by the SQL's column names). */
+export interface PastProductsSource {
+  summary(at: number): Promise<Record<string, unknown>[]>;
+  tail(at: number, atSecond: number): Promise<Record<string, unknown>[]>;
+  window(lo: number, hi: number): Promise<Record<string, unknown>[]>;
+}
+
+const FIRST_WINDOW_MS = 8 * 86_400_000;
+
+export async function productsPast(source: PastProductsSource, at: number): Promise<ProductRow[]> {
+  const [summary, tail] = await Promise.all([source.summary(at), source.tail(at, Math.floor(at / 1000))]);
+  const after = new Map(tail.map((r) => [str(r.activation_id), num(r.n)]));
+  const out: (ProductRow & { stale: boolean; firstSeen: number })[] = [];
+  for (const r of summary) {
+    if (num(r.clients) === 0) continue;
+    const id = str(r.activation_id);
+    out.push({
+      activationId: id,
+      productName: str(r.product_name),
+      application: application(r.application),
+      clients: num(r.clients),
+      requests: num(r.requests) - (after.get(id) ?? 0),
+      lastSeen: numOrNull(r.last_before) ?? Number.NEGATIVE_INFINITY,
+      stale: num(r.stale) === 1,
+      firstSeen: num(r.first_seen),
+    });
+  }
+  let open = out.filter((p) => p.stale);
+  let hi = at;
+  let span = FIRST_WINDOW_MS;
+  while (open.length > 0) {
+    const lo = hi - span;
+    const newest = new Map((await source.window(lo, hi)).map((r) => [str(r.activation_id), num(r.newest)]));
+    open = open.filter((p) => {
+      const found = newest.get(p.activationId);
+      // windows go backwards: the first one holding a request of the product holds its newest
+      if (found !== undefined) p.lastSeen = Math.max(p.lastSeen, found);
+      // done when found, or when nothing up to `at` below `lo` can be newer than what it has
+      return found === undefined && p.lastSeen < lo && p.firstSeen <= lo;
+    });
+    hi = lo;
+    span *= 2;
+  }
+  return out
+    .map(({ stale: _s, firstSeen: _f, ...row }) => row)
+    .sort((a, b) => b.requests - a.requests || (a.activationId < b.activationId ? -1 : a.activationId > b.activationId ? 1 : 0));
+}

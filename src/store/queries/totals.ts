@@ -1,4 +1,5 @@
 import type { TotalsRow } from '../types.js';
+import { afterAt } from './names.js';
 import { defineQuery, num } from './query.js';
 
 /**
@@ -17,6 +18,18 @@ const summary = (at: string) => `
            (SELECT COUNT(*) FROM anomalies WHERE time <= ${at}) AS anomalies
     FROM client_summary`;
 
+/**
+ * Past form (the summaries cover more than `at`, see freshness.ts): requests = all stored − those
+ * after `at`; a CMID, machine or host has a request up to `at` exactly when one of its summary
+ * rows has its first request there.
+ */
+const past = (at: string, atSecond: string) => `
+    SELECT (SELECT COALESCE(SUM(requests), 0) FROM request_hosts)
+             - (SELECT COUNT(*) FROM requests r WHERE ${afterAt('r', atSecond, at)}) AS requests,
+           COUNT(DISTINCT cmid_id) AS clients, COUNT(DISTINCT machine_key_id) AS machines, COUNT(DISTINCT host_id) AS hosts,
+           (SELECT COUNT(*) FROM anomalies WHERE time <= ${at}) AS anomalies
+    FROM client_summary WHERE first_seen <= ${at}`;
+
 const mapRow = (r: Record<string, unknown>): TotalsRow => ({
   requests: num(r.requests),
   clients: num(r.clients),
@@ -27,3 +40,4 @@ const mapRow = (r: Record<string, unknown>): TotalsRow => ({
 
 export const totalsQuery = defineQuery<TotalsRow>({ name: 'totals', params: ['at'], sqlite: exact('@at'), postgres: exact('$1'), mapRow });
 export const totalsSummaryQuery = defineQuery<TotalsRow>({ name: 'totalsSummary', params: ['at'], sqlite: summary('@at'), postgres: summary('$1'), mapRow });
+export const totalsPastQuery = defineQuery<TotalsRow>({ name: 'totalsPast', params: ['at', 'atSecond'], sqlite: past('@at', '@atSecond'), postgres: past('$1', '$2'), mapRow });

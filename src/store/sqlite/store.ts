@@ -21,6 +21,7 @@ import { BulkInsert } from './bulk-insert.js';
 import { migrateSqlite } from './migrator.js';
 import { SqliteRequestWriter, type WrittenRequests } from './request-writer.js';
 import { SqliteSummarySync } from './summary-sync.js';
+import { ThreadedWriter } from './threaded-writer.js';
 
 const sqliteBool = (b: boolean): number => (b ? 1 : 0);
 
@@ -46,6 +47,11 @@ function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
 export interface SqliteStoreOptions {
   /** ms to wait for another process's write lock before failing. */
   busyTimeoutMs?: number;
+  /**
+   * Write batches in a worker thread with its own connection (threaded-writer.ts), so a caller
+   * that keeps a batch in flight reads and decodes the next one meanwhile. File databases only.
+   */
+  writerThread?: boolean;
 }
 
 /** The Store on SQLite (better-sqlite3): WAL, one IMMEDIATE transaction per batch. */
@@ -61,7 +67,11 @@ export class SqliteStore implements Store {
   private closed = false;
   private lastWindowScan?: { key: string; scan: q.WindowScan };
 
-  constructor(readonly db: Database.Database, readonly location: string) {}
+  private readonly writer: ThreadedWriter | null;
+
+  constructor(readonly db: Database.Database, readonly location: string, options: SqliteStoreOptions = {}) {
+    this.writer = options.writerThread && location !== ':memory:' ? new ThreadedWriter({ location, busyTimeoutMs: options.busyTimeoutMs }) : null;
+  }
 
   static open(location: string, options: SqliteStoreOptions = {}): SqliteStore {
     let db: Database.Database;
@@ -82,7 +92,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw new StoreError(`cannot open SQLite database ${location}: ${(err as Error).message}`, 'STORE_OPEN', { cause: err });
     }
-    return new SqliteStore(db, location);
+    return new SqliteStore(db, location, options);
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -90,7 +100,13 @@ export class SqliteStore implements Store {
   }
 
   async writeBatch(records: readonly KmsRecord[]): Promise<WriteResult> {
+    if (this.writer !== null) return records.length === 0 ? this.writeBatchSync(records) : this.writer.write(records);
     return this.writeBatchSync(records);
+  }
+
+  /** Before reading the summaries: the writer thread writes the fold of its batches first. */
+  private async writerSynced(): Promise<void> {
+    if (this.writer?.unsynced) await this.writer.sync();
   }
 
   /** The synchronous body of writeBatch (one IMMEDIATE transaction). */
@@ -219,23 +235,41 @@ export class SqliteStore implements Store {
 
   /** Whether the summary tables answer "time <= at" exactly (queries/freshness.ts). */
   private summaryCovers(at: number): boolean {
-    return q.summaryCovers(this.all(q.newestRequestQuery, {})[0], at) && this.syncSummary();
+    return this.summaryFor(at) === 'now';
+  }
+
+  /**
+   * How the summaries answer a question about `time <= at`: 'now' directly (no request is newer
+   * than `at`), 'past' corrected by the requests after `at` (queries' past forms), 'none' when they
+   * cannot be brought up to date (a read-only database): the queries then read every request.
+   */
+  private summaryFor(at: number): 'now' | 'past' | 'none' {
+    if (!this.syncSummary()) return 'none';
+    return q.summaryCovers(this.all(q.newestRequestQuery, {})[0], at) ? 'now' : 'past';
   }
 
   async totals(at: number): Promise<TotalsRow> {
-    return this.all(this.summaryCovers(at) ? q.totalsSummaryQuery : q.totalsQuery, { at })[0];
+    await this.writerSynced();
+    const form = this.summaryFor(at);
+    if (form === 'past') return this.all(q.totalsPastQuery, { at, atSecond: Math.floor(at / 1000) })[0];
+    return this.all(form === 'now' ? q.totalsSummaryQuery : q.totalsQuery, { at })[0];
   }
 
   async hostActivity(at: number): Promise<HostActivityRow[]> {
-    return this.all(this.summaryCovers(at) ? q.hostActivitySummaryQuery : q.hostActivityQuery, { at });
+    await this.writerSynced();
+    const form = this.summaryFor(at);
+    if (form === 'past') return this.all(q.hostActivityPastQuery, { at, atSecond: Math.floor(at / 1000) });
+    return this.all(form === 'now' ? q.hostActivitySummaryQuery : q.hostActivityQuery, { at });
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
+    await this.writerSynced();
     if (this.summaryCovers(to)) return this.windowScan(from, to).counts;
     return this.all(q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
+    await this.writerSynced();
     if (this.summaryCovers(to)) return this.windowScan(from, to).active;
     return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
   }
@@ -259,7 +293,16 @@ export class SqliteStore implements Store {
   }
 
   async clones(at: number): Promise<CloneRow[]> {
-    return q.collectClones(this.all(this.summaryCovers(at) ? q.cloneNamesSummaryQuery : q.cloneNamesQuery, { at }));
+    await this.writerSynced();
+    const form = this.summaryFor(at);
+    if (form !== 'past') return q.collectClones(this.all(form === 'now' ? q.cloneNamesSummaryQuery : q.cloneNamesQuery, { at }));
+    try {
+      const names = this.db.prepare(q.clonesPastSql.sqlite.names).all({ at }) as q.RawRow[];
+      const last = this.db.prepare(q.clonesPastSql.sqlite.lastUpTo).pluck();
+      return q.collectClones(await q.clonesPast(names, async (cmidId, machineKeyId) => q.numOrNull(last.get({ cmidId, machineKeyId, at }))));
+    } catch (err) {
+      throw new StoreError(`query clones failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
+    }
   }
 
   async failures(from: number, to: number): Promise<FailureRow[]> {
@@ -267,6 +310,7 @@ export class SqliteStore implements Store {
   }
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
+    await this.writerSynced();
     const params = q.latestClientsParams(at, filter);
     try {
       if (!this.summaryCovers(at)) {
@@ -284,6 +328,7 @@ export class SqliteStore implements Store {
   }
 
   async clientOverview(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview> {
+    await this.writerSynced();
     if (!this.summaryCovers(at)) return overviewOf(await this.latestClients(at), bounds);
     try {
       const scan = q.readOverviewScan(this.db.prepare(q.clientOverviewSql.sqlite).all(bounds) as q.RawRow[]);
@@ -312,7 +357,20 @@ export class SqliteStore implements Store {
   }
 
   async products(at: number): Promise<ProductRow[]> {
-    return this.all(this.summaryCovers(at) ? q.productsSummaryQuery : q.productsQuery, { at });
+    await this.writerSynced();
+    const form = this.summaryFor(at);
+    if (form !== 'past') return this.all(form === 'now' ? q.productsSummaryQuery : q.productsQuery, { at });
+    const sql = q.productsPastSql.sqlite;
+    const rows = (text: string, params: Record<string, unknown>) => this.db.prepare(text).all(params) as q.RawRow[];
+    try {
+      return await q.productsPast({
+        summary: async (at) => rows(sql.summary, { at }),
+        tail: async (at, atSecond) => rows(sql.tail, { at, atSecond }),
+        window: async (lo, hi) => rows(sql.window, { lo, hi, loSecond: Math.floor(lo / 1000), hiSecond: Math.floor(hi / 1000) }),
+      }, at);
+    } catch (err) {
+      throw new StoreError(`query products failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
+    }
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
@@ -368,6 +426,16 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.writer?.close();
+    } finally {
+      this.closeSync();
+    }
+  }
+
+  /** close() without the writer thread (the thread itself closes its store this way). */
+  closeSync(): void {
     if (this.closed) return;
     this.closed = true;
     try {

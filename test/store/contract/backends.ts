@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { openPostgresStore } from '../../../src/store/postgres/index.js';
 import { SqliteStore, openSqliteStore } from '../../../src/store/sqlite/index.js';
@@ -44,13 +47,21 @@ export async function backendFactory(name: BackendName): Promise<BackendFactory>
         openUnmigrated: async () => track(createMemoryStore()),
         dispose: closeAll,
       };
-    case 'sqlite':
+    case 'sqlite': {
+      // database files written through the writer thread, as `kmswatch` opens them (store/index.ts)
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-contract-'));
+      let n = 0;
+      const file = () => path.join(dir, `store-${++n}.db`);
       return {
         name,
-        open: async () => track(await openSqliteStore(':memory:')),
-        openUnmigrated: async () => track(SqliteStore.open(':memory:')),
-        dispose: closeAll,
+        open: async () => track(await openSqliteStore(file(), { writerThread: true })),
+        openUnmigrated: async () => track(SqliteStore.open(file(), { writerThread: true })),
+        dispose: async () => {
+          await closeAll();
+          rmSync(dir, { recursive: true, force: true });
+        },
       };
+    }
     case 'postgres': {
       const db = await ThrowawayDatabase.create();
       return {
