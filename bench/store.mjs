@@ -144,7 +144,7 @@ async function ingest(store, writers) {
   await Promise.all(Array.from({ length: writers }, worker));
   // SQLite folds client_summary in memory and writes it at the latest when the ingest ends (close)
   const s0 = performance.now();
-  store.syncSummary?.();
+  await store.writeSummary?.();
   inStoreMs += performance.now() - s0;
   const seconds = (performance.now() - t0) / 1000;
   return { written, seconds, rate: written / seconds, cpu: cpuSeconds(cpu0), inStoreSeconds: inStoreMs / 1000 };

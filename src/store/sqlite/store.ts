@@ -104,6 +104,12 @@ export class SqliteStore implements Store {
     return this.writeBatchSync(records);
   }
 
+  /** syncSummary() after the writer thread, if any, wrote the fold of its batches (an ingest's end). */
+  async writeSummary(): Promise<boolean> {
+    await this.writerSynced();
+    return this.syncSummary();
+  }
+
   /** Before reading the summaries: the writer thread writes the fold of its batches first. */
   private async writerSynced(): Promise<void> {
     if (this.writer?.unsynced) await this.writer.sync();
