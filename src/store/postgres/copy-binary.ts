@@ -1,141 +1,71 @@
 import { CopyValueError } from './copy-text.js';
 
 /**
- * Encoder for PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html,
+ * Pieces of PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html,
  * "Binary Format"): an 11-byte signature, a flags word and a header-extension length; then per row
  * an int16 field count and per field an int32 byte length (-1 = NULL) followed by the value in the
  * type's binary "send" form, big-endian; an int16 -1 ends the data.
  *
- * The server converts nothing but checks everything: a value must have exactly its column type's
- * width, so each column is written with the method of its type (int8 → `int8`, integer → `int4`,
- * boolean → `bool`, text → `text`). Integers are checked here, since a wrong width or a wrapped
- * value would not be refused by the server the way a bad text literal is. Strings are sent as
- * UTF-8 (lone surrogates become U+FFFD, as when text is written to a socket); the caller removes
- * U+0000 first (nul.ts), which no PostgreSQL text may hold.
+ * The server converts nothing: a value must have exactly its column type's width (bigint 8 bytes,
+ * integer 4, boolean 1), and a value out of range would be stored wrapped rather than refused as a
+ * bad text literal is. So every integer is checked here and a bad one throws CopyValueError.
+ * Text is UTF-8 (lone surrogates become U+FFFD, as when text is written to a socket); the caller
+ * removes U+0000 first (nul.ts), which no PostgreSQL text may hold.
  *
- * Output comes in chunks (`take()`) so a large COPY can be streamed while it is being encoded.
+ * The row writers (request-copy.ts, summary-fold.ts) lay their rows out field by field with these:
+ * they are the hottest loops of the ingest, and a method call per value cost several times more.
  */
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+export const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0', 'latin1');
+
 const TWO_32 = 4294967296;
 
-export class BinaryCopyWriter {
-  private buf: Buffer;
-  private view: DataView;
-  private pos = 0;
-  /** buf.byteLength, kept in a field: the Buffer getter is far slower on the hot path. */
-  private cap: number;
+/** A bigint field (12 bytes at p): any integer of the int8 range, exact for safe integers. */
+export function putInt8(v: DataView, p: number, x: number): void {
+  const hi = Math.floor(x / TWO_32);
+  if (hi < -2147483648 || hi > 2147483647 || !Number.isInteger(x)) throw new CopyValueError(`${x} is not a 64-bit integer`);
+  v.setInt32(p, 8);
+  v.setInt32(p + 4, hi);
+  v.setUint32(p + 8, x - hi * TWO_32);
+}
 
-  constructor(initialBytes = 1 << 16) {
-    this.buf = Buffer.allocUnsafe(Math.max(64, initialBytes));
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.cap = this.buf.byteLength;
-    this.buf.set(SIGNATURE, 0);
-    this.view.setInt32(11, 0); // flags: no OIDs
-    this.view.setInt32(15, 0); // no header extension
-    this.pos = 19;
-  }
+/** An integer field (8 bytes at p). */
+export function putInt4(v: DataView, p: number, x: number): void {
+  if ((x | 0) !== x) throw new CopyValueError(`${x} is not a 32-bit integer`);
+  v.setInt32(p, 4);
+  v.setInt32(p + 4, x);
+}
 
-  /** Bytes written since the last take(). */
-  get length(): number {
-    return this.pos;
-  }
+/** A boolean field (5 bytes at p). */
+export function putBool(buf: Buffer, v: DataView, p: number, x: boolean): void {
+  v.setInt32(p, 1);
+  buf[p + 4] = x ? 1 : 0;
+}
 
-  /** Starts a row of `fields` values. */
-  row(fields: number): void {
-    if (this.pos + 2 > this.cap) this.reserve(2);
-    this.view.setInt16(this.pos, fields);
-    this.pos += 2;
-  }
+/** A NULL field (4 bytes at p). */
+export function putNull(v: DataView, p: number): void {
+  v.setInt32(p, -1);
+}
 
-  /** A bigint value: any integer in the int8 range (exact for JavaScript's safe integers). */
-  int8(value: number): void {
-    const hi = Math.floor(value / TWO_32);
-    if (hi < -2147483648 || hi > 2147483647 || !Number.isInteger(value)) throw new CopyValueError(`${value} is not a 64-bit integer`);
-    const p = this.pos;
-    if (p + 12 > this.cap) this.reserve(12);
-    const v = this.view;
-    v.setInt32(p, 8);
-    v.setInt32(p + 4, hi);
-    v.setUint32(p + 8, value - hi * TWO_32);
-    this.pos = p + 12;
-  }
-
-  /** An integer value (-2^31 .. 2^31-1). */
-  int4(value: number): void {
-    if ((value | 0) !== value) throw new CopyValueError(`${value} is not a 32-bit integer`);
-    if (this.pos + 8 > this.cap) this.reserve(8);
-    this.view.setInt32(this.pos, 4);
-    this.view.setInt32(this.pos + 4, value);
-    this.pos += 8;
-  }
-
-  bool(value: boolean): void {
-    if (this.pos + 5 > this.cap) this.reserve(5);
-    this.view.setInt32(this.pos, 1);
-    this.buf[this.pos + 4] = value ? 1 : 0;
-    this.pos += 5;
-  }
-
-  null(): void {
-    if (this.pos + 4 > this.cap) this.reserve(4);
-    this.view.setInt32(this.pos, -1);
-    this.pos += 4;
-  }
-
-  /** A bigint value or NULL. */
-  int8OrNull(value: number | null): void {
-    if (value === null) this.null();
-    else this.int8(value);
-  }
-
-  text(value: string): void {
-    // at most 3 bytes per UTF-16 unit
-    const n = value.length;
-    if (this.pos + 4 + n * 3 > this.cap) this.reserve(4 + n * 3);
-    const start = this.pos + 4;
-    // short ASCII strings (the usual case) are copied here: Buffer.write costs a native call
-    if (n <= 32) {
-      const b = this.buf;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = value.charCodeAt(i);
-        if (c >= 0x80) break;
-        b[start + i] = c;
-      }
-      if (i === n) {
-        this.view.setInt32(this.pos, n);
-        this.pos = start + n;
-        return;
-      }
+/** A text field at p (needs up to 4 + 3 × length bytes); returns the position after it. */
+export function putText(buf: Buffer, v: DataView, p: number, s: string): number {
+  const n = s.length;
+  const start = p + 4;
+  let i = 0;
+  // short ASCII strings (the usual case) are copied here: Buffer.write costs a native call
+  if (n <= 64) {
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[start + i] = c;
     }
-    const bytes = this.buf.write(value, start, 'utf8');
-    this.view.setInt32(this.pos, bytes);
-    this.pos = start + bytes;
   }
+  const bytes = i === n ? n : buf.write(s, start, 'utf8');
+  v.setInt32(p, bytes);
+  return start + bytes;
+}
 
-  /** The bytes written so far (the writer keeps going in a fresh buffer). */
-  take(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(this.cap, 1 << 16));
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.cap = this.buf.byteLength;
-    this.pos = 0;
-    return out;
-  }
-
-  /** The end-of-data marker and everything not yet taken. */
-  finish(): Buffer {
-    if (this.pos + 2 > this.cap) this.reserve(2);
-    this.view.setInt16(this.pos, -1);
-    this.pos += 2;
-    return this.take();
-  }
-
-  private reserve(bytes: number): void {
-    const grown = Buffer.allocUnsafe(Math.max(this.cap * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
-    this.cap = grown.byteLength;
-  }
+/** A buffer for `bytes` of COPY data, with its DataView. */
+export function copyBuffer(bytes: number): { buf: Buffer; view: DataView } {
+  const buf = Buffer.allocUnsafe(bytes);
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength) };
 }

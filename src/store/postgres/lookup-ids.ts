@@ -17,12 +17,19 @@ export class LookupIds {
    * written: decoders hand out one shared object per product, so most requests need no key string.
    */
   readonly byProduct = new WeakMap<object, { activationId: string; id: number }>();
+  /** A machine name as written → its id and the id of its lower-case form (one lookup per request). */
+  readonly machines = new Map<string, MachineIds>();
 
   merge(added: LookupIds): void {
     for (const [k, v] of added.strings) this.strings.set(k, v);
     for (const [k, v] of added.lowered) this.lowered.set(k, v);
     for (const [k, v] of added.products) this.products.set(k, v);
   }
+}
+
+export interface MachineIds {
+  id: number;
+  keyId: number;
 }
 
 /** The committed ids plus those a batch adds; `-1` means not known yet. */
@@ -56,6 +63,16 @@ export class BatchIds {
     }
     this.missingStrings.add(lower);
     return -1;
+  }
+
+  /** id() and lowerId() of a machine name; -1 where not known yet. */
+  machine(value: string): MachineIds {
+    const hit = this.committed.machines.get(value);
+    if (hit !== undefined) return hit;
+    const committedId = this.committed.strings.get(value);
+    const ids = { id: committedId ?? this.id(value), keyId: this.lowerId(value) };
+    if (committedId !== undefined && this.committed.strings.get(value.toLowerCase()) === ids.keyId) this.committed.machines.set(value, ids);
+    return ids;
   }
 
   /** productId() of a request's product (activation id lower-case, name, application). */

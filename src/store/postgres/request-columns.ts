@@ -124,8 +124,9 @@ function resolveIds(cols: RequestColumns, i: number, r: KmsRequest, ids: BatchId
     prev !== undefined && prev.product === r.product && prev.activationId === r.activationId && cols.productId[p] >= 0
       ? cols.productId[p]
       : ids.productOf(r.product, r.activationId);
-  cols.machineId[i] = ids.id(r.machine);
-  cols.machineKeyId[i] = ids.lowerId(r.machine);
+  const machine = ids.machine(r.machine);
+  cols.machineId[i] = machine.id;
+  cols.machineKeyId[i] = machine.keyId;
   cols.cmidId[i] = ids.lowerId(r.cmid);
   return (
     cols.hostId[i] >= 0 && cols.hostNameId[i] >= 0 && cols.channelId[i] >= 0 && cols.sourceId[i] >= 0 && cols.resultHexId[i] >= 0 &&

@@ -12,7 +12,7 @@ import { migratePostgres } from './migrator.js';
 import { CheckpointGuess } from './checkpoint-guess.js';
 import { LookupIds } from './lookup-ids.js';
 import { requestIdSequence } from './request-ids.js';
-import { markStaged, writeBatchPostgres, type WriterState } from './write-batch.js';
+import { ConcurrentBatchConflict, markStaged, writeBatchPostgres, type LockMode, type WriterState } from './write-batch.js';
 import { checkCopyColumns } from './write-requests.js';
 
 function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
@@ -42,25 +42,36 @@ export class PostgresStore implements Store {
 
   async writeBatch(records: readonly KmsRecord[]): Promise<WriteResult> {
     if (records.length === 0) return { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
-    let used: PgClient | undefined;
     try {
       const state = await this.writerState();
-      // the summary upsert sorts one delta row per changed client: keep that sort in memory; and
-      // these statements do the same small work per row, which JIT compilation never pays back
-      const { result, added } = await inTransaction(
-        this.pool,
-        (client) => {
-          used = client;
-          return writeBatchPostgres(client, records, Date.now(), state);
-        },
-        "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
-      );
-      if (used) markStaged(used);
-      if (added) state.ids.merge(added);
-      return result;
+      try {
+        return await this.writeOnce(records, state, 'shared');
+      } catch (err) {
+        // another batch of the same hosts met this one (write-batch.ts LockMode): all of it was
+        // rolled back; written again with the locks held throughout, it waits for the other
+        if (!isConcurrencyConflict(err)) throw err;
+        return await this.writeOnce(records, state, 'exclusive');
+      }
     } catch (err) {
       throw storeError(`writing a batch of ${records.length} records to ${redactUrl(this.url)}`, 'STORE_WRITE', err);
     }
+  }
+
+  private async writeOnce(records: readonly KmsRecord[], state: WriterState, mode: LockMode): Promise<WriteResult> {
+    let used: PgClient | undefined;
+    // the summary upsert sorts one delta row per changed client: keep that sort in memory; and
+    // these statements do the same small work per row, which JIT compilation never pays back
+    const { result, added } = await inTransaction(
+      this.pool,
+      (client) => {
+        used = client;
+        return writeBatchPostgres(client, records, Date.now(), state, mode);
+      },
+      "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
+    );
+    if (used) markStaged(used);
+    if (added) state.ids.merge(added);
+    return result;
   }
 
   private writerState(): Promise<WriterState> {
@@ -229,4 +240,14 @@ export class PostgresStore implements Store {
     this.closed = true;
     await this.pool.end();
   }
+}
+
+/**
+ * What a shared-mode batch may meet from a concurrent one: a changed plan, a dedup key that the
+ * other batch stored first (unique violation of requests_dedup), or a deadlock between their rows.
+ */
+function isConcurrencyConflict(err: unknown): boolean {
+  if (err instanceof ConcurrentBatchConflict) return true;
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '40P01' || (e?.code === '23505' && e.constraint === 'requests_dedup');
 }

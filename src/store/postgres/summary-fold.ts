@@ -1,4 +1,7 @@
-import { BinaryCopyWriter } from './copy-binary.js';
+import { COPY_SIGNATURE, copyBuffer, putBool, putInt4, putInt8, putNull } from './copy-binary.js';
+
+/** Bytes of one delta row at most. */
+const ROW_BYTES = 203;
 import type { RequestColumns } from './request-columns.js';
 
 /**
@@ -101,36 +104,44 @@ export class ClientFold {
   encode(): Buffer {
     const order = new Int32Array(this.size);
     for (let k = 0; k < this.size; k++) order[k] = k;
-    const keys = [this.cmid, this.product, this.host, this.machineKey, this.minimumCount];
-    order.sort((a, b) => {
-      for (const key of keys) if (key[a] !== key[b]) return key[a] - key[b];
-      return 0;
-    });
-    const w = new BinaryCopyWriter(this.size * 220 + 64);
+    const { cmid, product, host, machineKey, minimumCount } = this;
+    order.sort(
+      (a, b) => cmid[a] - cmid[b] || product[a] - product[b] || host[a] - host[b] || machineKey[a] - machineKey[b] || minimumCount[a] - minimumCount[b],
+    );
+    const { buf, view: v } = copyBuffer(COPY_SIGNATURE.length + this.size * ROW_BYTES + 2);
+    buf.set(COPY_SIGNATURE, 0);
+    let p = COPY_SIGNATURE.length;
     for (let k = 0; k < this.size; k++) {
       const s = order[k];
-      w.row(18);
-      w.int8(this.cmid[s]);
-      w.int8(this.product[s]);
-      w.int8(this.host[s]);
-      w.int8(this.machineKey[s]);
-      w.int4(this.minimumCount[s]);
-      w.int8(this.requests[s]);
-      w.int8(this.firstSeen[s]);
-      w.int8(this.firstId[s]);
-      w.int8(this.firstMachine[s]);
-      w.int8(this.lastSeen[s]);
-      w.int8(this.lastRec[s]);
-      w.int8(this.lastId[s]);
-      w.int8(this.machine[s]);
-      w.int8(this.result[s]);
-      w.int4(this.licenseState[s]);
-      w.int8(this.minutesLeft[s]);
-      w.bool(this.isVm[s] === 1);
-      if (Number.isNaN(this.lastOk[s])) w.null();
-      else w.int8(this.lastOk[s]);
+      v.setInt16(p, 18);
+      putInt8(v, p + 2, this.cmid[s]);
+      putInt8(v, p + 14, this.product[s]);
+      putInt8(v, p + 26, this.host[s]);
+      putInt8(v, p + 38, this.machineKey[s]);
+      putInt4(v, p + 50, this.minimumCount[s]);
+      putInt8(v, p + 58, this.requests[s]);
+      putInt8(v, p + 70, this.firstSeen[s]);
+      putInt8(v, p + 82, this.firstId[s]);
+      putInt8(v, p + 94, this.firstMachine[s]);
+      putInt8(v, p + 106, this.lastSeen[s]);
+      putInt8(v, p + 118, this.lastRec[s]);
+      putInt8(v, p + 130, this.lastId[s]);
+      putInt8(v, p + 142, this.machine[s]);
+      putInt8(v, p + 154, this.result[s]);
+      putInt4(v, p + 166, this.licenseState[s]);
+      putInt8(v, p + 174, this.minutesLeft[s]);
+      putBool(buf, v, p + 186, this.isVm[s] === 1);
+      p += 191;
+      if (Number.isNaN(this.lastOk[s])) {
+        putNull(v, p);
+        p += 4;
+      } else {
+        putInt8(v, p, this.lastOk[s]);
+        p += 12;
+      }
     }
-    return w.finish();
+    v.setInt16(p, -1);
+    return buf.subarray(0, p + 2);
   }
 
   private setLatest(s: number, c: RequestColumns, i: number, id: number): void {

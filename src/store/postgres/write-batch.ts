@@ -102,14 +102,34 @@ export interface WriterState {
   sequence: IdSequence;
 }
 
-export async function writeBatchPostgres(client: PgClient, batch: readonly KmsRecord[], now: number, state: WriterState): Promise<PostgresBatchResult> {
+/**
+ * How a batch holds its (host, channel) locks. `shared`: batches of the same hosts store their
+ * rows at the same time, and only the last step (checkpoints, log clears) runs one batch at a
+ * time, under a second lock, after checking that the plan still holds; a batch that meets another
+ * one's rows or plan fails with ConcurrentBatchConflict and is written again `exclusive`ly: the
+ * (host, channel) locks held from the start to COMMIT, as older versions always did.
+ */
+export type LockMode = 'shared' | 'exclusive';
+
+/** A shared-mode batch that must be written again exclusively (nothing of it remains). */
+export class ConcurrentBatchConflict extends Error {
+  override readonly name = 'ConcurrentBatchConflict';
+}
+
+export async function writeBatchPostgres(
+  client: PgClient,
+  batch: readonly KmsRecord[],
+  now: number,
+  state: WriterState,
+  mode: LockMode = 'exclusive',
+): Promise<PostgresBatchResult> {
   const records = withoutNul(batch);
   const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
   if (records.length === 0) return { result, added: null };
   records.forEach(validateRecord);
   const pairs = batchPairs(records);
   try {
-    return await writePlanned(client, records, pairs, now, state, result);
+    return await writePlanned(client, records, pairs, now, state, mode, result);
   } catch (err) {
     state.checkpoints.forget(pairs);
     throw err;
@@ -122,6 +142,7 @@ async function writePlanned(
   pairs: BatchPairs,
   now: number,
   state: WriterState,
+  mode: LockMode,
   result: WriteResult,
 ): Promise<PostgresBatchResult> {
   // everything up to the locks runs while other writers of the same hosts hold them
@@ -133,11 +154,21 @@ async function writePlanned(
   const rowIds = cols !== null ? await reserveIds(client, state.sequence, cols.size) : null;
   const keys = cols !== null ? batchKeys(cols) : null;
   const guess = state.checkpoints.guess(pairs);
-  const guessed = planBatch(records, guess, now);
+  // planned against what this instance expects once its batches in flight commit
+  const guessed = guess.size === pairs.size ? planBatch(records, guess, now) : null;
 
-  const stored = await lockAndLoadCheckpoints(client, pairs);
-  const plan = sameCheckpoints(pairs, guess, stored) ? guessed : planBatch(records, stored, now);
-  state.checkpoints.planned(pairs, stored, plan);
+  await lockPairs(client, pairs, mode);
+  let basis: ReadonlyMap<string, Checkpoint>;
+  let plan: BatchPlan;
+  if (mode === 'shared' && guessed !== null) {
+    // checked against the stored checkpoints before it is committed (settle below)
+    basis = guess;
+    plan = guessed;
+  } else {
+    basis = await loadCheckpoints(client, pairs);
+    plan = guessed !== null && sameCheckpoints(pairs, guess, basis) ? guessed : planBatch(records, basis, now);
+  }
+  state.checkpoints.planned(pairs, basis, plan);
 
   if (cols !== null && rowIds !== null && keys !== null) {
     for (let i = 0; i < cols.size; i++) cols.epoch[i] = plan.records[cols.record[i]].epoch;
@@ -152,10 +183,43 @@ async function writePlanned(
   }
   result.duplicates = records.length - (result.requests + result.hostEvents + result.clientEvents + result.anomalies);
 
+  if (mode === 'shared') plan = await settle(client, records, pairs, now, state, basis, plan);
   await writeLogClears(client, plan);
   await writeCheckpoints(client, plan);
   result.logClears = plan.logClears.length;
   return { result, added: ids.added };
+}
+
+/**
+ * The serial step of a shared-mode batch: under the final lock of its pairs (one batch at a time,
+ * held to COMMIT) the checkpoints are the ones every batch committed before left. The rows were
+ * written with epochs planned against `basis`; when the stored checkpoints differ, the batch is
+ * planned again, and it stands only if every epoch and log clear comes out the same (the new
+ * plan's checkpoints are then the ones to store). Otherwise ConcurrentBatchConflict.
+ */
+async function settle(
+  client: PgClient,
+  records: readonly KmsRecord[],
+  pairs: BatchPairs,
+  now: number,
+  state: WriterState,
+  basis: ReadonlyMap<string, Checkpoint>,
+  plan: BatchPlan,
+): Promise<BatchPlan> {
+  await lockPairs(client, pairs, 'final');
+  const stored = await loadCheckpoints(client, pairs);
+  if (sameCheckpoints(pairs, basis, stored)) return plan;
+  const again = planBatch(records, stored, now);
+  if (!samePlan(plan, again)) throw new ConcurrentBatchConflict('the checkpoints changed the plan of the batch');
+  state.checkpoints.planned(pairs, stored, again);
+  return again;
+}
+
+/** Whether two plans of the same records store the same rows and log clears. */
+function samePlan(a: BatchPlan, b: BatchPlan): boolean {
+  for (let i = 0; i < a.records.length; i++) if (a.records[i].epoch !== b.records[i].epoch) return false;
+  if (a.logClears.length !== b.logClears.length) return false;
+  return a.logClears.every((c, i) => JSON.stringify(c) === JSON.stringify(b.logClears[i]));
 }
 
 /** The batch's (host, channel) pairs. */
@@ -172,26 +236,36 @@ function batchPairs(records: readonly KmsRecord[]): BatchPairs {
   return pairs;
 }
 
-/** Locks the pairs in ascending lock-key order, then reads their checkpoints. */
-async function lockAndLoadCheckpoints(client: PgClient, pairs: BatchPairs): Promise<Map<string, Checkpoint>> {
-  const hostKeys = [...pairs.values()].map((p) => p.hostKey);
-  const channels = [...pairs.values()].map((p) => p.channel);
+/** Namespace of the final locks of shared-mode batches: "ckpf" in ASCII. */
+export const FINAL_LOCK_NAMESPACE = 1667985510;
+
+const LOCKS: Record<LockMode | 'final', { fn: string; namespace: number }> = {
+  exclusive: { fn: 'pg_advisory_xact_lock', namespace: CHECKPOINT_LOCK_NAMESPACE },
+  shared: { fn: 'pg_advisory_xact_lock_shared', namespace: CHECKPOINT_LOCK_NAMESPACE },
+  final: { fn: 'pg_advisory_xact_lock', namespace: FINAL_LOCK_NAMESPACE },
+};
+
+/** Locks the pairs in ascending lock-key order (held until the transaction ends). */
+async function lockPairs(client: PgClient, pairs: BatchPairs, mode: LockMode | 'final'): Promise<void> {
+  const { fn, namespace } = LOCKS[mode];
   // The ORDER BY in the sub-select makes every process take the locks in the same order. A hash
   // collision between two pairs only makes them share a lock.
   await client.query(
-    `SELECT pg_advisory_xact_lock($1::integer, h) FROM (
+    `SELECT ${fn}($1::integer, h) FROM (
        SELECT DISTINCT hashtext(host_key || chr(10) || channel) AS h
        FROM unnest($2::text[], $3::text[]) AS p(host_key, channel) ORDER BY 1
      ) ordered`,
-    [CHECKPOINT_LOCK_NAMESPACE, hostKeys, channels],
+    [namespace, [...pairs.values()].map((p) => p.hostKey), [...pairs.values()].map((p) => p.channel)],
   );
+}
 
+async function loadCheckpoints(client: PgClient, pairs: BatchPairs): Promise<Map<string, Checkpoint>> {
   const stored = new Map<string, Checkpoint>();
   const res = await client.query(
     `SELECT c.* FROM checkpoints c
        JOIN unnest($1::text[], $2::text[]) AS p(host_key, channel)
          ON c.host_key = p.host_key AND c.channel = p.channel`,
-    [hostKeys, channels],
+    [[...pairs.values()].map((p) => p.hostKey), [...pairs.values()].map((p) => p.channel)],
   );
   for (const row of res.rows) {
     const cp = checkpointQuery.mapRow(row);

@@ -4,10 +4,10 @@ import pgCopy from 'pg-copy-streams';
 import type { KmsRecord } from '../../kms/types.js';
 import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
 import { StoreError } from '../types.js';
-import { BinaryCopyWriter } from './copy-binary.js';
 import { CopyValueError } from './copy-text.js';
 import type { PgClient } from './driver.js';
 import type { RequestColumns } from './request-columns.js';
+import { requestCopyRows } from './request-copy.js';
 import type { ReservedIds } from './request-ids.js';
 import { ClientFold } from './summary-fold.js';
 
@@ -73,39 +73,16 @@ export async function writeRequests(
   const fold = new ClientFold(Math.min(fresh.length, 1 << 16));
   let current = -1;
   let summary: Buffer | null = null;
+  const track = (k: number): void => {
+    current = k;
+  };
   function* chunks(): Generator<Buffer> {
-    const w = new BinaryCopyWriter(CHUNK_ROWS * 240);
-    for (let k = 0; k < fresh.length; k++) {
-      current = k;
-      const i = fresh[k];
-      const id = ids.at(k);
-      fold.add(cols, i, id);
-      w.row(21);
-      w.int8(id);
-      w.int8(cols.hostId[i]);
-      w.int8(cols.second[i]);
-      w.int8(cols.channelId[i]);
-      w.int8(cols.rec[i]);
-      w.int8(cols.time[i]);
-      w.int4(cols.epoch[i]);
-      w.int8(cols.hostNameId[i]);
-      w.int8(cols.sourceId[i]);
-      w.int8(cols.result[i]);
-      w.int8(cols.resultHexId[i]);
-      w.int4(cols.minimumCount[i]);
-      w.int8(cols.machineId[i]);
-      w.int8(cols.machineKeyId[i]);
-      w.int8(cols.cmidId[i]);
-      w.int8(cols.productId[i]);
-      w.text(cols.clientTimeText[i]);
-      w.int8OrNull(cols.clientTime[i]);
-      w.bool(cols.isVm[i] === 1);
-      w.int4(cols.licenseState[i]);
-      w.int8(cols.minutesLeft[i]);
-      if (w.length >= CHUNK_ROWS * 200) yield w.take();
+    for (let from = 0; from < fresh.length; from += CHUNK_ROWS) {
+      const to = Math.min(fresh.length, from + CHUNK_ROWS);
+      for (let k = from; k < to; k++) fold.add(cols, fresh[k], ids.at(k));
+      yield requestCopyRows(cols, fresh, ids, from, to, from === 0, to === fresh.length, track);
     }
     current = -1;
-    yield w.finish();
     // asked for once the last chunk is on its way: the server is still storing rows meanwhile
     summary = fold.encode();
   }
