@@ -59,6 +59,8 @@ export function planBatch(
   records: readonly KmsRecord[],
   stored: ReadonlyMap<string, Checkpoint>,
   now: number,
+  /** The records passed checkBatchRecord already (a writer thread plans stand-ins for them). */
+  checked = false,
 ): BatchPlan {
   const working = new Map<string, PlannedCheckpoint>();
   const changed = new Set<PlannedCheckpoint>();
@@ -71,7 +73,7 @@ export function planBatch(
 
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
-    checkRecord(record, i);
+    if (!checked) checkBatchRecord(record, i);
     let byChannel = byHost.get(record.host);
     if (byChannel === undefined) {
       byChannel = new Map();
@@ -150,7 +152,7 @@ const STRING_FIELDS: Record<KmsRecord['kind'], readonly string[]> = {
  * Rejects a record the tables cannot hold faithfully (the whole batch is then not written), naming
  * it by its position in the batch and its source.
  */
-function checkRecord(record: KmsRecord, index: number): void {
+export function checkBatchRecord(record: KmsRecord, index: number): void {
   const fail = (what: string): never => {
     throw new StoreError(`record ${index} of the batch (${String(record?.source)}): ${what}`, 'STORE_WRITE');
   };

@@ -1,150 +1,122 @@
-import { lookupProduct } from '../../kms/products.js';
-import type { KmsApplication, KmsRecord, KmsRequest, ProductInfo } from '../../kms/types.js';
+import type { KmsRecord, KmsRequest } from '../../kms/types.js';
+import { checkBatchRecord, type PlannedRecord } from '../batch-plan.js';
+import { hostKey } from '../dedup.js';
+import { RequestColumns, type NumericColumn } from '../request-columns.js';
+import type { ProvisionalIds } from './provisional-ids.js';
+import type { PrefilledRequests } from './request-writer.js';
 
 /**
- * A batch of records as the SQLite writer thread receives it (writer-thread.ts). Structured clone
- * of request objects costs about 12 µs each (measured for the HTTP ingest worker), as much as
- * storing them: requests travel as one Float64Array of numbers and one string of their texts
- * joined by NUL (an array when a text holds a NUL). The other record kinds are rare and travel
- * as they are, with their position in the batch.
+ * A batch as the main thread hands it to the SQLite writer thread (threaded-writer.ts), prepared
+ * as far as it can be without the database: every record checked; the requests' columns filled
+ * (request-columns.ts) with dictionary ids the main thread knows and provisional ones for the rest
+ * (provisional-ids.ts), their buffers transferred, not copied. Structured clone of request objects
+ * cost about 12 µs each (measured for the HTTP ingest worker), as much as storing them. The
+ * writer thread plans the batch (epochs, log clears) on stand-ins that carry what planBatch reads
+ * of a request (kind, host, channel, record id, time); the other record kinds are rare and travel
+ * as they are.
  */
-export interface TransferBatch {
+export interface PreparedBatch {
   count: number;
-  /** REQUEST_NUMBERS per request, in batch order. */
-  numbers: Float64Array;
-  /** Per request, bit k set: text k is the previous request's (not sent again). */
-  repeats: Uint16Array;
-  /** The texts not repeated, in order. */
-  texts: string | string[];
   /** Positions in the batch of the records in `others`; every other position is a request. */
   otherAt: number[];
   others: KmsRecord[];
+  requests: number;
+  numeric: Record<NumericColumn, Float64Array | Int32Array | Uint8Array>;
+  /** Client time texts, joined by NUL (an array when one holds a NUL). */
+  clientTimes: string | string[];
+  /** Per request: index into hosts and channels (as written). */
+  hostAt: Int32Array;
+  channelAt: Int32Array;
+  hosts: string[];
+  channels: string[];
+  missingStrings: string[];
+  missingProducts: [string, string, string][];
 }
 
-/** eventId, recordId (NaN: none), time, result, minimumCount, clientTime (NaN: none), licenseState, minutesLeft, isVm */
-const REQUEST_NUMBERS = 9;
-/** host, channel, source, resultHex, machine, cmid, clientTimeText, activationId, product name, product application */
-const REQUEST_TEXTS = 10;
 const SEPARATOR = '\u0000';
 
-function textsOf(r: KmsRequest, out: string[]): void {
-  out[0] = r.host;
-  out[1] = r.channel;
-  out[2] = r.source;
-  out[3] = r.resultHex;
-  out[4] = r.machine;
-  out[5] = r.cmid;
-  out[6] = r.clientTimeText;
-  out[7] = r.activationId;
-  out[8] = r.product.name;
-  out[9] = r.product.application;
-}
-
-export function encodeBatch(records: readonly KmsRecord[]): TransferBatch {
+/** Throws the StoreError planBatch would for a record the tables cannot hold. */
+export function prepareBatch(records: readonly KmsRecord[], ids: ProvisionalIds): { batch: PreparedBatch; transfer: ArrayBuffer[] } {
   const otherAt: number[] = [];
   const others: KmsRecord[] = [];
-  let requests = 0;
+  const planned: PlannedRecord[] = [];
+  const hostAt: number[] = [];
+  const channelAt: number[] = [];
+  const hosts: string[] = [];
+  const channels: string[] = [];
+  const hostIndex = new Map<string, number>();
+  const channelIndex = new Map<string, number>();
+  let prev: KmsRequest | undefined;
+  let prevKey = '';
+  let prevHost = -1;
+  let prevChannel = -1;
   for (let i = 0; i < records.length; i++) {
-    if (records[i].kind === 'request') requests++;
-    else {
+    const record = records[i];
+    checkBatchRecord(record, i);
+    if (record.kind !== 'request') {
       otherAt.push(i);
-      others.push(records[i]);
+      others.push(record);
+      continue;
     }
-  }
-  const numbers = new Float64Array(requests * REQUEST_NUMBERS);
-  const repeats = new Uint16Array(requests);
-  const texts: string[] = [];
-  let separatorInside = false;
-  let prev: string[] = [];
-  let cur: string[] = new Array<string>(REQUEST_TEXTS);
-  let n = 0;
-  let q = 0;
-  for (const record of records) {
-    if (record.kind !== 'request') continue;
-    const r = record;
-    numbers[n] = r.eventId;
-    numbers[n + 1] = r.recordId ?? Number.NaN;
-    numbers[n + 2] = r.time;
-    numbers[n + 3] = r.result;
-    numbers[n + 4] = r.minimumCount;
-    numbers[n + 5] = r.clientTime ?? Number.NaN;
-    numbers[n + 6] = r.licenseState;
-    numbers[n + 7] = r.minutesLeft;
-    numbers[n + 8] = r.isVm ? 1 : 0;
-    n += REQUEST_NUMBERS;
-    textsOf(r, cur);
-    let mask = 0;
-    for (let k = 0; k < REQUEST_TEXTS; k++) {
-      if (q > 0 && cur[k] === prev[k]) mask |= 1 << k;
-      else {
-        texts.push(cur[k]);
-        if (cur[k].includes(SEPARATOR)) separatorInside = true;
-      }
+    if (prev === undefined || record.host !== prev.host) {
+      prevKey = hostKey(record.host);
+      prevHost = indexOf(hostIndex, hosts, record.host);
     }
-    repeats[q++] = mask;
-    [prev, cur] = [cur, prev.length === 0 ? new Array<string>(REQUEST_TEXTS) : prev];
+    if (prev === undefined || record.channel !== prev.channel) prevChannel = indexOf(channelIndex, channels, record.channel);
+    hostAt.push(prevHost);
+    channelAt.push(prevChannel);
+    planned.push({ record, hostKey: prevKey, epoch: 0 });
+    prev = record;
   }
-  return { count: records.length, numbers, repeats, texts: separatorInside ? texts : texts.join(SEPARATOR), otherAt, others };
+  ids.begin();
+  const cols = new RequestColumns();
+  cols.fill(planned, ids);
+  const numeric = cols.numericColumns();
+  const clientTimes = cols.clientTimeText.slice(0, cols.length);
+  const joined = clientTimes.some((t) => t.includes(SEPARATOR)) ? clientTimes : clientTimes.join(SEPARATOR);
+  const batch: PreparedBatch = {
+    count: records.length,
+    otherAt,
+    others,
+    requests: cols.length,
+    numeric,
+    clientTimes: joined,
+    hostAt: Int32Array.from(hostAt),
+    channelAt: Int32Array.from(channelAt),
+    hosts,
+    channels,
+    missingStrings: ids.missingStrings,
+    missingProducts: ids.missingProducts,
+  };
+  const transfer = [...Object.values(numeric).map((a) => a.buffer as ArrayBuffer), batch.hostAt.buffer as ArrayBuffer, batch.channelAt.buffer as ArrayBuffer];
+  return { batch, transfer: [...new Set(transfer)] };
 }
 
-export function decodeBatch(batch: TransferBatch): KmsRecord[] {
-  const texts = typeof batch.texts === 'string' ? batch.texts.split(SEPARATOR) : batch.texts;
-  const out: KmsRecord[] = new Array(batch.count);
-  for (let k = 0; k < batch.otherAt.length; k++) out[batch.otherAt[k]] = batch.others[k];
-  const products = new ProductCache();
-  const t = new Array<string>(REQUEST_TEXTS);
-  const v = batch.numbers;
-  let next = 0;
-  let n = 0;
-  let q = 0;
+function indexOf(index: Map<string, number>, list: string[], value: string): number {
+  let i = index.get(value);
+  if (i === undefined) {
+    i = list.push(value) - 1;
+    index.set(value, i);
+  }
+  return i;
+}
+
+/** The writer thread's side: stand-ins in batch order, and the requests' columns. */
+export function unpackBatch(batch: PreparedBatch): { standIns: KmsRecord[]; prefilled: PrefilledRequests } {
+  const clientTimes = typeof batch.clientTimes === 'string' ? (batch.requests === 0 ? [] : batch.clientTimes.split(SEPARATOR)) : batch.clientTimes;
+  const columns = RequestColumns.of(batch.requests, batch.numeric, clientTimes);
+  const standIns: KmsRecord[] = new Array(batch.count);
+  for (let k = 0; k < batch.otherAt.length; k++) standIns[batch.otherAt[k]] = batch.others[k];
+  let j = 0;
   for (let i = 0; i < batch.count; i++) {
-    if (out[i] !== undefined) continue;
-    const mask = batch.repeats[q++];
-    for (let k = 0; k < REQUEST_TEXTS; k++) if ((mask & (1 << k)) === 0) t[k] = texts[next++];
-    const recordId = v[n + 1];
-    const clientTime = v[n + 5];
-    const request: KmsRequest = {
-      kind: 'request',
-      host: t[0],
-      channel: t[1],
-      eventId: v[n],
-      recordId: Number.isNaN(recordId) ? null : recordId,
-      time: v[n + 2],
-      source: t[2],
-      result: v[n + 3],
-      resultHex: t[3],
-      minimumCount: v[n + 4],
-      machine: t[4],
-      cmid: t[5],
-      clientTimeText: t[6],
-      clientTime: Number.isNaN(clientTime) ? null : clientTime,
-      isVm: v[n + 8] === 1,
-      licenseState: v[n + 6],
-      minutesLeft: v[n + 7],
-      activationId: t[7],
-      product: products.get(t[7], t[8], t[9] as KmsApplication),
-    };
-    out[i] = request;
-    n += REQUEST_NUMBERS;
+    if (standIns[i] !== undefined) continue;
+    const order = columns.recordOrder[j];
+    // what planBatch reads of a request; the rest of the record is in the columns
+    standIns[i] = {
+      kind: 'request', host: batch.hosts[batch.hostAt[j]], channel: batch.channels[batch.channelAt[j]],
+      recordId: order >= 0 ? order : null, time: columns.time[j], eventId: 12290, source: '',
+    } as KmsRequest;
+    j++;
   }
-  return out;
-}
-
-/**
- * The product of a decoded request: the product table's (shared) object when name and application
- * are the table's, else one carrying the name and application the record had.
- */
-class ProductCache {
-  private readonly byKey = new Map<string, ProductInfo>();
-
-  get(activationId: string, name: string, application: KmsApplication): ProductInfo {
-    const key = `${activationId}\u0000${name}\u0000${application}`;
-    let product = this.byKey.get(key);
-    if (product === undefined) {
-      const known = lookupProduct(activationId);
-      product = known.name === name && known.application === application ? known : { ...known, name, application };
-      this.byKey.set(key, product);
-    }
-    return product;
-  }
+  return { standIns, prefilled: { columns, missingStrings: batch.missingStrings, missingProducts: batch.missingProducts } };
 }

@@ -15,6 +15,17 @@ const BUCKET_SIZE = 2 ** REQUEST_CMID_BUCKET_BITS;
 const POSITION_BITS = 21;
 const POSITION_SPAN = 2 ** POSITION_BITS;
 
+/** A batch's request columns filled on the main thread, and what its provisional ids stand for. */
+export interface PrefilledRequests {
+  columns: RequestColumns;
+  /** Provisional id −1 − i stands for missingStrings[i] (missingProducts[i] in productId). */
+  missingStrings: string[];
+  missingProducts: [string, string, string][];
+  /** Set by writePrefilled: the ids found for them, for the main thread's cache. */
+  stringIds?: number[];
+  productIds?: number[];
+}
+
 export interface WrittenRequests {
   /** Requests stored (new ones). */
   stored: number;
@@ -78,10 +89,34 @@ export class SqliteRequestWriter {
 
   /** Stores the new requests of `planned` with ids after `maxIdBefore`. */
   write(planned: readonly PlannedRecord[], maxIdBefore: number): WrittenRequests {
+    this.cols.fill(planned, this.dictionary);
+    return this.writeColumns(this.cols, maxIdBefore);
+  }
+
+  /**
+   * The same for columns filled on the main thread (threaded-writer.ts): `planned` are the stand-ins
+   * of the same requests in the same order, giving their epochs; provisional ids (negative) are
+   * replaced by the ids of the strings and products they stand for, found or inserted now.
+   */
+  writePrefilled(prefilled: PrefilledRequests, planned: readonly PlannedRecord[], maxIdBefore: number): WrittenRequests {
+    const cols = prefilled.columns;
+    if (cols.length !== planned.length) throw new StoreError(`prepared batch: ${cols.length} request rows for ${planned.length} requests`, 'STORE_WRITE');
+    prefilled.stringIds = prefilled.missingStrings.map((v) => this.dictionary.id(v));
+    prefilled.productIds = prefilled.missingProducts.map(([a, n, app]) => this.dictionary.productId(a, n, app));
+    const strings = prefilled.stringIds;
+    const products = prefilled.productIds;
+    const real = (column: Float64Array, ids: readonly number[]) => {
+      for (let i = 0; i < cols.length; i++) if (column[i] < 0) column[i] = ids[-1 - column[i]];
+    };
+    if (strings.length > 0) for (const column of [cols.hostId, cols.channelId, cols.hostNameId, cols.sourceId, cols.resultHexId, cols.machineId, cols.machineKeyId, cols.cmidId]) real(column, strings);
+    if (products.length > 0) real(cols.productId, products);
+    for (let i = 0; i < planned.length; i++) cols.epoch[i] = planned[i].epoch;
+    return this.writeColumns(cols, maxIdBefore);
+  }
+
+  private writeColumns(cols: RequestColumns, maxIdBefore: number): WrittenRequests {
     this.deltas.clear();
-    if (planned.length === 0) return { stored: 0, maxId: maxIdBefore, deltas: this.deltas };
-    const cols = this.cols;
-    cols.fill(planned, this.dictionary);
+    if (cols.length === 0) return { stored: 0, maxId: maxIdBefore, deltas: this.deltas };
     const fresh = this.newOnly(cols);
     const firstId = maxIdBefore + 1;
     // ids[i]: the id row i gets (rows dropped as duplicates keep 0 and are never read)

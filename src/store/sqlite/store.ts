@@ -19,7 +19,7 @@ import {
 } from '../types.js';
 import { BulkInsert } from './bulk-insert.js';
 import { migrateSqlite } from './migrator.js';
-import { SqliteRequestWriter, type WrittenRequests } from './request-writer.js';
+import { SqliteRequestWriter, type PrefilledRequests, type WrittenRequests } from './request-writer.js';
 import { SqliteSummarySync } from './summary-sync.js';
 import { ThreadedWriter } from './threaded-writer.js';
 
@@ -117,6 +117,19 @@ export class SqliteStore implements Store {
 
   /** The synchronous body of writeBatch (one IMMEDIATE transaction). */
   writeBatchSync(records: readonly KmsRecord[]): WriteResult {
+    return this.writePlanned(records, null);
+  }
+
+  /**
+   * writeBatch of a batch the main thread prepared (writer-thread.ts): stand-ins carry what
+   * planBatch reads of each request, `prefilled` the requests' columns with provisional ids for
+   * strings and products not yet known there, resolved here inside the transaction.
+   */
+  writePrepared(standIns: readonly KmsRecord[], prefilled: PrefilledRequests): WriteResult {
+    return this.writePlanned(standIns, prefilled);
+  }
+
+  private writePlanned(records: readonly KmsRecord[], prefilled: PrefilledRequests | null): WriteResult {
     const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
     if (records.length === 0) return result;
     const ins = this.prepareInserts();
@@ -125,7 +138,7 @@ export class SqliteStore implements Store {
     const run = this.db.transaction(() => {
       const maxIdBefore = ins.summary.beginBatch();
       const stored = this.loadCheckpoints(records);
-      const plan = planBatch(records, stored, Date.now());
+      const plan = planBatch(records, stored, Date.now(), prefilled !== null);
       const requests: PlannedRecord[] = [];
       for (const p of plan.records) {
         switch (p.record.kind) {
@@ -135,7 +148,7 @@ export class SqliteStore implements Store {
           case 'anomaly': ins.anomalies.add(writeAnomaly, p); break;
         }
       }
-      written = ins.requests.write(requests, maxIdBefore);
+      written = prefilled === null ? ins.requests.write(requests, maxIdBefore) : ins.requests.writePrefilled(prefilled, requests, maxIdBefore);
       result.requests = written.stored;
       summaryWritten = ins.summary.endBatch(written.deltas, written.maxId);
       result.hostEvents = flushed(ins.hostEvents);

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { KmsRecord } from '../../kms/types.js';
 import { StoreError, type WriteResult } from '../types.js';
-import { encodeBatch, type TransferBatch } from './record-transfer.js';
+import { ProvisionalIds } from './provisional-ids.js';
+import { prepareBatch, type PreparedBatch } from './record-transfer.js';
 
 /**
  * Runs SqliteStore.writeBatch in a worker thread (writer-thread.ts) with its own connection, so
@@ -16,12 +17,12 @@ export interface WriterSetup {
 }
 
 export type WriterRequest =
-  | { id: number; op: 'write'; batch: TransferBatch }
+  | { id: number; op: 'write'; batch: PreparedBatch }
   | { id: number; op: 'sync' }
   | { id: number; op: 'close' };
 
 export type WriterReply =
-  | { id: number; ok: true; result?: WriteResult; synced?: boolean }
+  | { id: number; ok: true; result?: WriteResult; synced?: boolean; stringIds?: number[]; productIds?: number[] }
   | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
 interface Pending {
@@ -34,15 +35,19 @@ export class ThreadedWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | null = null;
+  /** Dictionary ids as the writer thread reported them (provisional-ids.ts). */
+  private readonly ids = new ProvisionalIds();
   /** Batches written since the thread last wrote its summary fold (summary-sync.ts). */
   unsynced = false;
 
   constructor(private readonly setup: WriterSetup) {}
 
   async write(records: readonly KmsRecord[]): Promise<WriteResult> {
-    const batch = encodeBatch(records);
+    const { batch, transfer } = prepareBatch(records, this.ids);
     this.unsynced = true;
-    const reply = await this.send({ id: this.nextId++, op: 'write', batch }, [batch.numbers.buffer as ArrayBuffer, batch.repeats.buffer as ArrayBuffer]);
+    const reply = await this.send({ id: this.nextId++, op: 'write', batch }, transfer);
+    // only now are the ids the thread found or inserted committed
+    this.ids.committed(batch.missingStrings, reply.stringIds ?? [], batch.missingProducts, reply.productIds ?? []);
     return reply.result!;
   }
 

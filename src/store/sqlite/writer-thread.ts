@@ -4,7 +4,7 @@
  * the next ones.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeBatch } from './record-transfer.js';
+import { unpackBatch } from './record-transfer.js';
 import { SqliteStore } from './store.js';
 import type { WriterReply, WriterRequest, WriterSetup } from './threaded-writer.js';
 
@@ -21,9 +21,12 @@ port.on('message', (job: WriterRequest) => {
   try {
     store ??= SqliteStore.open(setup.location, { busyTimeoutMs: setup.busyTimeoutMs });
     switch (job.op) {
-      case 'write':
-        reply({ id: job.id, ok: true, result: store.writeBatchSync(decodeBatch(job.batch)) });
+      case 'write': {
+        const { standIns, prefilled } = unpackBatch(job.batch);
+        const result = store.writePrepared(standIns, prefilled);
+        reply({ id: job.id, ok: true, result, stringIds: prefilled.stringIds ?? [], productIds: prefilled.productIds ?? [] });
         break;
+      }
       case 'sync':
         reply({ id: job.id, ok: true, synced: store.syncSummary() });
         break;
