@@ -80,11 +80,12 @@ export interface CompiledTemplate {
   nodes: IrNode[];
   /** The definition's bytes, to tell apart templates sharing a GUID. */
   bytes: Uint8Array;
+  bytesView: DataView;
   /** Its position-dependent fields and the names they point at (template-match.ts). */
   relocs: Int32Array;
   relocNames: string[];
-  /** Byte-render programs of the shapes met so far, per format and role (render/shape-programs.ts). */
-  programs?: Record<string, ShapePrograms>;
+  /** Byte-render programs of the shapes met so far, by format and role (render/shape-programs.ts). */
+  programs?: ShapePrograms[];
 }
 
 export interface SinglePlan {

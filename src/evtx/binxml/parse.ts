@@ -208,12 +208,14 @@ export function compileTemplate(c: ChunkContext, defOffset: number, what: string
     r.relocs = { list: [], names: [] };
     const nodes: IrNode[] = [];
     readDefinitionBody(r, nodes);
+    const bytes = c.bytes.slice(start, start + size);
     t = {
       id: c.cache.nextId(),
       guid: formatGuid(c.bytes, c.view, defOffset + 4),
       guidBytes: c.bytes.slice(defOffset + 4, defOffset + 20),
       nodes,
-      bytes: c.bytes.slice(start, start + size),
+      bytes,
+      bytesView: new DataView(bytes.buffer),
       relocs: Int32Array.from(r.relocs.list),
       relocNames: r.relocs.names,
     };

@@ -39,7 +39,7 @@ export class TemplateCache {
     const list = this.byKey.get(keyOf(c, defOffset, size));
     if (!list) return undefined;
     for (const t of list) {
-      if (t.bytes.length === size && sameGuid(t, c.bytes, defOffset + 4) && sameDefinition(t.bytes, t.relocs, t.relocNames, c, defOffset + 24)) return t;
+      if (t.bytes.length === size && sameGuid(t, c.bytes, defOffset + 4) && sameDefinition(t.bytesView, t.relocs, t.relocNames, c, defOffset + 24)) return t;
     }
     return undefined;
   }

@@ -33,16 +33,34 @@ export function hasDependencyIdAt(view: DataView, p: number, end: number): boole
   return true;
 }
 
-function sameRange(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): boolean {
-  for (let k = 0; k < n; k++) if (a[ai + k] !== b[bi + k]) return false;
+/** a[ai, ai+n) equals the chunk's bytes at bi, compared 4 bytes at a time. */
+function sameRange(a: DataView, ai: number, b: DataView, bi: number, n: number): boolean {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) if (a.getInt32(ai + k) !== b.getInt32(bi + k)) return false;
+  for (; k < n; k++) if (a.getUint8(ai + k) !== b.getUint8(bi + k)) return false;
+  return true;
+}
+
+/** Whether the name entry at chunk offset `off` spells `name` (nameAt, without making a string). */
+function nameIs(c: ChunkContext, off: number, name: string): boolean {
+  const cached = c.names.get(off);
+  if (cached !== undefined) return cached === name;
+  if (off < 0 || off + 8 + 2 * name.length > c.bytes.length) return false;
+  if (c.view.getUint16(off + 6, true) !== name.length) return nameAt(c, off) === name;
+  for (let i = 0; i < name.length; i++) {
+    const u = c.view.getUint16(off + 8 + 2 * i, true);
+    // Surrogates (and a BOM) are where decoding may change the text: let nameAt decide.
+    if ((u >= 0xd800 && u <= 0xdfff) || u === 0xfeff) return nameAt(c, off) === name;
+    if (u !== name.charCodeAt(i)) return false;
+  }
   return true;
 }
 
 /** True when the body at chunk offset `start` (the template's size) compiles to `bytes`' template. */
-export function sameDefinition(bytes: Uint8Array, relocs: Int32Array, names: readonly string[], c: ChunkContext, start: number): boolean {
+export function sameDefinition(bytes: DataView, relocs: Int32Array, names: readonly string[], c: ChunkContext, start: number): boolean {
   const view = c.view;
-  const cb = c.bytes;
-  const size = bytes.length;
+  const cb = view;
+  const size = bytes.byteLength;
   let i = 0;
   for (let k = 0; k < relocs.length; k += 3) {
     const kind = relocs[k];
@@ -54,7 +72,7 @@ export function sameDefinition(bytes: Uint8Array, relocs: Int32Array, names: rea
       if (off !== start + rel + 4) return false;
       i = rel + 8;
     } else {
-      if (off === start + rel + 4 || nameAt(c, off) !== names[relocs[k + 2]]) return false;
+      if (off === start + rel + 4 || !nameIs(c, off, names[relocs[k + 2]])) return false;
       i = rel + 4;
     }
   }

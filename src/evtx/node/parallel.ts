@@ -1,9 +1,9 @@
 /**
  * Node-only: renders every chunk of a file, in file order, as batches of UTF-8 bytes. With one
- * thread everything happens here; with N, N workers each read and render the batches they are
- * given and hand the bytes over (transferred, not copied), and this thread only passes them on in
- * order. Output buffers go back to be reused once written; at most a few batches per worker are in
- * flight, so memory stays bounded whatever the file size.
+ * thread everything happens here; with N, this thread and N - 1 workers each read and render the
+ * batches they take (workers hand their bytes over by transfer, not copy), and this thread passes
+ * them on in order. Output buffers go back to be reused once written; at most a few batches per
+ * thread are in flight, so memory stays bounded whatever the file size.
  */
 import { Worker } from 'node:worker_threads';
 import { FlatValues } from '../binxml/flat-values.js';
@@ -89,12 +89,31 @@ async function* inline(reader: SlotReader, format: DumpFormat): AsyncGenerator<D
   }
 }
 
-async function* parallel(path: string, slots: number, format: DumpFormat, threads: number): AsyncGenerator<DumpBatch> {
-  const batches = Math.ceil(slots / BATCH_SLOTS);
-  const workers = Array.from({ length: Math.min(threads, batches) }, () => startWorker({ path, format }));
-  const results = new Map<number, BatchResult>();
-  const spare: ArrayBuffer[] = [];
+/** A batch ready to be written, from this thread or a worker. */
+interface Ready {
+  data: Uint8Array;
+  chunks: ChunkSummary[];
+  last: boolean;
+  release(): void;
+}
+
+/** Lets worker messages in (they arrive through the event loop, which rendering here holds up). */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * N threads: this one and N - 1 workers. Workers are kept a few batches ahead; this thread renders
+ * the next batch itself whenever the one due next is not there yet, so it is never idle while the
+ * workers start or catch up.
+ */
+async function* parallel(reader: SlotReader, path: string, format: DumpFormat, threads: number): AsyncGenerator<DumpBatch> {
+  const batches = Math.ceil(reader.slots / BATCH_SLOTS);
+  const workers = Array.from({ length: Math.min(threads, batches) - 1 }, () => startWorker({ path, format }));
+  const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
+  const results = new Map<number, Ready>();
+  const spareWorker: ArrayBuffer[] = [];
+  const spareHere: Uint8Array[] = [];
   const busy = new Map<Worker, number>();
+  const window = 4 * threads;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
   const notify = () => {
@@ -104,11 +123,11 @@ async function* parallel(path: string, slots: number, format: DumpFormat, thread
   };
   let next = 0;
   let written = 0;
-  // Keeps each worker two batches ahead, and the whole pipeline a few batches ahead of the writes.
+  let ended = false;
   const dispatch = () => {
     for (const w of workers) {
-      while ((busy.get(w) ?? 0) < 2 && next < batches && next - written < 4 * workers.length) {
-        const buffer = spare.pop();
+      while ((busy.get(w) ?? 0) < 3 && next < batches && next - written < window) {
+        const buffer = spareWorker.pop();
         const job: BatchJob = { batch: next, first: next * BATCH_SLOTS, count: BATCH_SLOTS, buffer };
         w.postMessage(job, buffer ? [buffer] : []);
         busy.set(w, (busy.get(w) ?? 0) + 1);
@@ -119,7 +138,7 @@ async function* parallel(path: string, slots: number, format: DumpFormat, thread
   for (const w of workers) {
     w.on('message', (r: BatchResult) => {
       busy.set(w, (busy.get(w) ?? 1) - 1);
-      results.set(r.batch, r);
+      results.set(r.batch, { data: new Uint8Array(r.buffer, 0, r.length), chunks: r.chunks, last: r.last, release: () => void spareWorker.push(r.buffer) });
       notify();
     });
     w.on('error', (e) => {
@@ -127,28 +146,35 @@ async function* parallel(path: string, slots: number, format: DumpFormat, thread
       notify();
     });
     w.on('exit', (code) => {
-      if (written < batches) failure ??= new Error(`evtx worker exited (code ${code}) before the dump was done`);
+      if (!ended) failure ??= new Error(`evtx worker exited (code ${code}) before the dump was done`);
       notify();
     });
   }
   try {
-    dispatch();
     while (written < batches) {
+      dispatch();
       const r = results.get(written);
-      if (r === undefined) {
-        if (failure !== null) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
+      if (r !== undefined) {
+        results.delete(written);
+        written++;
+        yield r;
+        if (r.last) return;
         continue;
       }
-      results.delete(written);
-      written++;
-      dispatch();
-      yield { data: new Uint8Array(r.buffer, 0, r.length), chunks: r.chunks, release: () => void spare.push(r.buffer) };
-      if (r.last) return;
-      dispatch();
+      if (failure !== null) throw failure;
+      if (next < batches && next - written < window) {
+        const b = next++;
+        const out = new ByteOut(spareHere.pop() ?? OUT_BYTES);
+        const done = renderBatch(reader, b * BATCH_SLOTS, BATCH_SLOTS, format, state, out);
+        const buf = out.buf;
+        results.set(b, { data: buf.subarray(0, out.pos), chunks: done.chunks, last: done.last, release: () => void spareHere.push(buf) });
+        await turn();
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
-    written = batches;
+    ended = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -164,7 +190,9 @@ export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGener
     }
     return;
   }
-  const slots = reader.slots;
-  reader.close();
-  yield* parallel(path, slots, opts.format, opts.threads);
+  try {
+    yield* parallel(reader, path, opts.format, opts.threads);
+  } finally {
+    reader.close();
+  }
 }

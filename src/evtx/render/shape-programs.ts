@@ -48,10 +48,13 @@ const W_SID = 25;
 const W_TEXT = 26;
 const W_TEXT_J = 27;
 
-/** Triples: OP_STATIC, pool offset, length | OP_CALL, BinXml slot, part | writer, slot, 0 (slots relative to the instance). */
+/** Triples: OP_STATIC, static run, length | OP_CALL, BinXml slot, part | writer, slot, 0 (slots relative to the instance). */
 export interface Program {
   ops: Int32Array;
-  pool: Uint8Array;
+  /** The static runs' bytes, each its own array (copied with `set` when long). */
+  statics: Uint8Array[];
+  /** Their total length. */
+  staticBytes: number;
 }
 
 /** The compiled shape of one instance: the record's text (root) or the parts a nested instance offers. */
@@ -116,59 +119,82 @@ function plainWriter(type: number, cls: number): number {
   }
 }
 
-/** The writer for a value in a context, and whether JSON quotes go around it (as static text). */
-function writerFor(type: number, cls: number, ctx: number): [code: number, quoted: boolean] {
+/** The writer for a value in a context; QUOTED is set when JSON quotes go around it (as static text). */
+const QUOTED = 0x100;
+function writerFor(type: number, cls: number, ctx: number): number {
   if (type === VT.String || type === VT.AnsiString) {
     const str = type === VT.String;
-    if (ctx === CTX_XML_TEXT) return [str ? W_STR_XT : W_ANSI_XT, false];
-    if (ctx === CTX_XML_ATTR) return [str ? W_STR_XA : W_ANSI_XA, false];
-    return [str ? W_STR_J : W_ANSI_J, ctx === CTX_JSON_TYPED];
+    if (ctx === CTX_XML_TEXT) return str ? W_STR_XT : W_ANSI_XT;
+    if (ctx === CTX_XML_ATTR) return str ? W_STR_XA : W_ANSI_XA;
+    return (str ? W_STR_J : W_ANSI_J) | (ctx === CTX_JSON_TYPED ? QUOTED : 0);
   }
   const code = plainWriter(type, cls);
-  if (ctx !== CTX_JSON_TYPED) return [code, false];
-  if (type === VT.Int64) return [W_I64_J, false];
-  if (type === VT.UInt64) return [W_U64_J, false];
-  if (type === VT.Real32 || type === VT.Real64) return [W_TEXT_J, false];
-  return [code, !(type >= VT.Int8 && type <= VT.Bool)];
+  if (ctx !== CTX_JSON_TYPED) return code;
+  if (type === VT.Int64) return W_I64_J;
+  if (type === VT.UInt64) return W_U64_J;
+  if (type === VT.Real32 || type === VT.Real64) return W_TEXT_J;
+  return type >= VT.Int8 && type <= VT.Bool ? code : code | QUOTED;
 }
 
+/** Growing scratch for compiling: static bytes and ops (compiled programs copy out what they use). */
+let scratchPool = new Uint8Array(1 << 16);
+let scratchOps = new Int32Array(1 << 12);
+
 function toProgram(pieces: Piece[], f: FlatValues, base: number, newline: boolean): Program {
+  let need = 8;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i];
+    need += typeof p === 'string' ? 3 * p.length : 2;
+  }
+  if (scratchPool.length < need) scratchPool = new Uint8Array(2 * need);
+  if (scratchOps.length < 9 * pieces.length + 3) scratchOps = new Int32Array(18 * pieces.length + 6);
+  const pool = scratchPool;
+  const ops = scratchOps;
+  let at = 0;
+  let n = 0;
   // Static text between values is merged into one copy.
-  const seq: Array<string | [number, number, number]> = [];
-  let text = '';
-  for (const p of pieces) {
+  let textStart = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i];
     if (typeof p === 'string') {
-      text += p;
+      at = writeUtf8(pool, at, p);
       continue;
     }
-    let op: [number, number, number];
-    let quoted = false;
-    if (p.kind === 'call') op = [OP_CALL, p.slot, p.part];
-    else {
-      const [code, q] = writerFor(f.type[base + p.slot], f.cls[base + p.slot], p.ctx);
-      op = [code, p.slot, 0];
-      quoted = q;
+    let code: number;
+    let arg: number;
+    if (p.kind === 'call') {
+      code = OP_CALL;
+      arg = p.part;
+    } else {
+      code = writerFor(f.type[base + p.slot], f.cls[base + p.slot], p.ctx);
+      arg = 0;
     }
-    if (quoted) text += '"';
-    if (text !== '') seq.push(text);
-    seq.push(op);
-    text = quoted ? '"' : '';
+    if (code & QUOTED) pool[at++] = 0x22;
+    if (at > textStart) {
+      ops[n++] = OP_STATIC;
+      ops[n++] = textStart;
+      ops[n++] = at - textStart;
+    }
+    ops[n++] = code & 0xff;
+    ops[n++] = p.slot;
+    ops[n++] = arg;
+    textStart = at;
+    if (code & QUOTED) pool[at++] = 0x22;
   }
-  if (newline) text += '\n';
-  if (text !== '') seq.push(text);
-  let poolSize = 0;
-  for (const s of seq) if (typeof s === 'string') poolSize += 3 * s.length;
-  const pool = new Uint8Array(poolSize);
-  const ops: number[] = [];
-  let at = 0;
-  for (const s of seq) {
-    if (typeof s === 'string') {
-      const end = writeUtf8(pool, at, s);
-      ops.push(OP_STATIC, at, end - at);
-      at = end;
-    } else ops.push(s[0], s[1], s[2]);
+  if (newline) pool[at++] = 0x0a;
+  if (at > textStart) {
+    ops[n++] = OP_STATIC;
+    ops[n++] = textStart;
+    ops[n++] = at - textStart;
   }
-  return { ops: Int32Array.from(ops), pool: pool.slice(0, at) };
+  const statics: Uint8Array[] = [];
+  const program = ops.slice(0, n);
+  for (let i = 0; i < n; i += 3) {
+    if (program[i] !== OP_STATIC) continue;
+    statics.push(pool.slice(program[i + 1], program[i + 1] + program[i + 2]));
+    program[i + 1] = statics.length - 1;
+  }
+  return { ops: program, statics, staticBytes: at };
 }
 
 const NO_INFO: ChildInfo = { nodes: 0, keys: [], jkeys: [], texts: [], textTypes: [] };
@@ -195,15 +221,7 @@ function compile(f: FlatValues, inst: number, format: DumpFormat, root: boolean)
   }
 }
 
-/** The nested instances' summaries, in slot order, mixed into an instance's key. */
-function childSummaries(f: FlatValues, inst: number, visit: (summary: number) => boolean): boolean {
-  for (let s = f.base[inst], end = s + f.count[inst]; s < end; s++) {
-    if (f.type[s] !== VT.BinXml || f.cls[s] !== VT.BinXml) continue;
-    if (!visit((f.program[f.sub[s]] as InstanceProgram).summary)) return false;
-  }
-  return true;
-}
-
+/** Whether `e` is the entry of instance `inst`: its own key, then its nested instances' summaries in slot order. */
 function sameKey(e: Entry, f: FlatValues, inst: number): boolean {
   const k = e.key;
   const start = f.keyStart[inst];
@@ -211,30 +229,51 @@ function sameKey(e: Entry, f: FlatValues, inst: number): boolean {
   if (k.length < own) return false;
   for (let i = 0; i < own; i++) if (k[i] !== f.key[start + i]) return false;
   let j = own;
-  if (!childSummaries(f, inst, (id) => k[j++] === id)) return false;
+  for (let s = f.base[inst], end = s + f.count[inst]; s < end; s++) {
+    if (f.cls[s] !== VT.BinXml) continue;
+    if (j === k.length || k[j++] !== (f.program[f.sub[s]] as InstanceProgram).summary) return false;
+  }
   return j === k.length;
 }
 
+function keyOf(f: FlatValues, inst: number): Int32Array {
+  const key: number[] = Array.from(f.key.subarray(f.keyStart[inst], f.keyEnd[inst]));
+  for (let s = f.base[inst], end = s + f.count[inst]; s < end; s++) {
+    if (f.cls[s] === VT.BinXml) key.push((f.program[f.sub[s]] as InstanceProgram).summary);
+  }
+  return Int32Array.from(key);
+}
+
+/** Table index by format; + 2 for nested instances' parts (the record's own program otherwise). */
+const ROLE_XML = 0;
+const ROLE_JSON = 1;
+
 /**
  * Finds (compiling on first sight) the program of instance `inst` of the record in `f`, after
- * those of its nested instances; false when the record takes the string path.
+ * those of its nested instances; null when the record takes the string path.
  */
 function resolve(f: FlatValues, inst: number, format: DumpFormat, root: boolean): InstanceProgram | null {
   let nested = false;
   for (let s = f.base[inst], end = s + f.count[inst]; s < end; s++) {
-    if (f.type[s] !== VT.BinXml || f.cls[s] !== VT.BinXml) continue;
+    // Class exactly BinXml: a nested instance (an empty one has CLS_EMPTY set).
+    if (f.cls[s] !== VT.BinXml) continue;
     const child = resolve(f, f.sub[s], format, false);
     if (child === null) return null;
     f.program[f.sub[s]] = child;
     nested = true;
   }
   const template = f.template[inst];
-  const all = (template.programs ??= {});
-  const role = root ? format : format === 'xml' ? 'xmlNested' : 'jsonlNested';
-  const table = (all[role] ??= { byHash: new Map(), last: null });
+  const tables = (template.programs ??= []);
+  const role = (format === 'xml' ? ROLE_XML : ROLE_JSON) + (root ? 0 : 2);
+  let table = tables[role];
+  if (table === undefined) table = tables[role] = { byHash: new Map(), last: null };
   if (table.last !== null && sameKey(table.last, f, inst)) return table.last.program;
   let hash = f.hashOf(inst);
-  if (nested) childSummaries(f, inst, (id) => ((hash = Math.imul(hash ^ id, 0x01000193)), true));
+  if (nested) {
+    for (let s = f.base[inst], end = s + f.count[inst]; s < end; s++) {
+      if (f.cls[s] === VT.BinXml) hash = Math.imul(hash ^ (f.program[f.sub[s]] as InstanceProgram).summary, 0x01000193);
+    }
+  }
   const head = table.byHash.get(hash) ?? null;
   for (let e: Entry | null = head; e !== null; e = e.next) {
     if (sameKey(e, f, inst)) {
@@ -243,9 +282,7 @@ function resolve(f: FlatValues, inst: number, format: DumpFormat, root: boolean)
     }
   }
   const program = table.byHash.size < MAX_SHAPES ? compile(f, inst, format, root) : null;
-  const key: number[] = Array.from(f.key.subarray(f.keyStart[inst], f.keyEnd[inst]));
-  childSummaries(f, inst, (id) => key.push(id) > 0);
-  const entry: Entry = { key: Int32Array.from(key), program, next: head };
+  const entry: Entry = { key: keyOf(f, inst), program, next: head };
   table.byHash.set(hash, entry);
   table.last = entry;
   return program;
@@ -259,7 +296,7 @@ export function programFor(f: FlatValues, format: DumpFormat): Program | null {
 
 /** Room a record is given: writers emit at most 6 bytes per value byte plus a few per value. */
 export function roomFor(prog: Program, f: FlatValues, recordBytes: number): number {
-  return 2 * prog.pool.length + 6 * recordBytes + 16 * f.used + 256;
+  return 2 * prog.staticBytes + 6 * recordBytes + 16 * f.used + 256;
 }
 
 /** A value writer: value bytes at `off` (`size` long) → text at out[p]; returns the end. */
@@ -303,14 +340,17 @@ WRITERS[W_TEXT_J] = (out, p, bytes, view, off, size, type) => writeViaText(out, 
  */
 export function runProgram(prog: Program, out: Uint8Array, p: number, bytes: Uint8Array, view: DataView, f: FlatValues, inst: number): number {
   const ops = prog.ops;
-  const pool = prog.pool;
+  const statics = prog.statics;
   const base = f.base[inst];
   for (let i = 0; i < ops.length; i += 3) {
     const code = ops[i];
     const a = ops[i + 1];
     if (code === OP_STATIC) {
-      const end = a + ops[i + 2];
-      for (let k = a; k < end; k++) out[p++] = pool[k];
+      const run = statics[a];
+      const n = ops[i + 2];
+      if (n > 16 && p + n <= out.length) out.set(run, p);
+      else for (let k = 0; k < n; k++) out[p + k] = run[k];
+      p += n;
     } else if (code === OP_CALL) {
       const child = f.sub[base + a];
       p = runProgram((f.program[child] as InstanceProgram).parts[ops[i + 2]], out, p, bytes, view, f, child);

@@ -148,12 +148,17 @@ function padded(out: Uint8Array, p: number, n: number, min: number): number {
 const HEX_LOWER = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
 const HEX_UPPER = new Uint8Array([...'0123456789ABCDEF'].map((c) => c.charCodeAt(0)));
 
-/** Lower-case hex digits of a u32, unpadded (`n.toString(16)`), or padded to 8 digits. */
-function hex32(out: Uint8Array, p: number, n: number, pad: boolean): number {
-  let shift = 28;
-  if (!pad) while (shift > 0 && (n >>> shift) === 0) shift -= 4;
+/** Lower-case hex digits of a u32 from bit `shift` down (28: all 8 digits). */
+function hexDigits(out: Uint8Array, p: number, n: number, shift: number): number {
   for (; shift >= 0; shift -= 4) out[p++] = HEX_LOWER[(n >>> shift) & 15];
   return p;
+}
+
+/** Shift of a u32's top hex digit (`n.toString(16)` has no leading zeros). */
+function topShift(n: number): number {
+  let shift = 28;
+  while (shift > 0 && (n >>> shift) === 0) shift -= 4;
+  return shift;
 }
 
 function u32(bytes: Uint8Array, off: number): number {
@@ -162,9 +167,10 @@ function u32(bytes: Uint8Array, off: number): number {
 
 /** `0x…` of a u32. */
 export function writeHex32(out: Uint8Array, p: number, bytes: Uint8Array, off: number): number {
+  const n = u32(bytes, off);
   out[p++] = 48;
   out[p++] = 120;
-  return hex32(out, p, u32(bytes, off), false);
+  return hexDigits(out, p, n, topShift(n));
 }
 
 /** `0x…` of a u64 (bytes.ts `u64Hex`). */
@@ -173,9 +179,9 @@ export function writeHex64(out: Uint8Array, p: number, bytes: Uint8Array, off: n
   const hi = u32(bytes, off + 4);
   out[p++] = 48;
   out[p++] = 120;
-  if (hi === 0) return hex32(out, p, lo, false);
-  p = hex32(out, p, hi, false);
-  return hex32(out, p, lo, true);
+  if (hi === 0) return hexDigits(out, p, lo, topShift(lo));
+  p = hexDigits(out, p, hi, topShift(hi));
+  return hexDigits(out, p, lo, 28);
 }
 
 /** Upper-case hex of bytes[off, off+size). */
@@ -209,7 +215,14 @@ export function writeGuid(out: Uint8Array, p: number, bytes: Uint8Array, off: nu
 
 /** The last date written, as bytes: consecutive records nearly always share the day. */
 let lastDay = -1;
-let lastDate = new Uint8Array(0);
+const lastDate = new Uint8Array(10);
+
+/** Two digits of n < 100. */
+function two(out: Uint8Array, p: number, n: number): void {
+  const t = (n / 10) | 0;
+  out[p] = 48 + t;
+  out[p + 1] = 48 + n - 10 * t;
+}
 
 /** FILETIME → `2021-05-03T08:58:25.9210336Z` (values.ts `formatFileTime`, same arithmetic). */
 export function writeFileTime(out: Uint8Array, p: number, bytes: Uint8Array, view: DataView, off: number): number {
@@ -217,27 +230,34 @@ export function writeFileTime(out: Uint8Array, p: number, bytes: Uint8Array, vie
   const hi = u32(bytes, off + 4);
   const rest = hi * 4967296 + lo;
   const secs = hi * 429 + Math.floor(rest / 1e7);
-  const frac = rest % 1e7;
+  let frac = rest % 1e7;
   const day = Math.floor(secs / 86400);
-  if (day !== lastDay) {
-    const text = dayText(day);
-    if (text.length !== 10) return writeAscii(out, p, formatFileTime(view, off));
-    lastDate = new Uint8Array(10);
-    writeAscii(lastDate, 0, text);
-    lastDay = day;
-  }
-  for (let k = 0; k < 10; k++) out[p++] = lastDate[k];
+  if (day !== lastDay && !cacheDay(day)) return writeAscii(out, p, formatFileTime(view, off));
+  for (let k = 0; k < 10; k++) out[p + k] = lastDate[k];
   const s = secs - day * 86400;
-  out[p++] = 84; // T
-  p = padded(out, p, Math.floor(s / 3600), 2);
-  out[p++] = 58;
-  p = padded(out, p, Math.floor(s / 60) % 60, 2);
-  out[p++] = 58;
-  p = padded(out, p, s % 60, 2);
-  out[p++] = 46;
-  p = padded(out, p, frac, 7);
-  out[p++] = 90; // Z
-  return p;
+  out[p + 10] = 84; // T
+  two(out, p + 11, Math.floor(s / 3600));
+  out[p + 13] = 58;
+  two(out, p + 14, Math.floor(s / 60) % 60);
+  out[p + 16] = 58;
+  two(out, p + 17, s % 60);
+  out[p + 19] = 46;
+  for (let k = p + 26; k > p + 19; k--) {
+    const q = Math.floor(frac / 10);
+    out[k] = 48 + frac - 10 * q;
+    frac = q;
+  }
+  out[p + 27] = 90; // Z
+  return p + 28;
+}
+
+/** Makes `day` the cached date; false for dates that are not 10 characters (years past 9999). */
+function cacheDay(day: number): boolean {
+  const text = dayText(day);
+  if (text.length !== 10) return false;
+  writeAscii(lastDate, 0, text);
+  lastDay = day;
+  return true;
 }
 
 /** SYSTEMTIME → `2017-04-21T07:41:17.003Z` (values.ts `formatSystemTime`). */
