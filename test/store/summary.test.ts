@@ -93,6 +93,10 @@ for (const mode of modes) describe(`sqlite: summaries equal the exact scans (${m
       expect(await store.clones(t)).toEqual(q.collectClones(run(q.cloneNamesQuery, { at: t })));
       expect(await store.products(t)).toEqual(run(q.productsQuery, { at: t }));
       expect(await store.latestClients(t)).toEqual(run(q.latestClientsQuery, q.latestClientsParams(t)));
+      // windows before the newest request are counted from their requests (queries/window-scan.ts)
+      const params = { from: t - 30 * DAY, to: t, ...q.secondBounds(t - 30 * DAY, t) };
+      expect(await store.windowCounts(params.from, t)).toEqual(run(q.windowCountsQuery, params));
+      expect(await store.windowActive(params.from, t)).toEqual(run(q.windowActiveQuery, params));
     }
   });
 

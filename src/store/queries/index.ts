@@ -23,3 +23,4 @@ export { alertStatesQuery, upsertAlertStateSql, alertStateParams, metaQuery, set
 export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearSql, type CheckpointWithKey } from './checkpoints.js';
 export { clientOverviewSql, overviewFromRows, overviewRowsSql, readOverviewScan, type OverviewScan } from './client-overview.js';
 export { countWindowScan, windowScanSql, type WindowScan } from './window-scan.js';
+export { AS_OF_FIRST_WINDOW_MS, summaryAsOfSql } from './summary-as-of.js';

@@ -109,7 +109,9 @@ export function latestClientsParams(at: number, filter: ClientFilter = {}): Late
  * of the few newest requests); first seen stays (a group with a request up to `at` has its earliest
  * one there). A client with a stale group needs its latest request up to `at` read again: scanning
  * time windows backwards from `at` (a client renews weekly, so the first window finds most), and
- * for the last few, their own requests through the cmid index (SQLite: request_cmids). The result is the summary rows as of
+ * for the last few, their own requests through the cmid index (SQLite: request_cmids). The
+ * PostgreSQL store uses this form; the SQLite store builds the summary as of `at` in a temporary
+ * table instead (summary-as-of.ts), and tests this one with its SQLite text. The result is the summary rows as of
  * `at`, folded by latestFromSummary like the "now" form.
  */
 

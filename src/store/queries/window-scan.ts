@@ -1,5 +1,6 @@
 import type { WindowActiveRow, WindowCountRow } from '../types.js';
 import type { SummaryLookups } from './latest-clients-summary.js';
+import { secondRange } from './names.js';
 import { num } from './query.js';
 
 /**
@@ -17,9 +18,20 @@ const body = (from: string, to: string, concat: (column: string) => string) => `
     FROM client_summary s
     WHERE s.last_ok > ${from} AND s.last_ok <= ${to}`;
 
+/** The exact form's rows (window-counts.ts): the window's successful requests, through the dedup index. */
+const requestsBody = (concat: (column: string) => string) => `
+    SELECT COUNT(*) AS n, ${concat('r.cmid_id')} AS cmids, ${concat('r.host_id')} AS hosts,
+           ${concat('r.product_id')} AS products, ${concat('r.minimum_count')} AS minimums
+    FROM requests r
+    WHERE ${secondRange('r', '@fromSecond', '@toSecond')} AND r.result = 0 AND r.time > @from AND r.time <= @to`;
+
+const sqliteConcat = (c: string) => `COALESCE(group_concat(${c}), '')`;
+
 export const windowScanSql = {
-  sqlite: body('@from', '@to', (c) => `COALESCE(group_concat(${c}), '')`),
+  sqlite: body('@from', '@to', sqliteConcat),
   postgres: body('$1', '$2', (c) => `COALESCE(string_agg(${c}::text, ','), '')`),
+  /** SQLite, from the requests themselves (any `to`); rows come in index order, not CMID order. */
+  sqliteRequests: requestsBody(sqliteConcat),
 } as const;
 
 export interface WindowScan {

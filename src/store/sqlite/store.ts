@@ -9,7 +9,6 @@ import {
 import { overviewOf } from '../client-overview.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
-import { latestClientsPast, pastClientsSql, type PastClientsSource } from '../queries/latest-clients.js';
 import {
   StoreError,
   type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type CloneRow,
@@ -283,14 +282,12 @@ export class SqliteStore implements Store {
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
     await this.writerSynced();
-    if (this.summaryCovers(to)) return this.windowScan(from, to).counts;
-    return this.all(q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
+    return this.windowScan(from, to).counts;
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
     await this.writerSynced();
-    if (this.summaryCovers(to)) return this.windowScan(from, to).active;
-    return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
+    return this.windowScan(from, to).active;
   }
 
   /**
@@ -303,7 +300,11 @@ export class SqliteStore implements Store {
       const version = this.db.prepare('SELECT (SELECT data_version FROM pragma_data_version) || \':\' || total_changes()').pluck().get() as string;
       const key = `${from}:${to}:${version}`;
       if (this.lastWindowScan?.key === key) return this.lastWindowScan.scan;
-      const scan = q.countWindowScan(this.db.prepare(q.windowScanSql.sqlite).get({ from, to }) as q.RawRow, this.summaryLookups());
+      // from client_summary when it covers `to`, else from the window's requests
+      const row = this.summaryCovers(to)
+        ? this.db.prepare(q.windowScanSql.sqlite).get({ from, to })
+        : this.db.prepare(q.windowScanSql.sqliteRequests).get({ from, to, ...q.secondBounds(from, to) });
+      const scan = q.countWindowScan(row as q.RawRow, this.summaryLookups());
       this.lastWindowScan = { key, scan };
       return scan;
     } catch (err) {
@@ -332,10 +333,15 @@ export class SqliteStore implements Store {
     await this.writerSynced();
     const params = q.latestClientsParams(at, filter);
     try {
-      if (!this.summaryCovers(at)) {
-        // the past form starts from the summary: without a current one, rank the requests
-        if (!this.syncSummary()) return this.all(q.latestClientsQuery, params);
-        return await latestClientsPast(this.pastClientsSource(), params);
+      const form = this.summaryFor(at);
+      // without a current summary, rank the requests
+      if (form === 'none') return this.all(q.latestClientsQuery, params);
+      if (form === 'past') {
+        return this.db.transaction(() => {
+          this.buildSummaryAsOf(at);
+          const rows = this.db.prepare(q.clientSummaryRowsSql.sqliteAsOf).raw(true).all() as unknown[][];
+          return q.latestFromSummary(rows, this.summaryLookups(), params);
+        })();
       }
       const lookups = this.summaryLookups();
       // arrays, not objects: this reads one row per client (hundreds of thousands at scale)
@@ -348,31 +354,49 @@ export class SqliteStore implements Store {
 
   async clientOverview(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview> {
     await this.writerSynced();
-    if (!this.summaryCovers(at)) return overviewOf(await this.latestClients(at), bounds);
+    const form = this.summaryFor(at);
+    if (form === 'none') return overviewOf(await this.latestClients(at), bounds);
     try {
-      const scan = q.readOverviewScan(this.db.prepare(q.clientOverviewSql.sqlite).all(bounds) as q.RawRow[]);
-      const lookups = this.summaryLookups();
-      const rows = this.db.prepare(q.overviewRowsSql.sqlite).raw(true).all({ ids: JSON.stringify(scan.cmidIds) }) as unknown[][];
-      return q.overviewFromRows(scan, rows, lookups, at, bounds);
+      return this.db.transaction(() => {
+        if (form === 'past') this.buildSummaryAsOf(at);
+        const sql = form === 'past' ? { scan: q.clientOverviewSql.sqliteAsOf, rows: q.overviewRowsSql.sqliteAsOf } : { scan: q.clientOverviewSql.sqlite, rows: q.overviewRowsSql.sqlite };
+        const scan = q.readOverviewScan(this.db.prepare(sql.scan).all(bounds) as q.RawRow[]);
+        const rows = this.db.prepare(sql.rows).raw(true).all({ ids: JSON.stringify(scan.cmidIds) }) as unknown[][];
+        return q.overviewFromRows(scan, rows, this.summaryLookups(), at, bounds);
+      })();
     } catch (err) {
       throw new StoreError(`query clientOverview failed on ${this.location}: ${(err as Error).message}`, 'STORE_QUERY', { cause: err });
     }
   }
 
-  private summaryLookups(): q.SummaryLookups {
-    return q.summaryLookups(this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[], this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[]);
+  /**
+   * Fills the temporary asof_summary with client_summary as of `at` (queries/summary-as-of.ts);
+   * the caller runs this and its reads in one transaction.
+   */
+  private buildSummaryAsOf(at: number): void {
+    const sql = q.summaryAsOfSql;
+    for (const statement of [...sql.create, ...sql.reset]) this.db.exec(statement);
+    const atSecond = Math.floor(at / 1000);
+    this.db.prepare(sql.seed[0]).run({ at });
+    this.db.prepare(sql.seed[1]).run({ at, atSecond });
+    const resolve = this.db.prepare(sql.resolveWindow);
+    const close = this.db.prepare(sql.closeResolved);
+    const open = this.db.prepare(sql.openFrom);
+    let hi = at;
+    let span = q.AS_OF_FIRST_WINDOW_MS;
+    for (let left = open.get() as { n: number; first: number | null }; left.n > 0 && left.first !== null && hi >= left.first; left = open.get() as { n: number; first: number | null }) {
+      const lo = hi - span;
+      resolve.run({ lo, hi, loSecond: Math.floor(lo / 1000), hiSecond: Math.floor(hi / 1000) });
+      close.run();
+      hi = lo;
+      span *= 2;
+    }
+    const left = open.get() as { n: number };
+    if (left.n > 0) throw new StoreError(`${left.n} client_summary rows have no request up to ${new Date(at).toISOString()} although their first is`, 'STORE_QUERY');
   }
 
-  /** Reads for the past form of latestClients (queries/latest-clients.ts). */
-  private pastClientsSource(): PastClientsSource {
-    const raw = (sql: string, params: Record<string, unknown> = {}) => this.db.prepare(sql).raw(true).all(params) as unknown[][];
-    return {
-      lookups: async () => this.summaryLookups(),
-      summaryRows: async () => raw(pastClientsSql.summary),
-      afterCounts: async (fromSecond, toSecond, at) => raw(pastClientsSql.sqlite.afterCounts, { fromSecond, toSecond, at }),
-      window: async (fromSecond, toSecond, lo, hi) => raw(pastClientsSql.sqlite.window, { fromSecond, toSecond, lo, hi }),
-      byCmids: async (ids, at) => raw(pastClientsSql.sqlite.byCmids, { ids: JSON.stringify(ids), at }),
-    };
+  private summaryLookups(): q.SummaryLookups {
+    return q.summaryLookups(this.db.prepare(q.summaryHostsSql.sqlite).all() as q.RawRow[], this.db.prepare(q.summaryProductsSql.sqlite).all() as q.RawRow[]);
   }
 
   async products(at: number): Promise<ProductRow[]> {
