@@ -16,7 +16,7 @@ import type { Migration } from './types.js';
  * batch (sqlite/summary-sync.ts); readers bring the summary up to date before they use it.
  * PostgreSQL keeps its summaries current in every batch and needs neither.
  */
-export const REQUEST_CMID_BUCKET_BITS = 20;
+export const REQUEST_CMID_BUCKET_BITS = 18;
 
 const sqlite = [
   `CREATE TABLE request_cmids (
