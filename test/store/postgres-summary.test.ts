@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KmsRecord } from '../../src/kms/types.js';
+import * as q from '../../src/store/queries/index.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
+import { fleetHistory } from './contract/fleet.js';
+import { selectedBackends } from './contract/backends.js';
+import { ThrowawayDatabase } from './contract/pg-database.js';
+
+/*
+ * PostgreSQL keeps client_summary and request_hosts current in every batch: each batch folds its
+ * new requests into one delta row per client (postgres/summary-fold.ts) and upserts them with the
+ * merge rules of queries/summary.ts. Once everything is stored, with `at` at the newest request,
+ * the summary forms of the queries must give the rows the exact forms read from the requests.
+ * The history goes in small out-of-order batches and then again whole (all duplicates), so every
+ * rule runs (earliest, latest, ties, repeats); once by one writer, once by two store instances at
+ * the same time, whose batches of the same hosts store their rows concurrently and settle in turn.
+ */
+const DAY = 86_400_000;
+
+const ways = {
+  'one writer': async (url: string, history: KmsRecord[]) => {
+    const store = await openPostgresStore(url);
+    for (let end = history.length; end > 0; end -= 97) await store.writeBatch(history.slice(Math.max(0, end - 97), end));
+    expect((await store.writeBatch(history)).requests).toBe(0);
+    return store;
+  },
+  'two writers at once': async (url: string, history: KmsRecord[]) => {
+    const a = await openPostgresStore(url);
+    const b = await openPostgresStore(url);
+    const batches: KmsRecord[][] = [];
+    for (let end = history.length; end > 0; end -= 61) batches.push(history.slice(Math.max(0, end - 61), end));
+    const next = batches.entries();
+    const worker = async (store: PostgresStore) => {
+      for (let n = next.next(); !n.done; n = next.next()) await store.writeBatch(n.value[1]);
+    };
+    await Promise.all([worker(a), worker(b)]);
+    await b.close();
+    expect((await a.writeBatch(history)).requests).toBe(0);
+    return a;
+  },
+} as const;
+
+for (const [way, write] of Object.entries(ways)) {
+  describe.runIf(selectedBackends().includes('postgres'))(`postgres: summaries equal the exact scans (${way})`, () => {
+    let db: ThrowawayDatabase;
+    let store: PostgresStore;
+    let at: number;
+    const history = fleetHistory();
+
+    beforeAll(async () => {
+      db = await ThrowawayDatabase.create();
+      store = await write(await db.freshSchemaUrl(), history);
+      at = Number((await store.pool.query('SELECT MAX(time) AS t FROM requests')).rows[0].t);
+    });
+    afterAll(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+
+    const run = async <Row>(query: q.Query<Row>, params: Record<string, unknown>): Promise<Row[]> => {
+      const res = await store.pool.query(query.postgres, q.positionalParams(query as q.Query<unknown>, params));
+      return res.rows.map((r) => query.mapRow(r as q.RawRow));
+    };
+
+    it('every request of the history is stored once', async () => {
+      const requests = history.filter((r) => r.kind === 'request').length;
+      const stored = Number((await store.pool.query('SELECT COUNT(*) AS n FROM requests')).rows[0].n);
+      // the fleet repeats some events on purpose (the same event from two exports)
+      expect(stored).toBeGreaterThan(requests * 0.9);
+      expect(stored).toBeLessThanOrEqual(requests);
+      const summed = Number((await store.pool.query('SELECT SUM(requests) AS n FROM client_summary')).rows[0].n);
+      expect(summed).toBe(stored);
+    });
+
+    it('totals, host activity, products, clones and clients', async () => {
+      expect(await run(q.totalsSummaryQuery, { at })).toEqual(await run(q.totalsQuery, { at }));
+      expect(await run(q.hostActivitySummaryQuery, { at })).toEqual(await run(q.hostActivityQuery, { at }));
+      expect(await run(q.productsSummaryQuery, {})).toEqual(await run(q.productsQuery, { at }));
+      expect(await run(q.cloneNamesSummaryQuery, {})).toEqual(await run(q.cloneNamesQuery, { at }));
+      const exact = await run(q.latestClientsQuery, q.latestClientsParams(at, {}));
+      expect(exact.length).toBeGreaterThan(10);
+      expect(await store.latestClients(at)).toEqual(exact);
+    });
+
+    it('window counts for windows ending at the newest request', async () => {
+      for (const days of [1, 7, 30, 400]) {
+        const from = at - days * DAY;
+        const params = { from, to: at, ...q.secondBounds(from, at) };
+        expect(await run(q.windowCountsSummaryQuery, params)).toEqual(await run(q.windowCountsQuery, params));
+        expect(await run(q.windowActiveSummaryQuery, params)).toEqual(await run(q.windowActiveQuery, params));
+      }
+    });
+  });
+}
