@@ -71,15 +71,20 @@ export function planBatch(
   const byHost = new Map<string, Map<string, PlannedCheckpoint>>();
   const clearsInBatch = new Map<PlannedCheckpoint, PlannedLogClear>();
 
+  // and consecutive records are mostly of one pair: compare with the previous record's first
+  let lastHost: string | undefined;
+  let lastChannel: string | undefined;
+  let lastCp: PlannedCheckpoint | undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
     if (!checked) checkBatchRecord(record, i);
-    let byChannel = byHost.get(record.host);
-    if (byChannel === undefined) {
+    let cp = lastCp !== undefined && record.host === lastHost && record.channel === lastChannel ? lastCp : undefined;
+    let byChannel = cp === undefined ? byHost.get(record.host) : undefined;
+    if (cp === undefined && byChannel === undefined) {
       byChannel = new Map();
       byHost.set(record.host, byChannel);
     }
-    let cp = byChannel.get(record.channel);
+    if (cp === undefined) cp = byChannel!.get(record.channel);
     if (cp === undefined) {
       const key = hostKey(record.host);
       const id = checkpointId(key, record.channel);
@@ -92,8 +97,11 @@ export function planBatch(
         working.set(id, cp);
         if (!prior) changed.add(cp);
       }
-      byChannel.set(record.channel, cp);
+      byChannel!.set(record.channel, cp);
     }
+    lastHost = record.host;
+    lastChannel = record.channel;
+    lastCp = cp;
     const recordId = record.recordId ?? null;
     if (recordId !== null) {
       if (cp.lastRecordId === null || cp.lastTime === null) {
