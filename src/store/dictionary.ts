@@ -13,8 +13,20 @@ export interface Dictionary {
   productId(activationId: string, name: string, application: string): number;
   /** id(value.toLowerCase()), remembered by the value as written (saves a string per row). */
   lowerId?(value: string): number;
-  /** [id(value), id(value.toLowerCase())] in one lookup (machine names: as written and as key). */
-  idAndLower?(value: string): readonly [number, number];
+  /**
+   * A machine name's ids as written and lower-case, in one lookup; the entry also remembers the
+   * CMID last seen with it (a machine reports the same one request after request), so the caller
+   * can skip looking that up. `cacheable` is false for an answer that must not be remembered.
+   */
+  machineIds?(value: string): MachineIds;
+}
+
+export interface MachineIds {
+  readonly id: number;
+  readonly keyId: number;
+  readonly cacheable: boolean;
+  lastCmid?: string;
+  lastCmidId?: number;
 }
 
 export const productKey = (activationId: string, name: string, application: string): string =>
@@ -25,8 +37,8 @@ export class DictionaryCache implements Dictionary {
   readonly products = new Map<string, number>();
   /** value as written → id of its lower-case form. */
   private readonly lowered = new Map<string, number>();
-  /** value as written → [its id, the id of its lower-case form]. */
-  private readonly pairs = new Map<string, readonly [number, number]>();
+  /** machine name as written → its ids. */
+  private readonly machines = new Map<string, MachineIds>();
 
   constructor(
     /** Called on a miss; returns the id (inserting the row when needed), or undefined if it cannot. */
@@ -51,13 +63,13 @@ export class DictionaryCache implements Dictionary {
     return fetched;
   }
 
-  idAndLower(value: string): readonly [number, number] {
-    let pair = this.pairs.get(value);
-    if (pair === undefined) {
-      pair = [this.id(value), this.lowerId(value)];
-      this.pairs.set(value, pair);
+  machineIds(value: string): MachineIds {
+    let entry = this.machines.get(value);
+    if (entry === undefined) {
+      entry = { id: this.id(value), keyId: this.lowerId(value), cacheable: true };
+      this.machines.set(value, entry);
     }
-    return pair;
+    return entry;
   }
 
   productId(activationId: string, name: string, application: string): number {
@@ -75,6 +87,6 @@ export class DictionaryCache implements Dictionary {
     this.strings.clear();
     this.products.clear();
     this.lowered.clear();
-    this.pairs.clear();
+    this.machines.clear();
   }
 }

@@ -124,15 +124,24 @@ export class RequestColumns {
       this.result[i] = r.result;
       this.resultHexId[i] = resultHexId;
       this.minimumCount[i] = r.minimumCount;
-      if (ids.idAndLower !== undefined) {
-        const machine = ids.idAndLower(r.machine);
-        this.machineId[i] = machine[0];
-        this.machineKeyId[i] = machine[1];
+      if (ids.machineIds !== undefined) {
+        const machine = ids.machineIds(r.machine);
+        this.machineId[i] = machine.id;
+        this.machineKeyId[i] = machine.keyId;
+        if (machine.lastCmid === r.cmid) this.cmidId[i] = machine.lastCmidId!;
+        else {
+          const cmidId = lower(r.cmid);
+          this.cmidId[i] = cmidId;
+          if (machine.cacheable && cmidId > 0) {
+            machine.lastCmid = r.cmid;
+            machine.lastCmidId = cmidId;
+          }
+        }
       } else {
         this.machineId[i] = ids.id(r.machine);
         this.machineKeyId[i] = lower(r.machine);
+        this.cmidId[i] = lower(r.cmid);
       }
-      this.cmidId[i] = lower(r.cmid);
       this.productId[i] = productId;
       this.clientTimeText[i] = r.clientTimeText;
       this.clientTime[i] = r.clientTime ?? Number.NaN;

@@ -1,4 +1,4 @@
-import { productKey, type Dictionary } from '../dictionary.js';
+import { productKey, type Dictionary, type MachineIds } from '../dictionary.js';
 
 /**
  * The dictionary the main thread fills a batch's columns with when the writer thread stores it
@@ -11,7 +11,7 @@ export class ProvisionalIds implements Dictionary {
   private readonly strings = new Map<string, number>();
   private readonly products = new Map<string, number>();
   private readonly lowered = new Map<string, number>();
-  private readonly pairs = new Map<string, readonly [number, number]>();
+  private readonly machines = new Map<string, MachineIds>();
   /** The current batch's unknown strings and products, by provisional id −1 − index. */
   missingStrings: string[] = [];
   missingProducts: [string, string, string][] = [];
@@ -46,12 +46,14 @@ export class ProvisionalIds implements Dictionary {
     return id;
   }
 
-  idAndLower(value: string): readonly [number, number] {
-    const known = this.pairs.get(value);
+  machineIds(value: string): MachineIds {
+    const known = this.machines.get(value);
     if (known !== undefined) return known;
-    const pair = [this.id(value), this.lowerId(value)] as const;
-    if (pair[0] > 0 && pair[1] > 0) this.pairs.set(value, pair);
-    return pair;
+    const id = this.id(value);
+    const keyId = this.lowerId(value);
+    const entry = { id, keyId, cacheable: id > 0 && keyId > 0 };
+    if (entry.cacheable) this.machines.set(value, entry);
+    return entry;
   }
 
   productId(activationId: string, name: string, application: string): number {

@@ -143,7 +143,7 @@ export class SqliteRequestWriter {
       for (const h of hosts) this.requestHosts.add(writeHostDelta, h);
       this.requestHosts.flush();
       expectWritten(this.requestHosts, hosts.length, 'request_hosts');
-      for (let j = 0; j < order.length; j++) this.deltas.addRequest(cols, order[j], ids[order[j]]);
+      for (let j = 0; j < order.length; j++) this.deltas.addSortedRequest(cols, order[j], ids[order[j]]);
       return { stored: fresh.length, maxId: maxIdBefore + fresh.length, deltas: this.deltas };
     } finally {
       this.insert.reset();

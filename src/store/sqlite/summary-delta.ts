@@ -38,21 +38,45 @@ export class SummaryDeltas {
   /** cmid id → its first row; further rows of the same CMID are chained through `next`. */
   private readonly firstOf = new Map<number, number>();
   private next = new Int32Array(0);
+  /** addSortedRequest: the CMID being folded and its first row. */
+  private runCmid = -1;
+  private runStart = 0;
 
   clear(): void {
     this.size = 0;
     this.requests = 0;
     this.firstOf.clear();
+    this.runCmid = -1;
+    this.runStart = 0;
   }
 
-  /** Folds request row `i` of `cols`, stored with id `id`. */
-  addRequest(cols: RequestColumns, i: number, id: number): void {
+  /**
+   * Folds request row `i` of `cols`, stored with id `id`. Rows come in CMID order (a batch's,
+   * request-writer.ts): a row's key can only be among the rows of its CMID folded just before, so
+   * no map is kept. Such deltas are merged into others (merge), never looked up themselves.
+   */
+  addSortedRequest(cols: RequestColumns, i: number, id: number): void {
+    const cmidId = cols.cmidId[i];
+    if (cmidId !== this.runCmid) {
+      this.runCmid = cmidId;
+      this.runStart = this.size;
+    }
+    let slot = -1;
+    for (let s = this.runStart; s < this.size; s++) {
+      if (this.productId[s] === cols.productId[i] && this.hostId[s] === cols.hostId[i] && this.machineKeyId[s] === cols.machineKeyId[i] && this.minimumCount[s] === cols.minimumCount[i]) {
+        slot = s;
+        break;
+      }
+    }
+    this.fold(cols, i, id, slot);
+  }
+
+  private fold(cols: RequestColumns, i: number, id: number, slot: number): void {
     this.requests++;
     const time = cols.time[i];
     const ok = cols.result[i] === 0 ? time : Number.NaN;
-    const slot = this.find(cols.cmidId[i], cols.productId[i], cols.hostId[i], cols.machineKeyId[i], cols.minimumCount[i]);
     if (slot < 0) {
-      const s = this.append(cols.cmidId[i], cols.productId[i], cols.hostId[i], cols.machineKeyId[i], cols.minimumCount[i]);
+      const s = this.append(cols.cmidId[i], cols.productId[i], cols.hostId[i], cols.machineKeyId[i], cols.minimumCount[i], false);
       this.count[s] = 1;
       this.setFirst(s, time, id, cols.machineId[i]);
       this.setLatest(s, time, cols.recordOrder[i], id, cols.machineId[i], cols.result[i], cols.licenseState[i], cols.minutesLeft[i], cols.isVm[i]);
@@ -154,7 +178,7 @@ export class SummaryDeltas {
     return -1;
   }
 
-  private append(cmidId: number, productId: number, hostId: number, machineKeyId: number, minimumCount: number): number {
+  private append(cmidId: number, productId: number, hostId: number, machineKeyId: number, minimumCount: number, indexed = true): number {
     if (this.size === this.cmidId.length) this.grow();
     const s = this.size++;
     this.cmidId[s] = cmidId;
@@ -162,9 +186,11 @@ export class SummaryDeltas {
     this.hostId[s] = hostId;
     this.machineKeyId[s] = machineKeyId;
     this.minimumCount[s] = minimumCount;
-    const first = this.firstOf.get(cmidId);
-    this.next[s] = first ?? -1;
-    this.firstOf.set(cmidId, s);
+    if (indexed) {
+      const first = this.firstOf.get(cmidId);
+      this.next[s] = first ?? -1;
+      this.firstOf.set(cmidId, s);
+    }
     return s;
   }
 
