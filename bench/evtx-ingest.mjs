@@ -15,9 +15,11 @@ const arg = (name, dflt) => {
 };
 const sizeMb = Number(arg('--size', '30'));
 const rounds = Number(arg('--rounds', '3'));
-const { evtxChunkItems } = await import(path.join(root, 'dist/sources/evtx.js'));
-const { TemplateCache } = await import(path.join(root, 'dist/evtx/binxml/template-cache.js'));
-const { chunkSlots } = await import(path.join(root, 'dist/evtx/file.js'));
+// DIST=<dir>: compare another build (a scratch worktree's dist/) on the same file.
+const dist = process.env.DIST ?? path.join(root, 'dist');
+const { evtxChunkItems } = await import(path.join(dist, 'sources/evtx.js'));
+const { TemplateCache } = await import(path.join(dist, 'evtx/binxml/template-cache.js'));
+const { chunkSlots } = await import(path.join(dist, 'evtx/file.js'));
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-bench-ingest-'));
 const big = path.join(dir, 'big.evtx');

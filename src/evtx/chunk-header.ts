@@ -14,8 +14,9 @@ export interface ChunkHeader {
   lastRecordOffset: number;
   freeSpaceOffset: number;
   flags: number;
-  headerCrcOk: boolean;
-  /** CRC of [512, freeSpaceOffset); null when freeSpaceOffset is out of range. */
+  /** null when not checked (the caller asked for no CRCs). */
+  headerCrcOk: boolean | null;
+  /** CRC of [512, freeSpaceOffset); null when freeSpaceOffset is out of range or not checked. */
   dataCrcOk: boolean | null;
 }
 
@@ -28,11 +29,12 @@ export function classifySlot(bytes: Uint8Array): ChunkSlotKind {
   return isAllZero(bytes) ? 'empty' : 'bad-magic';
 }
 
-export function readChunkHeader(bytes: Uint8Array, view: DataView, crc32: Crc32Fn = jsCrc32): ChunkHeader {
+/** `crc32` null: the CRCs are not computed (their results come out null). */
+export function readChunkHeader(bytes: Uint8Array, view: DataView, crc32: Crc32Fn | null = jsCrc32): ChunkHeader {
   const u64 = (o: number) => view.getUint32(o + 4, true) * 0x100000000 + view.getUint32(o, true);
   const freeSpaceOffset = view.getUint32(48, true);
-  const headerCrc = crc32(bytes, 128, 512, crc32(bytes, 0, 120));
-  const dataCrcOk = freeSpaceOffset >= 512 && freeSpaceOffset <= bytes.length
+  const headerCrcOk = crc32 === null ? null : crc32(bytes, 128, 512, crc32(bytes, 0, 120)) === view.getUint32(124, true);
+  const dataCrcOk = crc32 !== null && freeSpaceOffset >= 512 && freeSpaceOffset <= bytes.length
     ? crc32(bytes, 512, freeSpaceOffset) === view.getUint32(52, true)
     : null;
   return {
@@ -43,7 +45,7 @@ export function readChunkHeader(bytes: Uint8Array, view: DataView, crc32: Crc32F
     lastRecordOffset: view.getUint32(44, true),
     freeSpaceOffset,
     flags: view.getUint32(120, true),
-    headerCrcOk: headerCrc === view.getUint32(124, true),
+    headerCrcOk,
     dataCrcOk,
   };
 }

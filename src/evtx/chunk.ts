@@ -50,8 +50,8 @@ export interface ChunkResult {
 export interface ParseChunkOptions {
   cache?: TemplateCache;
   limits?: EvtxLimits;
-  /** CRC-32 implementation (default: a table-driven one in JS; Node passes zlib's). */
-  crc32?: Crc32Fn;
+  /** CRC-32 implementation (default: a table-driven one in JS; Node passes zlib's); null: no CRC checks. */
+  crc32?: Crc32Fn | null;
   /**
    * Called for each record as soon as it is read, instead of collecting them in `records`:
    * lets a caller render and drop each tree at once (far less GC work on big files).

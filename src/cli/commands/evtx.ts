@@ -1,4 +1,5 @@
 /** `kmswatch evtx dump|info FILE`: the EVTX reader on its own. */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { TemplateCache } from '../../evtx/binxml/template-cache.js';
@@ -73,6 +74,22 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
   return { ok, errors };
 }
 
+/**
+ * Each thread warms up on its own (V8 compiles the reader once per thread, ~0.5 CPU-s here), so
+ * an extra thread pays off only on files large enough; see BENCHMARKS.md "EVTX reader".
+ */
+const BYTES_PER_THREAD = 256 << 20;
+
+function defaultThreads(file: string): number {
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // The dump itself reports the file's problem.
+  }
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(size / BYTES_PER_THREAD)));
+}
+
 export interface EvtxInfo {
   file: string;
   size: number;
@@ -104,7 +121,7 @@ export async function collectInfo(file: string): Promise<EvtxInfo> {
         else info.chunks.short++;
         info.chunks.badSlots.push(slot.index);
       }
-      if (c.header && !c.header.headerCrcOk) info.chunks.headerCrcFailures.push(slot.index);
+      if (c.header?.headerCrcOk === false) info.chunks.headerCrcFailures.push(slot.index);
       if (c.header && c.header.dataCrcOk === false) info.chunks.dataCrcFailures.push(slot.index);
       if (c.walkStop) info.chunks.walkStops.push({ chunk: slot.index, message: c.walkStop.message });
       info.templates.perChunkDefinitions += c.templates;
@@ -152,10 +169,10 @@ export function register(program: Command): void {
     .description('print every record as XML (an <Events> document) or JSON lines')
     .argument('<file>', '.evtx file')
     .option('--format <format>', 'xml or jsonl', 'xml')
-    .option('--threads <n>', 'worker threads (default: number of cores)')
+    .option('--threads <n>', 'threads (default: one per 256 MB of file, at most the number of cores)')
     .action(async (file: string, o: { format: string; threads?: string }) => {
       if (o.format !== 'xml' && o.format !== 'jsonl') throw new CliUsageError(`--format must be xml or jsonl, not ${o.format}`, 'CLI_BAD_OPTION', '--format');
-      const threads = o.threads === undefined ? availableParallelism() : Number(o.threads);
+      const threads = o.threads === undefined ? defaultThreads(file) : Number(o.threads);
       if (!Number.isInteger(threads) || threads < 1) throw new CliUsageError(`--threads must be a positive integer, not ${o.threads}`, 'CLI_BAD_OPTION', '--threads');
       // A closed pipe (`| head`) ends the dump quietly.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -171,7 +171,14 @@ export class FlatValues {
       this.keyAt[s] = this.keyLen;
       this.push(0);
       let cls: number;
-      if (type === VT.BinXml) {
+      const width = WIDTH[type];
+      if (width !== 0) {
+        // Fixed-width types, the most common ones (only arrays and a few others go to classify).
+        if (size < width) return BAIL;
+        cls = type;
+      } else if (type === VT.String) {
+        cls = size < 2 || (bytes[p] | bytes[p + 1]) === 0 ? type | CLS_EMPTY : type;
+      } else if (type === VT.BinXml) {
         cls = size === 0 ? type | CLS_EMPTY : type;
         if (size > 0) nested = true;
       } else {

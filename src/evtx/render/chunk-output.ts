@@ -74,7 +74,7 @@ export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number
   }
   const out: RenderedChunk = { index, state: chunk.state, text, ok, errors };
   if (chunk.walkStop) out.walkStop = { offset: chunk.walkStop.context.offset, message: chunk.walkStop.message };
-  if (chunk.header) {
+  if (chunk.header && chunk.header.headerCrcOk !== null) {
     out.headerCrcOk = chunk.header.headerCrcOk;
     out.dataCrcOk = chunk.header.dataCrcOk;
   }

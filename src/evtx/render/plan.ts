@@ -27,10 +27,12 @@ function singlePlan(el: IrElement): SinglePlan | undefined {
     attrValues.push(value);
   }
   let xmlStart = '<' + safeName(el.name);
-  for (let i = 0; i < attrNames.length; i++) xmlStart += ' ' + safeName(attrNames[i]) + '="' + escapeAttribute(attrValues[i]) + '"';
-  const jsonAttrs = attrNames.length
-    ? '"#attributes":{' + attrNames.map((n, i) => jsonKey(n) + ':' + typedJson(attrValues[i], VT.String)).join(',') + '}'
-    : '';
+  let jsonAttrs = '';
+  for (let i = 0; i < attrNames.length; i++) {
+    xmlStart += ' ' + safeName(attrNames[i]) + '="' + escapeAttribute(attrValues[i]) + '"';
+    jsonAttrs += (i ? ',' : '"#attributes":{') + jsonKey(attrNames[i]) + ':' + typedJson(attrValues[i], VT.String);
+  }
+  if (jsonAttrs !== '') jsonAttrs += '}';
   let dataKind = 0;
   if (el.name === 'Data') {
     if (attrNames.length === 1 && attrNames[0] === 'Name') dataKind = 1;
@@ -43,12 +45,13 @@ function singlePlan(el: IrElement): SinglePlan | undefined {
   };
 }
 
+/** Child elements' answers come from their plans, so each element is looked at once. */
 function isFixed(el: IrElement): boolean {
   if (el.dep >= 0) return false;
   for (const a of el.attrs) for (const p of a.parts) if (p.k !== IR_TEXT) return false;
   for (const ch of el.children) {
     if (ch.k === IR_SUBST) return false;
-    if (ch.k === IR_ELEMENT && !isFixed(ch)) return false;
+    if (ch.k === IR_ELEMENT && !planOf(ch).fixed) return false;
   }
   return true;
 }
@@ -61,10 +64,14 @@ export function planOf(el: IrElement): ElementPlan {
       fixed: isFixed(el),
       xmlOpen: '<' + name,
       xmlClose: '</' + name + '>',
-      xmlAttrOpen: el.attrs.map((a) => ' ' + safeName(a.name) + '="'),
-      jsonAttrKeys: el.attrs.map((a) => jsonKey(a.name) + ':'),
+      xmlAttrOpen: [],
+      jsonAttrKeys: [],
       single: singlePlan(el),
     };
+    for (const a of el.attrs) {
+      p.xmlAttrOpen.push(' ' + safeName(a.name) + '="');
+      p.jsonAttrKeys.push(jsonKey(a.name) + ':');
+    }
     el.plan = p;
   }
   return p;

@@ -131,10 +131,11 @@ function digits31(out: Uint8Array, p: number, n: number): number {
 
 /** Decimal text of an integer (`String(n)`). */
 export function writeInt(out: Uint8Array, p: number, n: number): number {
-  if (n >= 0 && n < 0x80000000) return digits31(out, p, n);
+  // `| 0`: values read as doubles (u32, u64 halves) reach digits31 as small integers, which keeps its optimised code.
+  if (n >= 0 && n < 0x80000000) return digits31(out, p, n | 0);
   if (n < 0 && n > -0x80000000) {
     out[p++] = 45;
-    return digits31(out, p, -n);
+    return digits31(out, p, -n | 0);
   }
   return writeAscii(out, p, String(n));
 }
