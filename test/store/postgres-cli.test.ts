@@ -97,6 +97,28 @@ describe.runIf(selectedBackends().includes('postgres'))('kmswatch db (PostgreSQL
     }
   });
 
+  it('copy of a store whose writer died before writing its client summary: brought up to date first', async () => {
+    const file = path.join(dir, 'died.db');
+    const sqlite = await openSqliteStore(file);
+    const history = fleetHistory(12);
+    for (let i = 0; i < history.length; i += 500) await sqlite.writeBatch(history.slice(i, i + 500));
+    // the fold of these batches is only in memory (sqlite/summary-sync.ts): lose it
+    sqlite.db.close();
+    const reference = await openSqliteStore(':memory:');
+    for (let i = 0; i < history.length; i += 500) await reference.writeBatch(history.slice(i, i + 500));
+    const expected = await buildReport(reference, { at: FLEET_AT, timezone: 'UTC' });
+    await reference.close();
+
+    const url = await pg.freshSchemaUrl();
+    await db(['db', 'copy', '--from', file, '--to', url]);
+    const target = await openStore(url);
+    try {
+      expect(await buildReport(target, { at: FLEET_AT, timezone: 'UTC' })).toEqual(expected);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('refuses swapped arguments', async () => {
     await expect(db(['db', 'copy', '--from', 'postgres://x@y/z', '--to', 'postgres://x@y/z'])).rejects.toThrow(/--from must be a SQLite/);
     await expect(db(['db', 'copy', '--from', path.join(dir, 'none.db'), '--to', 'x.db'])).rejects.toThrow(/--to must be a postgres/);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteStore } from '../sqlite/store.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
@@ -34,6 +35,37 @@ const CHUNK_ROWS = 5000;
 /** Tables whose `id` is a BIGSERIAL. */
 const SERIAL_TABLES: ReadonlySet<string> = new Set(['strings', 'products', 'requests', 'host_events', 'client_events', 'anomalies', 'log_clears']);
 
+/**
+ * A SQLite writer folds client_summary in memory and writes it at the end (sqlite/summary-sync.ts);
+ * one that died first left it behind its requests. Opening the store brings it up to date; a
+ * database this process cannot write is checked below instead.
+ */
+function bringSummaryUpToDate(sqlitePath: string): void {
+  let store: SqliteStore | undefined;
+  try {
+    store = SqliteStore.open(sqlitePath);
+    store.syncSummary();
+  } catch {
+    // read-only or not a kmswatch database: checkSourceSchema and checkSummaryCurrent say which
+  } finally {
+    store?.closeSync();
+  }
+}
+
+function checkSummaryCurrent(source: Database.Database, sqlitePath: string): void {
+  const hasMark = source.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'summary_mark'`).get() !== undefined;
+  if (!hasMark) return;
+  const behind = () => {
+    const upto = source.prepare('SELECT upto FROM summary_mark').pluck().get() as number | undefined;
+    const maxId = source.prepare('SELECT COALESCE(MAX(id), 0) FROM requests').pluck().get() as number;
+    return upto !== undefined && upto < maxId;
+  };
+  if (behind()) bringSummaryUpToDate(sqlitePath);
+  if (behind()) {
+    throw new StoreError(`${sqlitePath}: its client summary is behind its requests and the file cannot be written to bring it up to date; copy it somewhere writable first`, 'STORE_OPEN');
+  }
+}
+
 export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: string, progress?: CopyProgress): Promise<CopyTableResult[]> {
   let source: Database.Database;
   try {
@@ -43,6 +75,7 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
   }
   try {
     checkSourceSchema(source, sqlitePath);
+    checkSummaryCurrent(source, sqlitePath);
     const target = await openPostgresStore(postgresUrl);
     try {
       return await inTransaction(target.pool, async (client) => {

@@ -1,9 +1,10 @@
 import type { KmsRecord } from '../../kms/types.js';
+import { overviewOf } from '../client-overview.js';
 import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from '../queries/latest-clients.js';
 import type {
-  AlertState, AnomalyRow, Checkpoint, ClientFilter, ClientRow, CloneRow, DailyActivityRow, FailureRow,
+  AlertState, AnomalyRow, Checkpoint, ClientFilter, ClientOverview, ClientOverviewBounds, ClientRow, CloneRow, DailyActivityRow, FailureRow,
   HostActivityRow, HostEventCountRow, LogClearRow, MigrationReport, ProductRow, RequestRow, Store,
   StoreCapabilities, TotalsRow, WindowActiveRow, WindowCountRow, WriteResult,
 } from '../types.js';
@@ -115,12 +116,16 @@ export class PostgresStore implements Store {
     return q.summaryCovers((await this.all(q.newestRequestQuery, {}))[0], at);
   }
 
+  // Before the newest request, the summaries minus the requests after `at` (the queries' past forms).
+
   async totals(at: number): Promise<TotalsRow> {
-    return (await this.all((await this.summaryCovers(at)) ? q.totalsSummaryQuery : q.totalsQuery, { at }))[0];
+    if (!(await this.summaryCovers(at))) return (await this.all(q.totalsPastQuery, { at, atSecond: Math.floor(at / 1000) }))[0];
+    return (await this.all(q.totalsSummaryQuery, { at }))[0];
   }
 
   async hostActivity(at: number): Promise<HostActivityRow[]> {
-    return this.all((await this.summaryCovers(at)) ? q.hostActivitySummaryQuery : q.hostActivityQuery, { at });
+    if (!(await this.summaryCovers(at))) return this.all(q.hostActivityPastQuery, { at, atSecond: Math.floor(at / 1000) });
+    return this.all(q.hostActivitySummaryQuery, { at });
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
@@ -132,7 +137,41 @@ export class PostgresStore implements Store {
   }
 
   async clones(at: number): Promise<CloneRow[]> {
-    return q.collectClones(await this.all((await this.summaryCovers(at)) ? q.cloneNamesSummaryQuery : q.cloneNamesQuery, { at }));
+    if (await this.summaryCovers(at)) return q.collectClones(await this.all(q.cloneNamesSummaryQuery, { at }));
+    try {
+      const names = await this.pool.query({ name: 'kmswatch_clonesPast', text: q.clonesPastSql.postgres.names, values: [at] });
+      return q.collectClones(await q.clonesPast(names.rows as q.RawRow[], async (cmidId, machineKeyId) => {
+        const res = await this.pool.query({ name: 'kmswatch_cloneLastUpTo', text: q.clonesPastSql.postgres.lastUpTo, values: [cmidId, machineKeyId, at] });
+        return q.numOrNull((res.rows[0] as q.RawRow | undefined)?.last_seen);
+      }));
+    } catch (err) {
+      throw storeError(`query clones failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
+    }
+  }
+
+  async clientOverview(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview> {
+    if (!(await this.summaryCovers(at))) return overviewOf(await this.latestClients(at), bounds);
+    try {
+      const scanned = await this.pool.query({
+        name: 'kmswatch_clientOverview', text: q.clientOverviewSql.postgres, values: [bounds.lapsedBefore, bounds.overdueBefore, bounds.expiringBy],
+      });
+      const scan = q.readOverviewScan(scanned.rows as q.RawRow[]);
+      const [lookups, rows] = await Promise.all([
+        this.summaryLookups(),
+        this.pool.query({ name: 'kmswatch_overviewRows', text: q.overviewRowsSql.postgres, values: [scan.cmidIds], rowMode: 'array' }),
+      ]);
+      return q.overviewFromRows(scan, rows.rows as unknown[][], lookups, at, bounds);
+    } catch (err) {
+      throw storeError(`query clientOverview failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
+    }
+  }
+
+  private async summaryLookups(): Promise<q.SummaryLookups> {
+    const [hosts, products] = await Promise.all([
+      this.pool.query({ name: 'kmswatch_summaryHosts', text: q.summaryHostsSql.postgres }),
+      this.pool.query({ name: 'kmswatch_summaryProducts', text: q.summaryProductsSql.postgres }),
+    ]);
+    return q.summaryLookups(hosts.rows, products.rows);
   }
 
   async failures(from: number, to: number): Promise<FailureRow[]> {
@@ -160,13 +199,7 @@ export class PostgresStore implements Store {
     const raw = async (name: string, text: string, values: unknown[] = []) =>
       (await this.pool.query({ name: `kmswatch_${name}`, text, values, rowMode: 'array' })).rows as unknown[][];
     return {
-      lookups: async () => {
-        const [hosts, products] = await Promise.all([
-          this.pool.query({ name: 'kmswatch_summaryHosts', text: q.summaryHostsSql.postgres }),
-          this.pool.query({ name: 'kmswatch_summaryProducts', text: q.summaryProductsSql.postgres }),
-        ]);
-        return q.summaryLookups(hosts.rows, products.rows);
-      },
+      lookups: () => this.summaryLookups(),
       summaryRows: () => raw('pastSummary', pastClientsSql.summary),
       afterCounts: (fromSecond, toSecond, at) => raw('pastAfterCounts', pastClientsSql.postgres.afterCounts, [fromSecond, toSecond, at]),
       window: (fromSecond, toSecond, lo, hi) => raw('pastWindow', pastClientsSql.postgres.window, [fromSecond, toSecond, lo, hi]),
@@ -175,7 +208,18 @@ export class PostgresStore implements Store {
   }
 
   async products(at: number): Promise<ProductRow[]> {
-    return this.all((await this.summaryCovers(at)) ? q.productsSummaryQuery : q.productsQuery, { at });
+    if (await this.summaryCovers(at)) return this.all(q.productsSummaryQuery, { at });
+    const sql = q.productsPastSql.postgres;
+    const rows = async (name: string, text: string, values: unknown[]) => (await this.pool.query({ name: `kmswatch_${name}`, text, values })).rows as q.RawRow[];
+    try {
+      return await q.productsPast({
+        summary: (at) => rows('productsPastSummary', sql.summary, [at]),
+        tail: (at, atSecond) => rows('productsPastTail', sql.tail, [at, atSecond]),
+        window: (lo, hi) => rows('productsPastWindow', sql.window, [lo, hi, Math.floor(lo / 1000), Math.floor(hi / 1000)]),
+      }, at);
+    } catch (err) {
+      throw storeError(`query products failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
+    }
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
