@@ -6,7 +6,8 @@ import { defineQuery, num, str, type RawRow } from './query.js';
  * docs/definitions.md "clone": CMIDs reported under two or more machine names (case-insensitive)
  * with time <= at. One row per (cmid, machine name); collectClones() folds them into CloneRows.
  * The machine is shown as written in its earliest request (the first stored on a tie).
- * Exact form over the requests; summary form over client_summary (see freshness.ts).
+ * Exact form over the requests; summary form over client_summary (see freshness.ts). "Two or more
+ * names" is MIN <> MAX of the name ids: no sort per CMID as COUNT(DISTINCT) needs.
  */
 export interface CloneNameRow {
   cmid: string;
@@ -27,7 +28,7 @@ const exact = (at: string) => select(`
       SELECT r.cmid_id, r.machine_key_id, MIN(r.time) AS first_seen, MAX(r.time) AS last_seen
       FROM requests r
       WHERE r.time <= ${at} AND r.cmid_id IN (
-        SELECT cmid_id FROM requests WHERE time <= ${at} GROUP BY cmid_id HAVING COUNT(DISTINCT machine_key_id) > 1)
+        SELECT cmid_id FROM requests WHERE time <= ${at} GROUP BY cmid_id HAVING MIN(machine_key_id) <> MAX(machine_key_id))
       GROUP BY r.cmid_id, r.machine_key_id`, `
       SELECT ms.value FROM requests r JOIN strings ms ON ms.id = r.machine_id
       WHERE r.cmid_id = n.cmid_id AND r.machine_key_id = n.machine_key_id AND r.time = n.first_seen
@@ -36,7 +37,7 @@ const exact = (at: string) => select(`
 const summary = select(`
       SELECT s.cmid_id, s.machine_key_id, MIN(s.first_seen) AS first_seen, MAX(s.last_seen) AS last_seen
       FROM client_summary s
-      WHERE s.cmid_id IN (SELECT cmid_id FROM client_summary GROUP BY cmid_id HAVING COUNT(DISTINCT machine_key_id) > 1)
+      WHERE s.cmid_id IN (SELECT cmid_id FROM client_summary GROUP BY cmid_id HAVING MIN(machine_key_id) <> MAX(machine_key_id))
       GROUP BY s.cmid_id, s.machine_key_id`, `
       SELECT ms.value FROM client_summary s JOIN strings ms ON ms.id = s.first_machine_id
       WHERE s.cmid_id = n.cmid_id AND s.machine_key_id = n.machine_key_id
@@ -58,7 +59,7 @@ const pastNames = (at: string) => `
              MAX(CASE WHEN s.last_seen > ${at} THEN 1 ELSE 0 END) AS stale
       FROM client_summary s
       WHERE s.first_seen <= ${at} AND s.cmid_id IN (
-        SELECT cmid_id FROM client_summary WHERE first_seen <= ${at} GROUP BY cmid_id HAVING COUNT(DISTINCT machine_key_id) > 1)
+        SELECT cmid_id FROM client_summary WHERE first_seen <= ${at} GROUP BY cmid_id HAVING MIN(machine_key_id) <> MAX(machine_key_id))
       GROUP BY s.cmid_id, s.machine_key_id
     ) n
     JOIN strings c ON c.id = n.cmid_id

@@ -10,11 +10,17 @@ import { defineQuery, num, str } from './query.js';
 const body = (from: string, to: string) => `
     SELECT f.machine, c.value AS cmid, h.host, f.result, f.requests, f.last_at
     FROM (
-      SELECT MIN(m.value) AS machine, r.machine_key_id, r.cmid_id, r.host_id, r.result,
-             COUNT(*) AS requests, MAX(r.time) AS last_at
-      FROM requests r JOIN strings m ON m.id = r.machine_id
-      WHERE r.result <> 0 AND r.time > ${from} AND r.time <= ${to}
-      GROUP BY r.machine_key_id, r.cmid_id, r.host_id, r.result
+      -- grouped once more by spelling first, so only the few spellings are looked up (not every
+      -- failed request: a join of each with strings read the whole table on PostgreSQL)
+      SELECT MIN(m.value) AS machine, g.machine_key_id, g.cmid_id, g.host_id, g.result,
+             SUM(g.n) AS requests, MAX(g.last_at) AS last_at
+      FROM (
+        SELECT r.machine_id, r.machine_key_id, r.cmid_id, r.host_id, r.result, COUNT(*) AS n, MAX(r.time) AS last_at
+        FROM requests r
+        WHERE r.result <> 0 AND r.time > ${from} AND r.time <= ${to}
+        GROUP BY r.machine_id, r.machine_key_id, r.cmid_id, r.host_id, r.result
+      ) g JOIN strings m ON m.id = g.machine_id
+      GROUP BY g.machine_key_id, g.cmid_id, g.host_id, g.result
     ) f
     JOIN strings c ON c.id = f.cmid_id
     JOIN strings mk ON mk.id = f.machine_key_id
