@@ -5,7 +5,8 @@ import { defineQuery, num, str } from './query.js';
 /**
  * docs/definitions.md "failure": non-zero results in (from, to], grouped per machine
  * (case-insensitive), CMID, host and result. The machine is shown as its smallest spelling.
- * Reads the few failed requests through requests_failed_time.
+ * Reads the few failed requests through requests_failed_time (PostgreSQL: the covering
+ * requests_failed_time_covering of migration 0600).
  */
 const body = (from: string, to: string) => `
     SELECT f.machine, c.value AS cmid, h.host, f.result, f.requests, f.last_at
