@@ -173,7 +173,7 @@ export class FlatValues {
       let cls: number;
       const width = WIDTH[type];
       if (width !== 0) {
-        // Fixed-width types, the most common ones (only arrays and a few others go to classify).
+        // Fixed-width types, the most common ones (arrays and a few others go through CLASSIFY).
         if (size < width) return BAIL;
         cls = type;
       } else if (type === VT.String) {
@@ -182,7 +182,7 @@ export class FlatValues {
         cls = size === 0 ? type | CLS_EMPTY : type;
         if (size > 0) nested = true;
       } else {
-        cls = this.classify(c, s, type, p, size);
+        cls = CLASSIFY[type](this, c, s, type, p, size);
         if (cls < 0) return BAIL;
       }
       this.cls[s] = cls;
@@ -207,32 +207,8 @@ export class FlatValues {
     return inst;
   }
 
-  private classify(c: ChunkContext, s: number, type: number, p: number, size: number): number {
-    const bytes = c.bytes;
-    if (type & VT.Array) return this.array(c, s, type, p, size);
-    switch (type) {
-      case VT.Null:
-        return 0;
-      case VT.String:
-        return size < 2 || (bytes[p] | bytes[p + 1]) === 0 ? type | CLS_EMPTY : type;
-      case VT.AnsiString:
-        for (let i = p; i < p + size; i++) if (bytes[i] !== 0) return type;
-        return type | CLS_EMPTY;
-      case VT.Binary:
-        return size === 0 ? type | CLS_EMPTY : type;
-      case VT.SizeT:
-        return size >= 8 ? type : size >= 4 ? type | CLS_SIZET32 : BAIL;
-      case VT.Sid:
-        return size < 8 || 8 + 4 * bytes[p + 1] > size ? BAIL : type;
-      default:
-        if (type <= VT.HexInt64) return size < WIDTH[type] ? BAIL : type;
-        // Types without a text form of their own print as hex (values.ts).
-        return size === 0 ? type | CLS_EMPTY : type;
-    }
-  }
-
   /** Array value: one slot per item (values.ts `formatArray`); the key gets the item count and classes. */
-  private array(c: ChunkContext, s: number, type: number, p: number, size: number): number {
+  array(c: ChunkContext, s: number, type: number, p: number, size: number): number {
     const bytes = c.bytes;
     const base = type & 0x7f;
     let n = 0;
@@ -285,3 +261,21 @@ export class FlatValues {
     this.push(cls);
   }
 }
+
+/**
+ * Classes of the types `instance` does not classify inline, one function per type, called
+ * through this table: `instance` never inlines them, so a type first met late does not throw its
+ * optimised code away.
+ */
+type Classify = (f: FlatValues, c: ChunkContext, s: number, type: number, p: number, size: number) => number;
+const CLASSIFY: Classify[] = [];
+const hexText: Classify = (_f, _c, _s, type, _p, size) => (size === 0 ? type | CLS_EMPTY : type);
+// Types without a text form of their own print as hex (values.ts).
+for (let t = 0; t < 256; t++) CLASSIFY[t] = t & VT.Array ? (f, c, s, type, p, size) => f.array(c, s, type, p, size) : hexText;
+CLASSIFY[VT.Null] = () => 0;
+CLASSIFY[VT.AnsiString] = (_f, c, _s, type, p, size) => {
+  for (let i = p; i < p + size; i++) if (c.bytes[i] !== 0) return type;
+  return type | CLS_EMPTY;
+};
+CLASSIFY[VT.SizeT] = (_f, _c, _s, type, _p, size) => (size >= 8 ? type : size >= 4 ? type | CLS_SIZET32 : BAIL);
+CLASSIFY[VT.Sid] = (_f, c, _s, type, p, size) => (size < 8 || 8 + 4 * c.bytes[p + 1] > size ? BAIL : type);
