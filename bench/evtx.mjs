@@ -6,7 +6,7 @@
 //   evtx_dump.py (python-evtx, Debian) on a ~5 MB prefix, scaled to the whole file
 // and prints MB/s, records/s, peak RSS (/usr/bin/time -v) and the ratios.
 // Options: --size MB (default 110), --keep (keep the temp file).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, openSync, readSync, writeFileSync, closeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,39 @@ row('kmswatch jsonl, 1 thread', built.size, built.records, one);
 const all = timed(process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(cores), big]);
 row(`kmswatch jsonl, ${cores} threads`, built.size, built.records, all);
 
+// The machine's own ceiling for N threads: N independent one-thread dumps side by side share
+// nothing but the hardware (caches, memory, a hypervisor's vCPUs), so no threaded dump can scale
+// better than they do together.
+function timedSideBySide(n, cmd, args) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    let left = n;
+    let cpu = 0;
+    let rss = 0;
+    let status = 0;
+    for (let i = 0; i < n; i++) {
+      const p = spawn('/usr/bin/time', ['-v', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (d) => (err += d));
+      p.on('close', (code) => {
+        const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+        const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+        const r = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+        cpu += user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
+        rss = Math.max(rss, r ? Number(r[1]) / 1024 : NaN);
+        status ||= code ?? 1;
+        if (--left === 0) resolve({ secs: Number(process.hrtime.bigint() - t0) / 1e9, cpu, rssMb: rss, status, stderr: err });
+      });
+    }
+  });
+}
+let ceiling = null;
+if (cores > 1 && existsSync('/usr/bin/time')) {
+  const t = await timedSideBySide(cores, process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', big]);
+  row(`${cores} x kmswatch 1 thread, side by side`, cores * built.size, cores * built.records, t, 'machine ceiling: separate processes, MB/s summed');
+  ceiling = rows[rows.length - 1];
+}
+
 const haveEvtxexport = spawnSync('sh', ['-c', 'command -v evtxexport']).status === 0;
 if (haveEvtxexport) row('evtxexport -f xml', built.size, built.records, timed('evtxexport', ['-f', 'xml', big]));
 
@@ -105,6 +138,7 @@ const ratio = (a, b) => `${(a.mbs / b.mbs).toFixed(1)}x wall, ${(a.cpuMbs / b.cp
 const check = (ok) => (ok ? 'met' : 'NOT met');
 console.log('ratios:');
 if (kn) console.log(`  threads speed-up, ${cores} vs 1 thread (wall):   ${(kn.mbs / k1.mbs).toFixed(2)}x  (CPU-s ${kn.cpu.toFixed(2)} vs ${k1.cpu.toFixed(2)})`);
+if (ceiling) console.log(`  machine ceiling, ${cores} one-thread processes side by side vs 1 thread: ${(ceiling.mbs / k1.mbs).toFixed(2)}x (no threaded dump can beat this)`);
 if (ee) console.log(`  kmswatch 1 thread    vs evtxexport:     ${ratio(k1, ee)}`);
 if (ee && kn) console.log(`  kmswatch ${cores} threads    vs evtxexport:     ${ratio(kn, ee)}`);
 if (py) console.log(`  kmswatch 1 thread    vs evtx_dump.py:   ${ratio(k1, py)}`);
