@@ -90,5 +90,28 @@ for (const [way, write] of Object.entries(ways)) {
         expect(await run(q.windowActiveSummaryQuery, params)).toEqual(await run(q.windowActiveQuery, params));
       }
     });
+
+    it('a report asking for both window answers at once gets the exact rows from one scan', async () => {
+      const from = at - 30 * DAY;
+      const params = { from, to: at, ...q.secondBounds(from, at) };
+      // count the scans the store sends while both answers are asked for together
+      let scans = 0;
+      const query = store.pool.query.bind(store.pool);
+      const spy = (...args: unknown[]) => {
+        const first = args[0] as { name?: string } | string;
+        if (typeof first === 'object' && first.name === 'kmswatch_windowScan') scans++;
+        return (query as (...a: unknown[]) => unknown)(...args);
+      };
+      (store.pool as { query: unknown }).query = spy;
+      try {
+        // no earlier test asked the store itself for a window, so no kept scan answers this one
+        const [active, counts] = await Promise.all([store.windowActive(from, at), store.windowCounts(from, at)]);
+        expect(scans).toBe(1);
+        expect(active).toEqual(await run(q.windowActiveQuery, params));
+        expect(counts).toEqual(await run(q.windowCountsQuery, params));
+      } finally {
+        (store.pool as { query: unknown }).query = query;
+      }
+    });
   });
 }

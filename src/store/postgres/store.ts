@@ -29,7 +29,7 @@ export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
   readonly capabilities: StoreCapabilities = { transactionalDdl: true, copy: true, concurrentWriters: true };
   private closed = false;
-  private lastWindowScan?: { key: string; scan: q.WindowScan };
+  private lastWindowScan?: { key: string; scan: Promise<q.WindowScan> };
   /** What the writer keeps between batches, once the schema has been checked (first batch). */
   private writer: Promise<WriterState> | null = null;
 
@@ -148,14 +148,22 @@ export class PostgresStore implements Store {
     try {
       const version = await this.pool.query({ name: 'kmswatch_requestsVersion', text: 'SELECT COALESCE(SUM(requests), 0)::text || \':\' || COALESCE(MAX(last_seen), 0)::text AS v FROM request_hosts' });
       const key = `${from}:${to}:${String(version.rows[0]?.v)}`;
-      if (this.lastWindowScan?.key === key) return this.lastWindowScan.scan;
-      const [row, lookups] = await Promise.all([
-        this.pool.query({ name: 'kmswatch_windowScan', text: q.windowScanSql.postgres, values: [from, to] }),
-        this.summaryLookups(),
-      ]);
-      const scan = q.countWindowScan(row.rows[0] as q.RawRow, lookups);
+      // the scan in flight is shared too: a report asks for both answers at once
+      if (this.lastWindowScan?.key === key) return await this.lastWindowScan.scan;
+      const scan = (async () => {
+        const [row, lookups] = await Promise.all([
+          this.pool.query({ name: 'kmswatch_windowScan', text: q.windowScanSql.postgres, values: [from, to] }),
+          this.summaryLookups(),
+        ]);
+        return q.countWindowScan(row.rows[0] as q.RawRow, lookups);
+      })();
       this.lastWindowScan = { key, scan };
-      return scan;
+      try {
+        return await scan;
+      } catch (err) {
+        if (this.lastWindowScan?.scan === scan) this.lastWindowScan = undefined;
+        throw err;
+      }
     } catch (err) {
       throw storeError(`query windowScan failed on ${redactUrl(this.url)}`, 'STORE_QUERY', err);
     }
