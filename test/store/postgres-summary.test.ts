@@ -5,6 +5,7 @@ import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/
 import { fleetHistory } from './contract/fleet.js';
 import { selectedBackends } from './contract/backends.js';
 import { ThrowawayDatabase } from './contract/pg-database.js';
+import { WINDOW_DAYS_BACKFILL } from '../../src/store/migrations/0700-postgres-window-days.js';
 
 /*
  * PostgreSQL keeps client_summary and request_hosts current in every batch: each batch folds its
@@ -91,6 +92,33 @@ for (const [way, write] of Object.entries(ways)) {
       }
     });
 
+    // window_days (migration 0700) holds the successes per day; the first day of a window is
+    // counted from the times kept with each CMID: windows starting at, just before and just after
+    // a success, mid-day and at midnight, must all give the exact rows
+    const windowStarts = async (): Promise<number[]> => {
+      const res = await store.pool.query('SELECT time FROM requests WHERE result = 0 ORDER BY time DESC LIMIT 40');
+      const times = res.rows.map((r) => Number(r.time)).filter((_, i) => i % 8 === 3);
+      const midnight = Math.floor((at - 3 * DAY) / DAY) * DAY;
+      return [
+        ...times.flatMap((t) => [t - 1, t, t + 1]),
+        midnight - 1, midnight, midnight + 1,
+        ...[0.5, 1, 3.25, 7, 29.999, 30, 400].map((days) => at - Math.round(days * DAY)),
+      ];
+    };
+
+    it('window answers from window_days equal the exact scans, wherever the window starts', async () => {
+      const starts = await windowStarts();
+      let nonEmpty = 0;
+      for (const from of starts) {
+        const params = { from, to: at, ...q.secondBounds(from, at) };
+        const [active, counts] = await Promise.all([store.windowActive(from, at), store.windowCounts(from, at)]);
+        expect(active).toEqual(await run(q.windowActiveQuery, params));
+        expect(counts).toEqual(await run(q.windowCountsQuery, params));
+        if (counts.length > 0) nonEmpty++;
+      }
+      expect(nonEmpty).toBeGreaterThan(starts.length / 2);
+    });
+
     it('a report asking for both window answers at once gets the exact rows from one scan', async () => {
       const from = at - 30 * DAY;
       const params = { from, to: at, ...q.secondBounds(from, at) };
@@ -99,7 +127,7 @@ for (const [way, write] of Object.entries(ways)) {
       const query = store.pool.query.bind(store.pool);
       const spy = (...args: unknown[]) => {
         const first = args[0] as { name?: string } | string;
-        if (typeof first === 'object' && first.name === 'kmswatch_windowScan') scans++;
+        if (typeof first === 'object' && first.name === 'kmswatch_windowDays') scans++;
         return (query as (...a: unknown[]) => unknown)(...args);
       };
       (store.pool as { query: unknown }).query = spy;
@@ -112,6 +140,24 @@ for (const [way, write] of Object.entries(ways)) {
       } finally {
         (store.pool as { query: unknown }).query = query;
       }
+    });
+
+    it('window_days rebuilt from the requests (the migration backfill) gives the same answers', async () => {
+      const starts = await windowStarts();
+      const answers = async () => {
+        const out: unknown[] = [];
+        // a window end 1 ms later than any asked before: the store keeps its last answer
+        for (const from of starts) out.push(await Promise.all([store.windowActive(from, at + 1), store.windowCounts(from, at + 1)]));
+        return out;
+      };
+      const appended = await answers();
+      const rows = Number((await store.pool.query('SELECT COUNT(*) AS n FROM window_days')).rows[0].n);
+      await store.pool.query('TRUNCATE window_days');
+      await store.pool.query(WINDOW_DAYS_BACKFILL);
+      // one row per day, host, product and minimum count either way
+      expect(Number((await store.pool.query('SELECT COUNT(*) AS n FROM window_days')).rows[0].n)).toBe(rows);
+      (store as unknown as { lastWindowScan: unknown }).lastWindowScan = undefined;
+      expect(await answers()).toEqual(appended);
     });
   });
 }

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
 import { MIGRATIONS, MIGRATIONS_TABLE } from '../migrations/index.js';
+import { WINDOW_DAYS_BACKFILL } from '../migrations/0700-postgres-window-days.js';
 import { StoreError } from '../types.js';
 import { copyTextValue } from './copy-text.js';
 import { inTransaction, redactUrl, storeError, type PgClient } from './driver.js';
@@ -11,8 +12,8 @@ import { openPostgresStore } from './index.js';
 
 /**
  * `kmswatch db copy`: moves a SQLite store into an empty PostgreSQL one. Rows are copied as stored
- * (dedup keys, epochs, checkpoints, log clears, lookup ids and summaries: nothing is re-derived,
- * ids are kept and the sequences moved past them), table by table in id order
+ * (dedup keys, epochs, checkpoints, log clears, lookup ids and summaries: nothing is re-derived
+ * but window_days, which SQLite does not have; ids are kept and the sequences moved past them), table by table in id order
  * so "latest" ties keep resolving the same way, all in ONE transaction: a failed copy leaves the
  * target empty and can simply be run again.
  */
@@ -88,6 +89,10 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
           if (SERIAL_TABLES.has(table)) await advanceSequence(client, table);
           results.push({ table, rows });
         }
+        // derived from the requests, as the migration that added it derives it
+        await refuseNonEmpty(client, 'window_days', postgresUrl);
+        const days = await client.query(WINDOW_DAYS_BACKFILL);
+        results.push({ table: 'window_days', rows: days.rowCount ?? 0 });
         return results;
       });
     } catch (err) {

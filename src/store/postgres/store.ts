@@ -15,6 +15,7 @@ import { LookupIds } from './lookup-ids.js';
 import { requestIdSequence } from './request-ids.js';
 import { ConcurrentBatchConflict, markStaged, writeBatchPostgres, type LockMode, type WriterState } from './write-batch.js';
 import { checkCopyColumns } from './write-requests.js';
+import { countWindowDays, RAW_TEXT, WINDOW_DAYS_SQL, windowDayBounds } from './window-days.js';
 
 function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
   return rest;
@@ -140,8 +141,9 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Both window answers from one scan of client_summary (queries/window-scan.ts). A report asks
-   * for both with the same window: the last scan is kept while request_hosts, which every stored
+   * Both window answers from one read of the window's window_days rows (window-days.ts), which
+   * hold the same successes as client_summary's last_ok in far fewer rows. A report asks for both
+   * with the same window: the last scan is kept while request_hosts, which every stored
    * request changes, is the same.
    */
   private async windowScan(from: number, to: number): Promise<q.WindowScan> {
@@ -151,11 +153,11 @@ export class PostgresStore implements Store {
       // the scan in flight is shared too: a report asks for both answers at once
       if (this.lastWindowScan?.key === key) return await this.lastWindowScan.scan;
       const scan = (async () => {
-        const [row, lookups] = await Promise.all([
-          this.pool.query({ name: 'kmswatch_windowScan', text: q.windowScanSql.postgres, values: [from, to] }),
+        const [rows, lookups] = await Promise.all([
+          this.pool.query({ name: 'kmswatch_windowDays', text: WINDOW_DAYS_SQL, values: windowDayBounds(from, to), rowMode: 'array', types: RAW_TEXT }),
           this.summaryLookups(),
         ]);
-        return q.countWindowScan(row.rows[0] as q.RawRow, lookups);
+        return countWindowDays(rows.rows as unknown[][], lookups, from, to);
       })();
       this.lastWindowScan = { key, scan };
       try {

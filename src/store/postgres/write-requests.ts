@@ -10,6 +10,7 @@ import type { RequestColumns } from './request-columns.js';
 import { requestCopyRows } from './request-copy.js';
 import type { ReservedIds } from './request-ids.js';
 import { ClientFold } from './summary-fold.js';
+import { appendWindowDays } from './window-days.js';
 
 /**
  * Columns of the binary COPYs and their types (migration 0001): binary COPY data must match each
@@ -59,7 +60,8 @@ export async function checkCopyColumns(client: PgClient): Promise<void> {
 /**
  * Stores the rows `fresh` of `cols` (new, in batch order: see new-requests.ts) with one binary
  * COPY straight into `requests`, then folds them into client_summary (one delta row per changed
- * client, COPY into staging, one INSERT … ON CONFLICT DO UPDATE in key order) and request_hosts.
+ * client, COPY into staging, one INSERT … ON CONFLICT DO UPDATE in key order), window_days (the
+ * successful ones appended to their days' rows: window-days.ts) and request_hosts.
  * Returns how many rows were stored.
  */
 export async function writeRequests(
@@ -104,6 +106,7 @@ export async function writeRequests(
        SELECT ${names(CLIENT_SUMMARY_COPY)} FROM ${SUMMARY_STAGING} ORDER BY ${SUMMARY_KEY}
      ${CLIENT_SUMMARY_CONFLICT}`,
   );
+  await appendWindowDays(client, cols, fresh);
   const hosts = [...fold.hosts].sort((a, b) => a[0] - b[0]);
   await client.query(
     `INSERT INTO request_hosts (host_id, requests, first_seen, last_seen)

@@ -4,9 +4,9 @@ import { secondRange } from './names.js';
 import { num } from './query.js';
 
 /**
- * windowActive and windowCounts in their summary form (window-counts.ts) from one scan of
- * client_summary: the rows whose newest success falls in the window, handed over as four
- * comma-separated columns in one result row (one value per summary row, all in the same row order)
+ * SQLite: windowActive and windowCounts in their summary form (window-counts.ts) from one scan of
+ * client_summary (PostgreSQL reads window_days instead: postgres/window-days.ts): the rows whose
+ * newest success falls in the window, handed over as four comma-separated columns in one result row (one value per summary row, all in the same row order)
  * and counted here. Counting distinct CMIDs per group in SQL builds a temporary index of every
  * active client for each of the two queries; handing 200 k rows over one by one costs more still.
  * The result is the same as the SQL forms', including their order: host key, application, and
@@ -29,7 +29,6 @@ const sqliteConcat = (c: string) => `COALESCE(group_concat(${c}), '')`;
 
 export const windowScanSql = {
   sqlite: body('@from', '@to', sqliteConcat),
-  postgres: body('$1', '$2', (c) => `COALESCE(string_agg(${c}::text, ','), '')`),
   /** SQLite, from the requests themselves (any `to`); rows come in index order, not CMID order. */
   sqliteRequests: requestsBody(sqliteConcat),
 } as const;
@@ -127,16 +126,33 @@ export function countWindowScan(row: Record<string, unknown>, lookups: SummaryLo
     start = end;
   }
 
+  const counted: WindowGroupCount[] = groups.map((g, index) => {
+    const counts = new Map<number, number>();
+    for (let m = 0; m < mins; m++) if (perMinimum[index * mins + m] > 0) counts.set(minimumValues[m], perMinimum[index * mins + m]);
+    return { hostId: g.hostId, application: applications[g.application], active: perGroup[index], maxMinimum: maxMinimum[index], counts };
+  });
+  return windowScanRows(counted, lookups);
+}
+
+/** One (host, application) of a window: its distinct CMIDs, in all and per minimum count. */
+export interface WindowGroupCount {
+  hostId: number;
+  application: WindowActiveRow['application'];
+  active: number;
+  maxMinimum: number;
+  /** minimum count → distinct CMIDs (only counts above 0). */
+  counts: Map<number, number>;
+}
+
+/** The rows of both answers in the SQL forms' order: host key, application, minimum count descending. */
+export function windowScanRows(groups: readonly WindowGroupCount[], lookups: SummaryLookups): WindowScan {
   const scan: WindowScan = { active: [], counts: [] };
-  const ordered = groups.map((g, index) => ({ index, host: lookups.hosts.get(g.hostId)!, application: applications[g.application] }));
-  ordered.sort((a, b) => cmp(a.host.key, b.host.key) || cmp(a.application, b.application));
-  const minimumOrder = minimumValues.map((value, index) => ({ value, index })).sort((a, b) => b.value - a.value);
-  for (const g of ordered) {
-    scan.active.push({ host: g.host.host, application: g.application, active: perGroup[g.index], maxMinimum: maxMinimum[g.index] });
-    for (const m of minimumOrder) {
-      const clients = perMinimum[g.index * mins + m.index];
-      if (clients > 0) scan.counts.push({ host: g.host.host, application: g.application, minimumCount: m.value, clients });
-    }
+  const ordered = groups.map((g) => ({ g, host: lookups.hosts.get(g.hostId)! }));
+  ordered.sort((a, b) => cmp(a.host.key, b.host.key) || cmp(a.g.application, b.g.application));
+  for (const { g, host } of ordered) {
+    scan.active.push({ host: host.host, application: g.application, active: g.active, maxMinimum: g.maxMinimum });
+    const minimums = [...g.counts.keys()].sort((a, b) => b - a);
+    for (const m of minimums) scan.counts.push({ host: host.host, application: g.application, minimumCount: m, clients: g.counts.get(m)! });
   }
   return scan;
 }

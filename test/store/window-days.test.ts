@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { SummaryLookups } from '../../src/store/queries/latest-clients-summary.js';
+import { countWindowDays, DAY_MS, windowDayBounds } from '../../src/store/postgres/window-days.js';
+
+/*
+ * countWindowDays counts distinct CMIDs per (host, application) and per (host, application,
+ * minimum) from window_days rows as PostgreSQL sends them (bytea in hex text). The rows and the
+ * counts below are worked out by hand; the contract and postgres-summary tests compare the store's
+ * answers with the exact SQL forms on real data.
+ */
+const lookups: SummaryLookups = {
+  hosts: new Map([[1, { key: 'kms-a', host: 'KMS-A' }], [2, { key: 'kms-b', host: 'kms-b' }]]),
+  products: new Map([
+    [10, { activationId: 'w1', name: 'Windows 11 Pro', application: 'Windows' as const }],
+    [11, { activationId: 'w2', name: 'Windows 11 Enterprise', application: 'Windows' as const }],
+    [12, { activationId: 'o1', name: 'Office LTSC', application: 'Office' as const }],
+  ]),
+};
+
+const from = 10 * DAY_MS + 43_200_000; // day 10, 12:00
+const to = 12 * DAY_MS + 1000;
+
+/** One row: [day, host, product, minimum, cmids bytea, offsets bytea] with [cmid, ms into the day] entries. */
+function row(day: number, host: number, product: number, minimum: number, entries: [number, number][]): unknown[] {
+  const cmids = Buffer.alloc(entries.length * 8);
+  const offsets = Buffer.alloc(entries.length * 4);
+  entries.forEach(([cmid, ms], i) => {
+    cmids.writeUInt32BE(Math.floor(cmid / 2 ** 32), i * 8);
+    cmids.writeUInt32BE(cmid >>> 0, i * 8 + 4);
+    offsets.writeUInt32BE(ms, i * 4);
+  });
+  const [fromDay, toDay] = windowDayBounds(from, to);
+  // the query sends the times of the first and last day only
+  return [String(day), String(host), String(product), String(minimum), `\\x${cmids.toString('hex')}`, day === fromDay || day === toDay ? `\\x${offsets.toString('hex')}` : null];
+}
+
+const rows = (hostB: number) => [
+  // 100 at exactly the window start: (from, to] leaves it out; 101 a ms later is in; 102 before
+  row(10, 1, 10, 25, [[100, 43_200_000], [101, 43_200_001], [102, 1000]]),
+  // a whole day: 100 twice in one row, counted once; 103
+  row(11, 1, 11, 25, [[100, 5], [100, 7], [103, 9]]),
+  // the last day: 100 at `to` is in, 104 a ms after `to` is not
+  row(12, 1, 12, 5, [[100, 1000], [104, 1001]]),
+  row(11, 1, 10, 5, [[102, 0]]),
+  row(11, 2, 10, 5, [[hostB, 0]]),
+  // host 3 and product 99 are unknown: left out, as the SQL forms' joins leave them out
+  row(11, 3, 10, 25, [[105, 0]]),
+  row(11, 2, 99, 25, [[106, 0]]),
+];
+
+const expected = {
+  active: [
+    { host: 'KMS-A', application: 'Office', active: 1, maxMinimum: 5 }, // 100
+    { host: 'KMS-A', application: 'Windows', active: 4, maxMinimum: 25 }, // 101, 100, 103, 102
+    { host: 'kms-b', application: 'Windows', active: 1, maxMinimum: 5 },
+  ],
+  counts: [
+    { host: 'KMS-A', application: 'Office', minimumCount: 5, clients: 1 },
+    { host: 'KMS-A', application: 'Windows', minimumCount: 25, clients: 3 }, // 101, 100, 103
+    { host: 'KMS-A', application: 'Windows', minimumCount: 5, clients: 1 }, // 102
+    { host: 'kms-b', application: 'Windows', minimumCount: 5, clients: 1 },
+  ],
+};
+
+describe('countWindowDays', () => {
+  it('counts distinct CMIDs of the window per host and application, and per minimum', () => {
+    expect(countWindowDays(rows(102), lookups, from, to)).toEqual(expected);
+  });
+
+  it('counts the same with a CMID id of 2^32 or more (sets instead of the bitmap)', () => {
+    expect(countWindowDays(rows(2 ** 32 + 7), lookups, from, to)).toEqual(expected);
+  });
+
+  it('gives the same counts whatever the row order', () => {
+    expect(countWindowDays(rows(102).reverse(), lookups, from, to)).toEqual(expected);
+  });
+
+  it('an empty window, and a window whose entries all fall before it', () => {
+    expect(countWindowDays([], lookups, from, to)).toEqual({ active: [], counts: [] });
+    expect(countWindowDays([row(10, 1, 10, 25, [[100, 0]])], lookups, from, to)).toEqual({ active: [], counts: [] });
+  });
+});
