@@ -9,24 +9,29 @@ import { defineQuery, num, str } from './query.js';
  * requests_failed_time_covering of migration 0600).
  */
 const body = (from: string, to: string) => `
-    SELECT f.machine, c.value AS cmid, h.host, f.result, f.requests, f.last_at
+    SELECT f.machine, f.cmid, h.host, f.result, f.requests, f.last_at
     FROM (
       -- grouped once more by spelling first, so only the few spellings are looked up (not every
-      -- failed request: a join of each with strings read the whole table on PostgreSQL)
-      SELECT MIN(m.value) AS machine, g.machine_key_id, g.cmid_id, g.host_id, g.result,
-             SUM(g.n) AS requests, MAX(g.last_at) AS last_at
+      -- failed request). Names are looked up row by row (scalar subqueries): PostgreSQL, unable
+      -- to tell how few the failures are, hashed the whole strings table for a join (≈ 0.16 s at
+      -- 400 k strings)
+      SELECT MIN(g.machine) AS machine, g.machine_key_id, g.cmid_id, g.host_id, g.result,
+             SUM(g.n) AS requests, MAX(g.last_at) AS last_at,
+             (SELECT c.value FROM strings c WHERE c.id = g.cmid_id) AS cmid,
+             (SELECT mk.value FROM strings mk WHERE mk.id = g.machine_key_id) AS machine_key
       FROM (
-        SELECT r.machine_id, r.machine_key_id, r.cmid_id, r.host_id, r.result, COUNT(*) AS n, MAX(r.time) AS last_at
-        FROM requests r
-        WHERE r.result <> 0 AND r.time > ${from} AND r.time <= ${to}
-        GROUP BY r.machine_id, r.machine_key_id, r.cmid_id, r.host_id, r.result
-      ) g JOIN strings m ON m.id = g.machine_id
+        SELECT r.*, (SELECT m.value FROM strings m WHERE m.id = r.machine_id) AS machine
+        FROM (
+          SELECT r.machine_id, r.machine_key_id, r.cmid_id, r.host_id, r.result, COUNT(*) AS n, MAX(r.time) AS last_at
+          FROM requests r
+          WHERE r.result <> 0 AND r.time > ${from} AND r.time <= ${to}
+          GROUP BY r.machine_id, r.machine_key_id, r.cmid_id, r.host_id, r.result
+        ) r
+      ) g
       GROUP BY g.machine_key_id, g.cmid_id, g.host_id, g.result
     ) f
-    JOIN strings c ON c.id = f.cmid_id
-    JOIN strings mk ON mk.id = f.machine_key_id
     ${hostJoin('f.host_id')}
-    ORDER BY f.requests DESC, f.last_at DESC, mk.value, c.value, f.result`;
+    ORDER BY f.requests DESC, f.last_at DESC, f.machine_key, f.cmid, f.result`;
 
 export const failuresQuery = defineQuery<FailureRow>({
   name: 'failures',
