@@ -102,12 +102,7 @@ export class ClientFold {
    * the upsert then visits the table's key order once, and concurrent writers lock rows in one order.
    */
   encode(): Buffer {
-    const order = new Int32Array(this.size);
-    for (let k = 0; k < this.size; k++) order[k] = k;
-    const { cmid, product, host, machineKey, minimumCount } = this;
-    order.sort(
-      (a, b) => cmid[a] - cmid[b] || product[a] - product[b] || host[a] - host[b] || machineKey[a] - machineKey[b] || minimumCount[a] - minimumCount[b],
-    );
+    const order = this.keyOrder();
     const { buf, view: v } = copyBuffer(COPY_SIGNATURE.length + this.size * ROW_BYTES + 2);
     buf.set(COPY_SIGNATURE, 0);
     let p = COPY_SIGNATURE.length;
@@ -142,6 +137,37 @@ export class ClientFold {
     }
     v.setInt16(p, -1);
     return buf.subarray(0, p + 2);
+  }
+
+  /**
+   * Slots in key order. A comparator sort of a typed array calls back into JS for every
+   * comparison (≈ 15 % of a writer's CPU at 50,000-request batches); the CMIDs, which nearly always
+   * decide, are sorted natively as packed numbers (cmid × 2^bits + slot), and only runs of one
+   * CMID are ordered by the rest of the key.
+   */
+  private keyOrder(): Int32Array {
+    const n = this.size;
+    const order = new Int32Array(n);
+    const { cmid, product, host, machineKey, minimumCount } = this;
+    const rest = (a: number, b: number) => product[a] - product[b] || host[a] - host[b] || machineKey[a] - machineKey[b] || minimumCount[a] - minimumCount[b];
+    let maxCmid = 0;
+    for (let k = 0; k < n; k++) if (cmid[k] > maxCmid) maxCmid = cmid[k];
+    const span = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+    if ((maxCmid + 1) * span > Number.MAX_SAFE_INTEGER) {
+      for (let k = 0; k < n; k++) order[k] = k;
+      return order.sort((a, b) => cmid[a] - cmid[b] || rest(a, b));
+    }
+    const keys = new Float64Array(n);
+    for (let k = 0; k < n; k++) keys[k] = cmid[k] * span + k;
+    keys.sort();
+    for (let k = 0; k < n; k++) order[k] = keys[k] % span;
+    for (let start = 0; start < n; ) {
+      let end = start + 1;
+      while (end < n && cmid[order[end]] === cmid[order[start]]) end++;
+      if (end - start > 1) order.subarray(start, end).sort(rest);
+      start = end;
+    }
+    return order;
   }
 
   private setLatest(s: number, c: RequestColumns, i: number, id: number): void {
