@@ -1,10 +1,10 @@
 import type { RequestRow } from '../types.js';
-import { hostJoin, latestOrder, recordIdOf, sqliteCmidRequestIds } from './names.js';
+import { hostJoin, latestOrder, postgresCmidRows, recordIdOf, sqliteCmidRequestIds } from './names.js';
 import { bool, defineQuery, num, numOrNull, str } from './query.js';
 
 /**
  * Requests of one client (CMID, compared lower-case), newest first; hosts by display name.
- * `rows` finds them: PostgreSQL through the index on requests.cmid_id, SQLite through request_cmids.
+ * `rows` finds them: PostgreSQL through requests_cmid_bucket, SQLite through request_cmids.
  */
 const body = (cmid: string, limit: string, rows: string) => `
     SELECT h.host, ${recordIdOf('r')} AS record_id, r.time, rh.value AS result_hex, m.value AS machine, c.value AS cmid,
@@ -25,7 +25,7 @@ export const clientRequestsQuery = defineQuery<RequestRow>({
   name: 'clientRequests',
   params: ['cmid', 'limit'],
   sqlite: body('@cmid', '@limit', `r.id IN (${sqliteCmidRequestIds('(c.id)')})`),
-  postgres: body('$1', '$2', 'r.cmid_id = c.id'),
+  postgres: body('$1', '$2', postgresCmidRows('r', '= c.id')),
   mapRow: (r) => ({
     host: str(r.host),
     recordId: numOrNull(r.record_id),

@@ -1,5 +1,5 @@
 import type { CloneRow } from '../types.js';
-import { sqliteCmidRequestIds } from './names.js';
+import { postgresCmidRows, sqliteCmidRequestIds } from './names.js';
 import { defineQuery, num, str, type RawRow } from './query.js';
 
 /**
@@ -73,7 +73,7 @@ const lastUpTo = (rows: string, machineKey: string, at: string) => `
 
 export const clonesPastSql = {
   sqlite: { names: pastNames('@at'), lastUpTo: lastUpTo(`r.id IN (${sqliteCmidRequestIds('(@cmidId)')})`, '@machineKeyId', '@at') },
-  postgres: { names: pastNames('$1'), lastUpTo: lastUpTo('r.cmid_id = $1', '$2', '$3') },
+  postgres: { names: pastNames('$1'), lastUpTo: lastUpTo(postgresCmidRows('r', '= $1'), '$2', '$3') },
 } as const;
 
 /** The past form's rows: stale ones get their last request up to `at` from `lastUpTo`. */

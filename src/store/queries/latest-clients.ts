@@ -1,6 +1,6 @@
 import type { ClientFilter, ClientRow } from '../types.js';
 import { latestFromSummary, type SummaryLookups } from './latest-clients-summary.js';
-import { latestOrder, secondRange, sqliteCmidRequestIds } from './names.js';
+import { latestOrder, postgresCmidRows, secondRange, sqliteCmidRequestIds } from './names.js';
 import { application, bool, defineQuery, num, str } from './query.js';
 
 /**
@@ -109,7 +109,7 @@ export function latestClientsParams(at: number, filter: ClientFilter = {}): Late
  * of the few newest requests); first seen stays (a group with a request up to `at` has its earliest
  * one there). A client with a stale group needs its latest request up to `at` read again: scanning
  * time windows backwards from `at` (a client renews weekly, so the first window finds most), and
- * for the last few, their own requests through the cmid index (SQLite: request_cmids). The
+ * for the last few, their own requests through the bucketed CMID index (SQLite: request_cmids). The
  * PostgreSQL store uses this form; the SQLite store builds the summary as of `at` in a temporary
  * table instead (summary-as-of.ts), and tests this one with its SQLite text. The result is the summary rows as of
  * `at`, folded by latestFromSummary like the "now" form.
@@ -157,7 +157,7 @@ export const pastClientsSql = {
   postgres: {
     afterCounts: afterCountsSql({ fromSecond: '$1', toSecond: '$2', at: '$3' }),
     window: windowSql({ fromSecond: '$1', toSecond: '$2', lo: '$3', hi: '$4' }),
-    byCmids: byCmidsSql('r.cmid_id IN (SELECT unnest($1::bigint[]))', '$2'),
+    byCmids: byCmidsSql(postgresCmidRows('r', '= ANY ($1::bigint[])'), '$2'),
   },
 } as const;
 

@@ -37,9 +37,18 @@ export function secondBounds(from: number, to: number): { fromSecond: number; to
 }
 
 /**
+ * PostgreSQL: the condition on requests `alias` that finds the requests of some CMIDs through
+ * requests_cmid_bucket (migration 0800): `cmids` completes `alias.cmid_id …` (`= $1`,
+ * `= ANY($1::bigint[])`, `= c.id`). Every bucket up to the newest id is listed, so the index is
+ * sought once per bucket and CMID.
+ */
+export const postgresCmidRows = (alias: string, cmids: string) => `(${alias}.id >> ${REQUEST_CMID_BUCKET_BITS}) = ANY (ARRAY(
+        SELECT generate_series(0::bigint, (SELECT COALESCE(MAX(id), 0) FROM requests) >> ${REQUEST_CMID_BUCKET_BITS})))
+      AND ${alias}.cmid_id ${cmids}`;
+
+/**
  * SQLite: ids of the requests of the CMID ids `cmidIds` (an `IN` list or sub-select) through
- * request_cmids (migration 0400), one primary-key seek per bucket and CMID. PostgreSQL keeps an
- * ordinary index on requests.cmid_id.
+ * request_cmids (migration 0400), one primary-key seek per bucket and CMID.
  */
 export const sqliteCmidRequestIds = (cmidIds: string) => `
       SELECT x.id FROM request_cmids x
