@@ -9,7 +9,6 @@ import type { PgClient } from '../../src/store/postgres/driver.js';
 import { request } from './fixtures/records.js';
 import { selectedBackends } from './contract/backends.js';
 import { ThrowawayDatabase } from './contract/pg-database.js';
-import { SummaryKeys } from '../../src/store/postgres/summary-keys.js';
 
 /**
  * Batches of the same hosts write their rows at the same time (write-batch.ts, LockMode 'shared')
@@ -51,7 +50,7 @@ const seed: KmsRequest[] = [
 /** A batch written by a second writer in a transaction the test commits when it chooses. */
 async function openBatch(store: PostgresStore, records: KmsRequest[]): Promise<{ client: PgClient; commit: () => Promise<void> }> {
   const client = await store.pool.connect();
-  const state: WriterState = { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client), summaryKeys: new SummaryKeys() };
+  const state: WriterState = { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client) };
   await client.query('BEGIN');
   await writeBatchPostgres(client, records, Date.now(), state, 'shared');
   let done = false;
@@ -147,16 +146,14 @@ describe.runIf(selectedBackends().includes('postgres'))('postgres: batches of th
       await store.writeBatch(seed);
       const other = await openBatch(store, first);
       // this batch stores its rows while the other is open; the summary rows both change (the same
-      // clients and host) it can only update once the other has committed. The store wrote the
-      // seed's summary rows itself, so it knows their keys and updates them with a plain UPDATE
-      // (postgres/summary-keys.ts)
+      // clients and host) it can only update once the other has committed
       const mine = store.writeBatch(second);
       try {
         await someoneWaits(store);
         const waiting = await store.pool.query(
           `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
-        expect(waiting.rows.map((r: { query: string }) => r.query.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual(['UPDATE client_summary t']);
+        expect(waiting.rows.map((r: { query: string }) => r.query.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual(['INSERT INTO client_summary']);
       } finally {
         await other.commit();
       }

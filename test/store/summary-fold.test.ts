@@ -23,14 +23,14 @@ function encodedKeys(keys: Key[]): Key[] {
   });
   const fold = new ClientFold(4);
   keys.forEach((_, i) => fold.add(cols, i, 1000 + i));
-  const buf = fold.encode().data;
+  const buf = fold.encode();
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const int8 = (p: number) => view.getInt32(p + 4) * 2 ** 32 + view.getUint32(p + 8);
   const out: Key[] = [];
   // 19-byte header; each row starts with its field count, then (length, value) per field
   for (let p = 19; view.getInt16(p) !== -1; ) {
     out.push([int8(p + 2), int8(p + 14), int8(p + 26), int8(p + 38), view.getInt32(p + 54)]);
-    p += 191 + (view.getInt32(p + 191) === -1 ? 4 : 12) + 5;
+    p += 191 + (view.getInt32(p + 191) === -1 ? 4 : 12);
   }
   return out;
 }

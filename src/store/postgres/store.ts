@@ -15,7 +15,6 @@ import { LookupIds } from './lookup-ids.js';
 import { requestIdSequence } from './request-ids.js';
 import { ConcurrentBatchConflict, markStaged, writeBatchPostgres, type LockMode, type WriterState } from './write-batch.js';
 import { checkCopyColumns } from './write-requests.js';
-import { StaleSummaryKeys, SummaryKeys } from './summary-keys.js';
 import { countWindowDays, RAW_TEXT, WINDOW_DAYS_SQL, windowDayBounds } from './window-days.js';
 
 function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
@@ -51,11 +50,6 @@ export class PostgresStore implements Store {
       try {
         return await this.writeOnce(records, state, 'shared');
       } catch (err) {
-        if (err instanceof StaleSummaryKeys) {
-          // summary rows this store wrote are gone: nothing of the batch remains; forget them all
-          state.summaryKeys.clear();
-          return await this.writeOnce(records, state, 'shared');
-        }
         // another batch of the same hosts met this one (write-batch.ts LockMode): all of it was
         // rolled back; written again with the locks held throughout, it waits for the other
         if (!isConcurrencyConflict(err)) throw err;
@@ -70,7 +64,7 @@ export class PostgresStore implements Store {
     let used: PgClient | undefined;
     // the summary upsert sorts one delta row per changed client: keep that sort in memory; and
     // these statements do the same small work per row, which JIT compilation never pays back
-    const { result, added, fold } = await inTransaction(
+    const { result, added } = await inTransaction(
       this.pool,
       (client) => {
         used = client;
@@ -80,7 +74,6 @@ export class PostgresStore implements Store {
     );
     if (used) markStaged(used);
     if (added) state.ids.merge(added);
-    fold?.addKeysTo(state.summaryKeys);
     return result;
   }
 
@@ -89,7 +82,7 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       try {
         await checkCopyColumns(client);
-        return { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client), summaryKeys: new SummaryKeys() };
+        return { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client) };
       } finally {
         client.release();
       }

@@ -1,16 +1,8 @@
 import { COPY_SIGNATURE, copyBuffer, putBool, putInt4, putInt8, putNull } from './copy-binary.js';
 
-import type { RequestColumns } from './request-columns.js';
-import type { SummaryKeys } from './summary-keys.js';
-
 /** Bytes of one delta row at most. */
-const ROW_BYTES = 208;
-
-/** The deltas as binary COPY data, and how many of them have a key `known` holds. */
-export interface EncodedDeltas {
-  data: Buffer;
-  known: number;
-}
+const ROW_BYTES = 203;
+import type { RequestColumns } from './request-columns.js';
 
 /**
  * Folds the new requests of a batch into one delta row per client_summary key (cmid, product,
@@ -106,19 +98,17 @@ export class ClientFold {
   }
 
   /**
-   * The deltas as binary COPY rows of CLIENT_SUMMARY_COPY and `known` (whether `known` holds the
-   * key: write-requests.ts), sorted by the client_summary key:
+   * The deltas as binary COPY rows of CLIENT_SUMMARY_COPY, sorted by the client_summary key:
    * the upsert then visits the table's key order once, and concurrent writers lock rows in one order.
    */
-  encode(known?: SummaryKeys): EncodedDeltas {
+  encode(): Buffer {
     const order = this.keyOrder();
-    let knownRows = 0;
     const { buf, view: v } = copyBuffer(COPY_SIGNATURE.length + this.size * ROW_BYTES + 2);
     buf.set(COPY_SIGNATURE, 0);
     let p = COPY_SIGNATURE.length;
     for (let k = 0; k < this.size; k++) {
       const s = order[k];
-      v.setInt16(p, 19);
+      v.setInt16(p, 18);
       putInt8(v, p + 2, this.cmid[s]);
       putInt8(v, p + 14, this.product[s]);
       putInt8(v, p + 26, this.host[s]);
@@ -144,18 +134,9 @@ export class ClientFold {
         putInt8(v, p, this.lastOk[s]);
         p += 12;
       }
-      const isKnown = known !== undefined && known.has(this.cmid[s], this.product[s], this.host[s], this.machineKey[s], this.minimumCount[s]);
-      if (isKnown) knownRows++;
-      putBool(buf, v, p, isKnown);
-      p += 5;
     }
     v.setInt16(p, -1);
-    return { data: buf.subarray(0, p + 2), known: knownRows };
-  }
-
-  /** Every key of the fold, for SummaryKeys once the batch committed. */
-  addKeysTo(keys: SummaryKeys): void {
-    for (let s = 0; s < this.size; s++) keys.add(this.cmid[s], this.product[s], this.host[s], this.machineKey[s], this.minimumCount[s]);
+    return buf.subarray(0, p + 2);
   }
 
   /**

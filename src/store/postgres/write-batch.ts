@@ -22,8 +22,6 @@ import { batchKeys, newRequestRows } from './new-requests.js';
 import { withoutNul } from './nul.js';
 import { requestColumns } from './request-columns.js';
 import { reserveIds, type IdSequence } from './request-ids.js';
-import type { ClientFold } from './summary-fold.js';
-import type { SummaryKeys } from './summary-keys.js';
 import { SUMMARY_STAGING_DDL, writeRequests } from './write-requests.js';
 
 /**
@@ -94,8 +92,6 @@ export interface PostgresBatchResult {
   result: WriteResult;
   /** Lookup ids this batch added: merge into the store's ids once committed. */
   added: LookupIds | null;
-  /** The batch's summary fold: its keys are stored once the batch committed (summary-keys.ts). */
-  fold: ClientFold | null;
 }
 
 /** What a store instance keeps between its batches. */
@@ -104,8 +100,6 @@ export interface WriterState {
   ids: LookupIds;
   checkpoints: CheckpointGuess;
   sequence: IdSequence;
-  /** client_summary keys of committed batches. */
-  summaryKeys: SummaryKeys;
 }
 
 /**
@@ -131,7 +125,7 @@ export async function writeBatchPostgres(
 ): Promise<PostgresBatchResult> {
   const records = withoutNul(batch);
   const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
-  if (records.length === 0) return { result, added: null, fold: null };
+  if (records.length === 0) return { result, added: null };
   records.forEach(validateRecord);
   const pairs = batchPairs(records);
   try {
@@ -176,13 +170,10 @@ async function writePlanned(
   }
   state.checkpoints.planned(pairs, basis, plan);
 
-  let fold: ClientFold | null = null;
   if (cols !== null && rowIds !== null && keys !== null) {
     for (let i = 0; i < cols.size; i++) cols.epoch[i] = plan.records[cols.record[i]].epoch;
     const fresh = await newRequestRows(client, cols, keys);
-    const written = await writeRequests(client, records, cols, fresh, rowIds, state.summaryKeys);
-    result.requests = written.stored;
-    fold = written.fold;
+    result.requests = await writeRequests(client, records, cols, fresh, rowIds);
   }
   const byKind = groupByKind(plan);
   for (const [kind, group] of byKind) {
@@ -196,7 +187,7 @@ async function writePlanned(
   await writeLogClears(client, plan);
   await writeCheckpoints(client, plan);
   result.logClears = plan.logClears.length;
-  return { result, added: ids.added, fold };
+  return { result, added: ids.added };
 }
 
 /**

@@ -2,15 +2,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
 import type { KmsRecord } from '../../kms/types.js';
-import { CLIENT_SUMMARY_CONFLICT, clientSummaryUpdate, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
+import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
 import { StoreError } from '../types.js';
 import { CopyValueError } from './copy-text.js';
 import type { PgClient } from './driver.js';
 import type { RequestColumns } from './request-columns.js';
 import { requestCopyRows } from './request-copy.js';
 import type { ReservedIds } from './request-ids.js';
-import { ClientFold, type EncodedDeltas } from './summary-fold.js';
-import { StaleSummaryKeys, type SummaryKeys } from './summary-keys.js';
+import { ClientFold } from './summary-fold.js';
 import { appendWindowDays } from './window-days.js';
 
 /**
@@ -36,13 +35,10 @@ export const CLIENT_SUMMARY_COPY: readonly (readonly [string, CopyType])[] = [
 const names = (spec: readonly (readonly [string, CopyType])[]): string => spec.map(([n]) => n).join(', ');
 const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
 
-/**
- * Staging table of the client_summary deltas (temporary, emptied at each COMMIT): the columns of
- * client_summary and `known`, whether the writer knows the key to be stored (summary-keys.ts).
- */
-export const SUMMARY_STAGING = 'kmswatch_stage_client_deltas';
+/** Staging table of the client_summary deltas (temporary, emptied at each COMMIT). */
+export const SUMMARY_STAGING = 'kmswatch_stage_client_summary';
 export const SUMMARY_STAGING_DDL = `CREATE TEMP TABLE IF NOT EXISTS ${SUMMARY_STAGING} ON COMMIT DELETE ROWS AS
-  SELECT ${names(CLIENT_SUMMARY_COPY)}, false AS known FROM client_summary WITH NO DATA`;
+  SELECT ${names(CLIENT_SUMMARY_COPY)} FROM client_summary WITH NO DATA`;
 
 /** Rows per COPY chunk: the server works on one chunk while the next is encoded. */
 const CHUNK_ROWS = 2000;
@@ -64,10 +60,9 @@ export async function checkCopyColumns(client: PgClient): Promise<void> {
 /**
  * Stores the rows `fresh` of `cols` (new, in batch order: see new-requests.ts) with one binary
  * COPY straight into `requests`, then folds them into client_summary (one delta row per changed
- * client, COPY into staging; the deltas of keys `known` holds with one UPDATE … FROM staging, the
- * others with one INSERT … ON CONFLICT DO UPDATE, both in key order), window_days (the successful
- * ones appended to their days' rows: window-days.ts) and request_hosts. Returns how many rows were
- * stored and the fold, whose keys are known once the batch commits.
+ * client, COPY into staging, one INSERT … ON CONFLICT DO UPDATE in key order), window_days (the
+ * successful ones appended to their days' rows: window-days.ts) and request_hosts.
+ * Returns how many rows were stored.
  */
 export async function writeRequests(
   client: PgClient,
@@ -75,12 +70,11 @@ export async function writeRequests(
   cols: RequestColumns,
   fresh: Int32Array,
   ids: ReservedIds,
-  known?: SummaryKeys,
-): Promise<{ stored: number; fold: ClientFold | null }> {
-  if (fresh.length === 0) return { stored: 0, fold: null };
+): Promise<number> {
+  if (fresh.length === 0) return 0;
   const fold = new ClientFold(Math.min(fresh.length, 1 << 16));
   let current = -1;
-  let summary: EncodedDeltas | null = null;
+  let summary: Buffer | null = null;
   const track = (k: number): void => {
     current = k;
   };
@@ -92,7 +86,7 @@ export async function writeRequests(
     }
     current = -1;
     // asked for once the last chunk is on its way: the server is still storing rows meanwhile
-    summary = fold.encode(known);
+    summary = fold.encode();
   }
   const copy = client.query(pgCopy.from(`COPY requests (${names(REQUEST_COPY)}) FROM STDIN (FORMAT binary)`));
   try {
@@ -106,20 +100,12 @@ export async function writeRequests(
   }
   if (copy.rowCount !== fresh.length) throw new StoreError(`requests: COPY stored ${copy.rowCount} of ${fresh.length} rows`, 'STORE_WRITE');
 
-  const deltas: EncodedDeltas = summary ?? fold.encode(known);
-  await pipeline(Readable.from([deltas.data]), client.query(pgCopy.from(`COPY ${SUMMARY_STAGING} (${names(CLIENT_SUMMARY_COPY)}, known) FROM STDIN (FORMAT binary)`)));
-  if (deltas.known > 0) {
-    const updated = await client.query({ name: 'kmswatch_updateKnownSummary', text: clientSummaryUpdate(SUMMARY_STAGING, 'e.known') });
-    if (updated.rowCount !== deltas.known) throw new StaleSummaryKeys(`client_summary: ${updated.rowCount} of ${deltas.known} known keys found`);
-  }
-  if (deltas.known < fold.size) {
-    await client.query({
-      name: 'kmswatch_upsertNewSummary',
-      text: `INSERT INTO client_summary (${names(CLIENT_SUMMARY_COPY)})
-         SELECT ${names(CLIENT_SUMMARY_COPY)} FROM ${SUMMARY_STAGING} WHERE NOT known ORDER BY ${SUMMARY_KEY}
-       ${CLIENT_SUMMARY_CONFLICT}`,
-    });
-  }
+  await pipeline(Readable.from([summary ?? fold.encode()]), client.query(pgCopy.from(`COPY ${SUMMARY_STAGING} (${names(CLIENT_SUMMARY_COPY)}) FROM STDIN (FORMAT binary)`)));
+  await client.query(
+    `INSERT INTO client_summary (${names(CLIENT_SUMMARY_COPY)})
+       SELECT ${names(CLIENT_SUMMARY_COPY)} FROM ${SUMMARY_STAGING} ORDER BY ${SUMMARY_KEY}
+     ${CLIENT_SUMMARY_CONFLICT}`,
+  );
   await appendWindowDays(client, cols, fresh);
   const hosts = [...fold.hosts].sort((a, b) => a[0] - b[0]);
   await client.query(
@@ -129,5 +115,5 @@ export async function writeRequests(
      ${REQUEST_HOSTS_CONFLICT}`,
     [hosts.map(([h]) => h), hosts.map(([, d]) => d.requests), hosts.map(([, d]) => d.firstSeen), hosts.map(([, d]) => d.lastSeen)],
   );
-  return { stored: fresh.length, fold };
+  return fresh.length;
 }

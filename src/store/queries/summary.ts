@@ -5,32 +5,18 @@
  * lower id on a tie; latest = later time, then higher record id, then higher id; last_ok = newest
  * successful time.
  */
-/** The merge of an offered row `e` into the stored row `t` (SET list; same rules in both statements). */
-function mergeSet(t: string, e: string): string {
-  const newer = `(${e}.last_seen > ${t}.last_seen OR (${e}.last_seen = ${t}.last_seen AND
-      (${e}.last_rec > ${t}.last_rec OR (${e}.last_rec = ${t}.last_rec AND ${e}.last_id > ${t}.last_id))))`;
-  const earlier = `(${e}.first_seen < ${t}.first_seen OR (${e}.first_seen = ${t}.first_seen AND ${e}.first_id < ${t}.first_id))`;
-  const pick = (cond: string, column: string) => `${column} = CASE WHEN ${cond} THEN ${e}.${column} ELSE ${t}.${column} END`;
-  return `
-      requests = ${t}.requests + ${e}.requests,
-      ${['first_seen', 'first_id', 'first_machine_id'].map((c) => pick(earlier, c)).join(',\n      ')},
-      ${['last_seen', 'last_rec', 'last_id', 'machine_id', 'result', 'license_state', 'minutes_left', 'is_vm'].map((c) => pick(newer, c)).join(',\n      ')},
-      last_ok = CASE WHEN ${t}.last_ok IS NULL OR ${e}.last_ok > ${t}.last_ok THEN ${e}.last_ok ELSE ${t}.last_ok END`;
-}
-
-const SUMMARY_KEY_COLUMNS = ['cmid_id', 'product_id', 'host_id', 'machine_key_id', 'minimum_count'];
+const T = 'client_summary';
+const NEWER = `(excluded.last_seen > ${T}.last_seen OR (excluded.last_seen = ${T}.last_seen AND
+      (excluded.last_rec > ${T}.last_rec OR (excluded.last_rec = ${T}.last_rec AND excluded.last_id > ${T}.last_id))))`;
+const EARLIER = `(excluded.first_seen < ${T}.first_seen OR (excluded.first_seen = ${T}.first_seen AND excluded.first_id < ${T}.first_id))`;
+const pick = (cond: string, column: string) => `${column} = CASE WHEN ${cond} THEN excluded.${column} ELSE ${T}.${column} END`;
 
 export const CLIENT_SUMMARY_CONFLICT = `
-    ON CONFLICT (${SUMMARY_KEY_COLUMNS.join(', ')}) DO UPDATE SET${mergeSet('client_summary', 'excluded')}`;
-
-/**
- * PostgreSQL: the same merge as an UPDATE of stored rows from the offered rows of `source` (alias
- * e) that `where` selects (postgres/summary-keys.ts says why).
- */
-export const clientSummaryUpdate = (source: string, where: string) => `
-    UPDATE client_summary t SET${mergeSet('t', 'e')}
-    FROM ${source} e
-    WHERE ${where} AND ${SUMMARY_KEY_COLUMNS.map((c) => `t.${c} = e.${c}`).join(' AND ')}`;
+    ON CONFLICT (cmid_id, product_id, host_id, machine_key_id, minimum_count) DO UPDATE SET
+      requests = ${T}.requests + excluded.requests,
+      ${['first_seen', 'first_id', 'first_machine_id'].map((c) => pick(EARLIER, c)).join(',\n      ')},
+      ${['last_seen', 'last_rec', 'last_id', 'machine_id', 'result', 'license_state', 'minutes_left', 'is_vm'].map((c) => pick(NEWER, c)).join(',\n      ')},
+      last_ok = CASE WHEN ${T}.last_ok IS NULL OR excluded.last_ok > ${T}.last_ok THEN excluded.last_ok ELSE ${T}.last_ok END`;
 
 export const REQUEST_HOSTS_CONFLICT = `
     ON CONFLICT (host_id) DO UPDATE SET
