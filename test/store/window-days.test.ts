@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SummaryLookups } from '../../src/store/queries/latest-clients-summary.js';
+import { LOOKUPS } from './fixtures/summary-lookups.js';
 import { countWindowDays, DAY_MS, windowDayBounds } from '../../src/store/postgres/window-days.js';
 
 /*
@@ -8,14 +8,7 @@ import { countWindowDays, DAY_MS, windowDayBounds } from '../../src/store/postgr
  * counts below are worked out by hand; the contract and postgres-summary tests compare the store's
  * answers with the exact SQL forms on real data.
  */
-const lookups: SummaryLookups = {
-  hosts: new Map([[1, { key: 'kms-a', host: 'KMS-A' }], [2, { key: 'kms-b', host: 'kms-b' }]]),
-  products: new Map([
-    [10, { activationId: 'w1', name: 'Windows 11 Pro', application: 'Windows' as const }],
-    [11, { activationId: 'w2', name: 'Windows 11 Enterprise', application: 'Windows' as const }],
-    [12, { activationId: 'o1', name: 'Office LTSC', application: 'Office' as const }],
-  ]),
-};
+const lookups = LOOKUPS;
 
 const from = 10 * DAY_MS + 43_200_000; // day 10, 12:00
 const to = 12 * DAY_MS + 1000;

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { countWindowScan } from '../../src/store/queries/window-scan.js';
-import type { SummaryLookups } from '../../src/store/queries/latest-clients-summary.js';
+import { LOOKUPS } from './fixtures/summary-lookups.js';
 
 /*
  * countWindowScan counts distinct CMIDs per (host, application) and per (host, application,
  * minimum) from client_summary rows handed over as comma-separated columns. The rows below are
  * worked out by hand; the same rows in another order must count the same.
  */
-const lookups: SummaryLookups = {
-  hosts: new Map([[1, { key: 'kms-a', host: 'KMS-A' }], [2, { key: 'kms-b', host: 'kms-b' }]]),
-  products: new Map([
-    [10, { activationId: 'w1', name: 'Windows 11 Pro', application: 'Windows' as const }],
-    [11, { activationId: 'w2', name: 'Windows 11 Enterprise', application: 'Windows' as const }],
-    [12, { activationId: 'o1', name: 'Office LTSC', application: 'Office' as const }],
-  ]),
-};
+const lookups = LOOKUPS;
 
 // (cmid, host, product, minimum)
 const rows: [number, number, number, number][] = [

@@ -6,8 +6,8 @@ import { num } from './query.js';
 /**
  * SQLite: windowActive and windowCounts in their summary form (window-counts.ts) from one scan of
  * client_summary (PostgreSQL reads window_days instead: postgres/window-days.ts): the rows whose
- * newest success falls in the window, handed over as four comma-separated columns in one result row (one value per summary row, all in the same row order)
- * and counted here. Counting distinct CMIDs per group in SQL builds a temporary index of every
+ * newest success falls in the window, handed over as four comma-separated columns in one result
+ * row (one value per summary row, all in the same row order) and counted here. Counting distinct CMIDs per group in SQL builds a temporary index of every
  * active client for each of the two queries; handing 200 k rows over one by one costs more still.
  * The result is the same as the SQL forms', including their order: host key, application, and
  * minimum count descending.
