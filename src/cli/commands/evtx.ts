@@ -28,6 +28,8 @@ export interface DumpCommandOptions {
   threads: number;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** Output buffer size (tests: forces batches to outgrow their buffers). */
+  outputBytes?: number;
 }
 
 /** Writes the dump; resolves to the counts. Throws NotEvtxError when the file is not EVTX. */
@@ -37,7 +39,7 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
   let ok = 0;
   let errors = 0;
   let started = false;
-  for await (const batch of dumpEvtxFile(file, { format: opts.format, threads: opts.threads })) {
+  for await (const batch of dumpEvtxFile(file, { format: opts.format, threads: opts.threads, outputBytes: opts.outputBytes })) {
     if (!started && opts.format === 'xml') await write(out, '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
     started = true;
     // Records go out chunk by chunk up to each chunk with something to report, so stdout and

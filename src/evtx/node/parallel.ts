@@ -1,9 +1,11 @@
 /**
  * Node-only: renders every chunk of a file, in file order, as batches of UTF-8 bytes. With one
  * thread everything happens here; with N, this thread and N - 1 workers each read and render the
- * batches they take (workers hand their bytes over by transfer, not copy), and this thread passes
- * them on in order. Output buffers go back to be reused once written; at most a few batches per
- * thread are in flight, so memory stays bounded whatever the file size.
+ * batches they take, and this thread passes them on in order. A worker renders into output slots
+ * this thread gave it once, as SharedArrayBuffers, and sends only the slot's number back: moving
+ * buffers between threads by transfer instead cost about 15 % more CPU (measured in BENCHMARKS.md,
+ * "EVTX reader"). A slot is reused once its bytes are written; with a few slots per thread in
+ * flight, memory stays bounded whatever the file size.
  */
 import { Worker } from 'node:worker_threads';
 import { FlatValues } from '../binxml/flat-values.js';
@@ -18,6 +20,8 @@ import { SlotReader } from './slot-reader.js';
 export interface DumpOptions {
   format: DumpFormat;
   threads: number;
+  /** Size of each output buffer (default 2 MiB); a batch that outgrows one grows a buffer of its own. */
+  outputBytes?: number;
 }
 
 export interface DumpBatch {
@@ -31,18 +35,20 @@ export interface DumpBatch {
 /** Output buffer size: a batch's text is about 1.5 × its 1 MiB of chunks. */
 const OUT_BYTES = 2 << 20;
 
-/** Job sent to a worker; `buffer` is a spent output buffer it may reuse. */
+/** Job sent to a worker: render slots [first, first + count) into output slot `slot`. */
 export interface BatchJob {
   batch: number;
   first: number;
   count: number;
-  buffer?: ArrayBuffer;
+  slot: number;
 }
 
 export interface BatchResult {
   batch: number;
-  buffer: ArrayBuffer;
+  slot: number;
   length: number;
+  /** Set when the batch outgrew its slot: the bytes are in this (transferred) buffer instead. */
+  grown?: ArrayBuffer;
   chunks: ChunkSummary[];
   last: boolean;
 }
@@ -50,7 +56,12 @@ export interface BatchResult {
 export interface WorkerSetup {
   path: string;
   format: DumpFormat;
+  /** The worker's output slots. */
+  outputs: SharedArrayBuffer[];
 }
+
+/** Output slots per worker: jobs queued at the worker plus results waiting to be written. */
+const WORKER_SLOTS = 4;
 
 function startWorker(setup: WorkerSetup): Worker {
   if (import.meta.url.endsWith('.ts')) {
@@ -65,7 +76,7 @@ function startWorker(setup: WorkerSetup): Worker {
 /** Output buffers one thread keeps in flight before it waits for one to come back. */
 const IN_FLIGHT = 3;
 
-async function* inline(reader: SlotReader, format: DumpFormat): AsyncGenerator<DumpBatch> {
+async function* inline(reader: SlotReader, format: DumpFormat, outBytes: number): AsyncGenerator<DumpBatch> {
   const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
   const spare: Uint8Array[] = [];
   let inUse = 0;
@@ -73,7 +84,7 @@ async function* inline(reader: SlotReader, format: DumpFormat): AsyncGenerator<D
   for (let first = 0; first < reader.slots; first += BATCH_SLOTS) {
     // A stream calls back after a tick at the earliest: without this wait every batch would take a new buffer.
     while (spare.length === 0 && inUse >= IN_FLIGHT) await new Promise<void>((resolve) => (returned = resolve));
-    const bytes = new ByteOut(spare.pop() ?? OUT_BYTES);
+    const bytes = new ByteOut(spare.pop() ?? outBytes);
     inUse++;
     const r = renderBatch(reader, first, BATCH_SLOTS, format, state, bytes);
     const buf = bytes.buf;
@@ -105,14 +116,19 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * the next batch itself whenever the one due next is not there yet, so it is never idle while the
  * workers start or catch up.
  */
-async function* parallel(reader: SlotReader, path: string, format: DumpFormat, threads: number): AsyncGenerator<DumpBatch> {
+async function* parallel(reader: SlotReader, path: string, format: DumpFormat, threads: number, outBytes: number): AsyncGenerator<DumpBatch> {
   const batches = Math.ceil(reader.slots / BATCH_SLOTS);
-  const workers = Array.from({ length: Math.min(threads, batches) - 1 }, () => startWorker({ path, format }));
+  const setups = Array.from({ length: Math.min(threads, batches) - 1 }, (): WorkerSetup => ({
+    path,
+    format,
+    outputs: Array.from({ length: WORKER_SLOTS }, () => new SharedArrayBuffer(outBytes)),
+  }));
+  const workers = setups.map(startWorker);
   const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
   const results = new Map<number, Ready>();
-  const spareWorker: ArrayBuffer[] = [];
   const spareHere: Uint8Array[] = [];
-  const busy = new Map<Worker, number>();
+  /** Per worker, its output slots not in use. */
+  const free = setups.map((setup) => setup.outputs.map((_, i) => i));
   const window = 4 * threads;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
@@ -125,20 +141,22 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
   let written = 0;
   let ended = false;
   const dispatch = () => {
-    for (const w of workers) {
-      while ((busy.get(w) ?? 0) < 3 && next < batches && next - written < window) {
-        const buffer = spareWorker.pop();
-        const job: BatchJob = { batch: next, first: next * BATCH_SLOTS, count: BATCH_SLOTS, buffer };
-        w.postMessage(job, buffer ? [buffer] : []);
-        busy.set(w, (busy.get(w) ?? 0) + 1);
+    workers.forEach((w, i) => {
+      while (free[i].length > 0 && next < batches && next - written < window) {
+        const job: BatchJob = { batch: next, first: next * BATCH_SLOTS, count: BATCH_SLOTS, slot: free[i].pop()! };
+        w.postMessage(job);
         next++;
       }
-    }
+    });
   };
-  for (const w of workers) {
+  workers.forEach((w, i) => {
     w.on('message', (r: BatchResult) => {
-      busy.set(w, (busy.get(w) ?? 1) - 1);
-      results.set(r.batch, { data: new Uint8Array(r.buffer, 0, r.length), chunks: r.chunks, last: r.last, release: () => void spareWorker.push(r.buffer) });
+      const data = new Uint8Array(r.grown ?? setups[i].outputs[r.slot], 0, r.length);
+      const release = () => {
+        free[i].push(r.slot);
+        notify();
+      };
+      results.set(r.batch, { data, chunks: r.chunks, last: r.last, release });
       notify();
     });
     w.on('error', (e) => {
@@ -149,7 +167,7 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
       if (!ended) failure ??= new Error(`evtx worker exited (code ${code}) before the dump was done`);
       notify();
     });
-  }
+  });
   try {
     while (written < batches) {
       dispatch();
@@ -164,7 +182,7 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
       if (failure !== null) throw failure;
       if (next < batches && next - written < window) {
         const b = next++;
-        const out = new ByteOut(spareHere.pop() ?? OUT_BYTES);
+        const out = new ByteOut(spareHere.pop() ?? outBytes);
         const done = renderBatch(reader, b * BATCH_SLOTS, BATCH_SLOTS, format, state, out);
         const buf = out.buf;
         results.set(b, { data: buf.subarray(0, out.pos), chunks: done.chunks, last: done.last, release: () => void spareHere.push(buf) });
@@ -184,14 +202,14 @@ export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGener
   const { reader } = SlotReader.openEvtx(path);
   if (opts.threads <= 1 || reader.slots <= BATCH_SLOTS) {
     try {
-      yield* inline(reader, opts.format);
+      yield* inline(reader, opts.format, opts.outputBytes ?? OUT_BYTES);
     } finally {
       reader.close();
     }
     return;
   }
   try {
-    yield* parallel(reader, path, opts.format, opts.threads);
+    yield* parallel(reader, path, opts.format, opts.threads, opts.outputBytes ?? OUT_BYTES);
   } finally {
     reader.close();
   }

@@ -11,17 +11,20 @@ import { SlotReader } from './slot-reader.js';
 const setup = workerData as WorkerSetup;
 const reader = SlotReader.open(setup.path);
 const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
+const outputs = setup.outputs.map((shared) => new Uint8Array(shared));
 
 parentPort?.on('message', (job: BatchJob) => {
-  const out = new ByteOut(job.buffer ? new Uint8Array(job.buffer) : 2 << 20);
+  const out = new ByteOut(outputs[job.slot]);
   let result: BatchResult;
   try {
     const r = renderBatch(reader, job.first, job.count, setup.format, state, out);
-    result = { batch: job.batch, buffer: out.buf.buffer as ArrayBuffer, length: out.pos, chunks: r.chunks, last: r.last };
+    // A batch bigger than its slot grew into a buffer of its own: that one goes over by transfer.
+    const grown = out.buf.buffer === setup.outputs[job.slot] ? undefined : (out.buf.buffer as ArrayBuffer);
+    result = { batch: job.batch, slot: job.slot, length: out.pos, grown, chunks: r.chunks, last: r.last };
   } catch (e) {
     // Rendering does not throw on bad data; this is a bug guard so the dump never hangs.
     const message = `worker failed: ${String(e)}`;
-    result = { batch: job.batch, buffer: new ArrayBuffer(0), length: 0, chunks: [{ index: job.first, state: 'ok', ok: 0, errors: [{ message }], start: 0, end: 0 }], last: false };
+    result = { batch: job.batch, slot: job.slot, length: 0, chunks: [{ index: job.first, state: 'ok', ok: 0, errors: [{ message }], start: 0, end: 0 }], last: false };
   }
-  parentPort!.postMessage(result, [result.buffer]);
+  parentPort!.postMessage(result, result.grown ? [result.grown] : []);
 });

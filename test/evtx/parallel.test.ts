@@ -1,0 +1,97 @@
+/**
+ * `evtx dump` with worker threads on a file of many batches: the same bytes and the same stderr
+ * as one thread, in record order, while output slots are reused, and when a batch outgrows its slot.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDump } from '../../src/cli/commands/evtx.js';
+import { corpusDir } from './helpers/corpus.js';
+
+/**
+ * Reads each chunk only when its write completes, a while later, as an asynchronous pipe or
+ * socket does: a buffer the dump reused before that would show up as wrong bytes.
+ */
+class SlowSink extends Writable {
+  parts: string[] = [];
+  constructor() {
+    super({ highWaterMark: 64 << 20 }); // no back-pressure: writes pile up unread
+  }
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    setTimeout(() => {
+      this.parts.push(chunk.toString('utf8'));
+      cb();
+    }, 1);
+  }
+  get text(): string {
+    return this.parts.join('');
+  }
+}
+
+async function dump(file: string, threads: number, outputBytes?: number) {
+  const out = new SlowSink();
+  const err = new SlowSink();
+  const counts = await runDump(file, { format: 'jsonl', threads, out, err, outputBytes });
+  await Promise.all([out, err].map((s) => new Promise((resolve) => s.end(resolve))));
+  return { out: out.text, err: err.text, counts };
+}
+
+const SLOT = 65536;
+const SECURITY = path.join(corpusDir, 'evtxrs__security.evtx'); // 2,261 records (MANIFEST)
+const BAD_MAGIC = path.join(corpusDir, 'evtxrs__sample_with_a_bad_chunk_magic.evtx');
+const COPIES = 8;
+
+let dir = '';
+let big = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-parallel-'));
+  big = path.join(dir, 'many-batches.evtx');
+  const security = readFileSync(SECURITY);
+  const bad = readFileSync(BAD_MAGIC);
+  // Security's header, its chunk slots eight times, then the damaged file's slots: 16-slot batches
+  // end mid-copy, so every thread sees parts of several copies and more batches than it has slots.
+  const parts = [security.subarray(0, 4096)];
+  for (let i = 0; i < COPIES; i++) parts.push(security.subarray(4096));
+  parts.push(bad.subarray(4096));
+  writeFileSync(big, Buffer.concat(parts));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('evtx dump with threads', () => {
+  it('the file spans many batches', () => {
+    const slots = (readFileSync(big).length - 4096) / SLOT;
+    expect(slots).toBeGreaterThan(16 * 16); // 16-slot batches: four times the slots a worker has
+  });
+
+  it('gives one thread\'s bytes and errors with 2 and 3 threads, records in file order', async () => {
+    const one = await dump(big, 1);
+    const alone = await dump(BAD_MAGIC, 1);
+    // Each copy of security.evtx renders its 2,261 records again, then the damaged file's own.
+    expect(one.counts.ok).toBe(COPIES * 2261 + alone.counts.ok);
+    const ids = one.out.trimEnd().split('\n').map((l) => JSON.parse(l).Event.System.EventRecordID as number);
+    for (let c = 0; c < COPIES; c++) {
+      expect(ids[c * 2261]).toBe(1);
+      expect(ids[c * 2261 + 2260]).toBe(2261);
+    }
+    expect(one.out.endsWith(alone.out)).toBe(true);
+    expect(one.err).toMatch(/skipped \(bad-magic\)/);
+    for (const threads of [2, 3]) {
+      const many = await dump(big, threads);
+      expect(many.out).toBe(one.out);
+      expect(many.err).toBe(one.err);
+      expect(many.counts).toEqual(one.counts);
+    }
+  });
+
+  it('a batch bigger than its output buffer still comes out whole', async () => {
+    const one = await dump(big, 1);
+    // 64 KiB buffers: every 1 MiB batch outgrows its buffer, in the workers and on this thread.
+    const small = await dump(big, 2, 64 << 10);
+    expect(small.out).toBe(one.out);
+    expect(small.err).toBe(one.err);
+  });
+});
