@@ -18,6 +18,19 @@ import { WINDOW_DAYS_BACKFILL } from '../../src/store/migrations/0700-postgres-w
  */
 const DAY = 86_400_000;
 
+/**
+ * The fleet plus one success at exactly midnight (a copy of a success 20 days before the end,
+ * moved to the start of its day, with a record id of its own): the edge of a past window's end day.
+ */
+function historyWithMidnightSuccess(): { history: KmsRecord[]; midnight: number } {
+  const history = fleetHistory();
+  const end = Math.max(...history.map((r) => r.time));
+  const base = history.find((r) => r.kind === 'request' && r.result === 0 && r.time < end - 20 * DAY && r.time % DAY !== 0);
+  if (base === undefined || base.kind !== 'request') throw new Error('the fleet has no success 20 days before its end');
+  const midnight = Math.floor(base.time / DAY) * DAY;
+  return { history: [...history, { ...base, time: midnight, recordId: 9_000_001 }], midnight };
+}
+
 const ways = {
   'one writer': async (url: string, history: KmsRecord[]) => {
     const store = await openPostgresStore(url);
@@ -46,7 +59,7 @@ for (const [way, write] of Object.entries(ways)) {
     let db: ThrowawayDatabase;
     let store: PostgresStore;
     let at: number;
-    const history = fleetHistory();
+    const { history, midnight: midnightSuccess } = historyWithMidnightSuccess();
 
     beforeAll(async () => {
       db = await ThrowawayDatabase.create();
@@ -119,6 +132,36 @@ for (const [way, write] of Object.entries(ways)) {
       expect(nonEmpty).toBeGreaterThan(starts.length / 2);
     });
 
+    // A window that ends before the newest request (report --at) counts its whole days from
+    // window_days and the day it ends in from the requests: ends at, just before and just after a
+    // success in the middle of the history, around midnight, and windows inside one day
+    const pastWindows = async (): Promise<[number, number][]> => {
+      const res = await store.pool.query('SELECT time FROM requests WHERE result = 0 AND time < $1 ORDER BY time DESC LIMIT 400', [at - 5 * DAY]);
+      const times = res.rows.map((r) => Number(r.time)).filter((_, i) => i % 50 === 7);
+      const midnight = Math.floor((at - 9 * DAY) / DAY) * DAY;
+      const ends = [...[...times, midnightSuccess].flatMap((t) => [t - 1, t, t + 1]), midnight - 1, midnight, midnight + 1, midnight + DAY / 2];
+      return ends.flatMap((to): [number, number][] => [
+        [to - 30 * DAY, to],
+        [to - 3 * DAY - 1234, to],
+        [to - 2 * 3_600_000, to],
+        [Math.floor(to / DAY) * DAY - 1, to],
+      ]);
+    };
+
+    it('past windows from window_days and the end day\'s requests equal the exact scans', async () => {
+      const windows = await pastWindows();
+      expect(windows.every(([, to]) => to < at)).toBe(true);
+      let nonEmpty = 0;
+      for (const [from, to] of windows) {
+        const params = { from, to, ...q.secondBounds(from, to) };
+        const [active, counts] = await Promise.all([store.windowActive(from, to), store.windowCounts(from, to)]);
+        expect(active).toEqual(await run(q.windowActiveQuery, params));
+        expect(counts).toEqual(await run(q.windowCountsQuery, params));
+        if (counts.length > 0) nonEmpty++;
+      }
+      expect(nonEmpty).toBeGreaterThan(windows.length / 2);
+    });
+
     it('a report asking for both window answers at once gets the exact rows from one scan', async () => {
       const from = at - 30 * DAY;
       const params = { from, to: at, ...q.secondBounds(from, at) };
@@ -158,6 +201,14 @@ for (const [way, write] of Object.entries(ways)) {
       expect(Number((await store.pool.query('SELECT COUNT(*) AS n FROM window_days')).rows[0].n)).toBe(rows);
       (store as unknown as { lastWindowScan: unknown }).lastWindowScan = undefined;
       expect(await answers()).toEqual(appended);
+      // the rebuilt rows keep each CMID's newest success of the day only: past windows ending
+      // mid-day must still give the exact rows
+      for (const [from, to] of await pastWindows()) {
+        const params = { from, to, ...q.secondBounds(from, to) };
+        const [active, counts] = await Promise.all([store.windowActive(from, to), store.windowCounts(from, to)]);
+        expect(active).toEqual(await run(q.windowActiveQuery, params));
+        expect(counts).toEqual(await run(q.windowCountsQuery, params));
+      }
     });
   });
 }

@@ -11,7 +11,8 @@ import type { Migration } from './types.js';
  * of that day's successful requests as 8-byte big-endian integers (int8send) and, in the same
  * order, each one's newest success time that day as milliseconds into the day (4-byte int4send).
  * The whole days inside a window are counted from the CMIDs alone; only the day the window starts
- * in needs the times. Every batch appends its new requests to the rows of their days
+ * in needs the times. A window that ends before the newest request reads the day it ends in from
+ * the requests instead (postgres/window-days.ts END_DAY_SQL). Every batch appends its new requests to the rows of their days
  * (postgres/window-days.ts): a CMID may appear more than once in a row, the reader counts it once.
  * STORAGE EXTERNAL: the lists are uncompressible integers, so PostgreSQL should not try.
  *

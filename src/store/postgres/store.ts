@@ -15,7 +15,7 @@ import { LookupIds } from './lookup-ids.js';
 import { requestIdSequence } from './request-ids.js';
 import { ConcurrentBatchConflict, markStaged, writeBatchPostgres, type LockMode, type WriterState } from './write-batch.js';
 import { checkCopyColumns } from './write-requests.js';
-import { countWindowDays, RAW_TEXT, WINDOW_DAYS_SQL, windowDayBounds } from './window-days.js';
+import { countWindowDays, END_DAY_SQL, pastWindowParts, RAW_TEXT, WINDOW_DAYS_SQL, windowDayBounds } from './window-days.js';
 
 function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
   return rest;
@@ -131,20 +131,19 @@ export class PostgresStore implements Store {
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
-    if (await this.summaryCovers(to)) return (await this.windowScan(from, to)).counts;
-    return this.all(q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
+    return (await this.windowScan(from, to)).counts;
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
-    if (await this.summaryCovers(to)) return (await this.windowScan(from, to)).active;
-    return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
+    return (await this.windowScan(from, to)).active;
   }
 
   /**
    * Both window answers from one read of the window's window_days rows (window-days.ts), which
-   * hold the same successes as client_summary's last_ok in far fewer rows. A report asks for both
-   * with the same window: the last scan is kept while request_hosts, which every stored
-   * request changes, is the same.
+   * hold the same successes as client_summary's last_ok in far fewer rows; a window that ends
+   * before the newest request reads the day it ends in from the requests (END_DAY_SQL). A report
+   * asks for both with the same window: the last scan is kept while request_hosts, which every
+   * stored request changes, is the same.
    */
   private async windowScan(from: number, to: number): Promise<q.WindowScan> {
     try {
@@ -153,11 +152,19 @@ export class PostgresStore implements Store {
       // the scan in flight is shared too: a report asks for both answers at once
       if (this.lastWindowScan?.key === key) return await this.lastWindowScan.scan;
       const scan = (async () => {
-        const [rows, lookups] = await Promise.all([
-          this.pool.query({ name: 'kmswatch_windowDays', text: WINDOW_DAYS_SQL, values: windowDayBounds(from, to), rowMode: 'array', types: RAW_TEXT }),
+        const dayRows = (days: [number, number]) =>
+          this.pool.query({ name: 'kmswatch_windowDays', text: WINDOW_DAYS_SQL, values: days, rowMode: 'array', types: RAW_TEXT }).then((r) => r.rows as unknown[][]);
+        if (await this.summaryCovers(to)) {
+          const [rows, lookups] = await Promise.all([dayRows(windowDayBounds(from, to)), this.summaryLookups()]);
+          return countWindowDays(rows, lookups, from, to);
+        }
+        const parts = pastWindowParts(from, to);
+        const [rows, endDay, lookups] = await Promise.all([
+          parts.days === null ? [] : dayRows(parts.days),
+          this.pool.query({ name: 'kmswatch_windowEndDay', text: END_DAY_SQL, values: parts.endDay, rowMode: 'array', types: RAW_TEXT }).then((r) => r.rows as unknown[][]),
           this.summaryLookups(),
         ]);
-        return countWindowDays(rows.rows as unknown[][], lookups, from, to);
+        return countWindowDays(rows, lookups, from, to, endDay);
       })();
       this.lastWindowScan = { key, scan };
       try {

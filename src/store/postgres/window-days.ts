@@ -1,14 +1,18 @@
 import type { WindowActiveRow } from '../types.js';
 import type { SummaryLookups } from '../queries/latest-clients-summary.js';
 import { windowScanRows, type WindowGroupCount, type WindowScan } from '../queries/window-scan.js';
+import { secondBounds, secondRange } from '../queries/names.js';
 import type { PgClient } from './driver.js';
 import type { RequestColumns } from './request-columns.js';
 
 /**
  * The window_days table (migration 0700): per UTC day, host, product and minimum count, the CMIDs
  * of the successful requests of that day, each with its newest success time within the day.
- * Writers append each batch's new requests (appendWindowDays); windowActive and windowCounts for
- * windows that end at or after the newest request count from it (countWindowDays).
+ * Writers append each batch's new requests (appendWindowDays); windowActive and windowCounts
+ * count from it (countWindowDays). A window that ends before the newest request takes the day it
+ * ends in from the requests themselves (END_DAY_SQL): a day row keeps each CMID's newest success
+ * of the day (the backfill) or every success (the writers), and only the latter tells whether a
+ * CMID had a success before the window's end when its newest one is after it.
  */
 export const DAY_MS = 86_400_000;
 
@@ -82,6 +86,23 @@ export const WINDOW_DAYS_SQL = `SELECT day, host_id, product_id, minimum_count, 
 
 export const windowDayBounds = (from: number, to: number): [number, number] => [dayOf(from), dayOf(to)];
 
+/**
+ * The successful requests of the day a past window ends in, up to its end: (lo, to], lo = the
+ * later of the window's start and the last millisecond before that day. Through the dedup index
+ * (per host, by second): one day of requests.
+ */
+export const END_DAY_SQL = `SELECT r.host_id, r.product_id, r.minimum_count, r.cmid_id
+    FROM requests r
+   WHERE ${secondRange('r', '$1', '$2')} AND r.time > $3 AND r.time <= $4 AND r.result = 0`;
+
+/** END_DAY_SQL's parameters for the window (from, to], and the day rows it leaves to window_days. */
+export function pastWindowParts(from: number, to: number): { days: [number, number] | null; endDay: [number, number, number, number] } {
+  const [fromDay, toDay] = windowDayBounds(from, to);
+  const lo = Math.max(from, toDay * DAY_MS - 1);
+  const { fromSecond, toSecond } = secondBounds(lo, to);
+  return { days: fromDay <= toDay - 1 ? [fromDay, toDay - 1] : null, endDay: [fromSecond, toSecond, lo, to] };
+}
+
 /** Leaves every column as the text PostgreSQL sent. */
 export const RAW_TEXT = { getTypeParser: () => (value: string) => value };
 
@@ -120,16 +141,17 @@ function decodeRow(cmids: Buffer): Uint32Array {
  * the group, one per minimum count, each clearing what it set. CMID ids are `strings` ids, far
  * below 2^32; a store that ever passed that is counted with sets instead.
  */
-export function countWindowDays(rows: unknown[][], lookups: SummaryLookups, from: number, to: number): WindowScan {
+export function countWindowDays(rows: unknown[][], lookups: SummaryLookups, from: number, to: number, endDay: unknown[][] = []): WindowScan {
   try {
-    return countWith(rows, lookups, from, to, true);
+    return countWith(rows, endDay, lookups, from, to, true);
   } catch (err) {
     if (!(err instanceof WideId)) throw err;
-    return countWith(rows, lookups, from, to, false);
+    return countWith(rows, endDay, lookups, from, to, false);
   }
 }
 
-function countWith(rows: unknown[][], lookups: SummaryLookups, from: number, to: number, bitmap: boolean): WindowScan {
+/** `endDay`: END_DAY_SQL rows (host, product, minimum count, CMID), every one inside the window. */
+function countWith(rows: unknown[][], endDay: unknown[][], lookups: SummaryLookups, from: number, to: number, bitmap: boolean): WindowScan {
   const [fromDay, toDay] = windowDayBounds(from, to);
   const clusters = new Map<string, { hostId: number; application: WindowActiveRow['application']; rows: DayRow[]; wide: number[][] }>();
   let maxId = 0;
@@ -162,6 +184,34 @@ function countWith(rows: unknown[][], lookups: SummaryLookups, from: number, to:
       const ids: number[] = [];
       for (let e = 0; e < n; e++) if (inside === null || inside[e] === 1) ids.push(cmids.readUInt32BE(e * 8) * 2 ** 32 + cmids.readUInt32BE(e * 8 + 4));
       cluster.wide.push([minimum, ...ids]);
+    }
+  }
+
+  // the end day's requests, one row per host, product and minimum count, all inside the window
+  const endGroups = new Map<string, { hostId: number; application: WindowActiveRow['application']; minimum: number; ids: number[] }>();
+  for (const [hostText, productText, minimumText, cmidText] of endDay) {
+    const hostId = Number(hostText);
+    const product = lookups.products.get(Number(productText));
+    if (product === undefined || !lookups.hosts.has(hostId)) continue;
+    const key = `${hostId}:${String(productText)}:${String(minimumText)}`;
+    let g = endGroups.get(key);
+    if (g === undefined) endGroups.set(key, (g = { hostId, application: product.application, minimum: Number(minimumText), ids: [] }));
+    g.ids.push(Number(cmidText));
+  }
+  for (const g of endGroups.values()) {
+    const key = `${g.hostId}:${g.application}`;
+    let cluster = clusters.get(key);
+    if (cluster === undefined) clusters.set(key, (cluster = { hostId: g.hostId, application: g.application, rows: [], wide: [] }));
+    if (bitmap) {
+      const ids = new Uint32Array(g.ids.length);
+      for (let e = 0; e < g.ids.length; e++) {
+        if (g.ids[e] >= 2 ** 32) throw new WideId();
+        ids[e] = g.ids[e];
+        if (ids[e] > maxId) maxId = ids[e];
+      }
+      cluster.rows.push({ ids, inside: null, minimum: g.minimum });
+    } else {
+      cluster.wide.push([g.minimum, ...g.ids]);
     }
   }
 
