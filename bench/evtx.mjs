@@ -5,7 +5,9 @@
 //   evtxexport -f xml (libevtx, Debian)                       > /dev/null
 //   evtx_dump.py (python-evtx, Debian) on a ~5 MB prefix, scaled to the whole file
 // and prints MB/s, records/s, peak RSS (/usr/bin/time -v) and the ratios.
-// Options: --size MB (default 110), --keep (keep the temp file).
+// Options: --size MB (default 110), --rounds N (default 3: the kmswatch rows are the median of N
+// interleaved rounds, wall times here vary by tens of percent from one minute to the next),
+// --keep (keep the temp file).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, openSync, readSync, writeFileSync, closeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ const arg = (name, dflt) => {
 };
 const sizeMb = Number(arg('--size', '110'));
 const keep = process.argv.includes('--keep');
+const rounds = Math.max(1, Number(arg('--rounds', '3')));
 const cores = availableParallelism();
 
 if (!existsSync(path.join(root, 'dist/evtx/chunk.js'))) {
@@ -59,11 +62,6 @@ function row(name, bytes, records, t, note = '') {
   rows.push({ name, secs: t.secs, cpu: t.cpu, mbs, cpuMbs: bytes / 1e6 / t.cpu, rps: records / t.secs, rss: t.rssMb, note, status: t.status, stderr: t.stderr });
 }
 
-const one = timed(process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', big]);
-row('kmswatch jsonl, 1 thread', built.size, built.records, one);
-const all = timed(process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(cores), big]);
-row(`kmswatch jsonl, ${cores} threads`, built.size, built.records, all);
-
 // The machine's own ceiling for N threads: N independent one-thread dumps side by side share
 // nothing but the hardware (caches, memory, a hypervisor's vCPUs), so no threaded dump can scale
 // better than they do together.
@@ -90,10 +88,31 @@ function timedSideBySide(n, cmd, args) {
     }
   });
 }
+
+// Rounds of (1 thread, all threads, side by side), interleaved so that a slow minute of the VM
+// hits all three alike; each row is the round with the median wall time, peak RSS the highest seen.
+const dumpArgs = (threads) => [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(threads), big];
+const sideBySide = cores > 1 && existsSync('/usr/bin/time');
+const runs = { one: [], all: [], pair: [] };
+for (let r = 0; r < rounds; r++) {
+  runs.one.push(timed(process.execPath, dumpArgs(1)));
+  runs.all.push(timed(process.execPath, dumpArgs(cores)));
+  if (sideBySide) runs.pair.push(await timedSideBySide(cores, process.execPath, dumpArgs(1)));
+}
+function median(list) {
+  const sorted = [...list].sort((a, b) => a.secs - b.secs);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  const spread = list.length > 1 ? `median of ${list.length} rounds (${sorted[0].secs.toFixed(2)}–${sorted[sorted.length - 1].secs.toFixed(2)} s)` : '';
+  return { ...mid, rssMb: Math.max(...list.map((t) => t.rssMb)), status: list.find((t) => t.status !== 0)?.status ?? 0, spread };
+}
+const one = median(runs.one);
+row('kmswatch jsonl, 1 thread', built.size, built.records, one, one.spread);
+const all = median(runs.all);
+row(`kmswatch jsonl, ${cores} threads`, built.size, built.records, all, all.spread);
 let ceiling = null;
-if (cores > 1 && existsSync('/usr/bin/time')) {
-  const t = await timedSideBySide(cores, process.execPath, [kmswatch, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', big]);
-  row(`${cores} x kmswatch 1 thread, side by side`, cores * built.size, cores * built.records, t, 'machine ceiling: separate processes, MB/s summed');
+if (sideBySide) {
+  const t = median(runs.pair);
+  row(`${cores} x kmswatch 1 thread, side by side`, cores * built.size, cores * built.records, t, `machine ceiling: separate processes, MB/s summed${t.spread ? `; ${t.spread}` : ''}`);
   ceiling = rows[rows.length - 1];
 }
 
