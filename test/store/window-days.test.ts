@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOOKUPS } from './fixtures/summary-lookups.js';
-import { countWindowDays, DAY_MS, windowDayBounds } from '../../src/store/postgres/window-days.js';
+import { countWindowDays, DAY_MS, pastWindowParts, windowDayBounds } from '../../src/store/postgres/window-days.js';
 
 /*
  * countWindowDays counts distinct CMIDs per (host, application) and per (host, application,
@@ -71,5 +71,31 @@ describe('countWindowDays', () => {
   it('an empty window, and a window whose entries all fall before it', () => {
     expect(countWindowDays([], lookups, from, to)).toEqual({ active: [], counts: [] });
     expect(countWindowDays([row(10, 1, 10, 25, [[100, 0]])], lookups, from, to)).toEqual({ active: [], counts: [] });
+  });
+});
+
+describe('past windows: whole days from window_days, the end day from the requests', () => {
+  it('splits a window at the start of the day it ends in', () => {
+    // (day 10 12:00, day 12 00:00:01]: days 10 and 11 from window_days; day 12 from the requests
+    // with time > 12 * DAY_MS - 1 (the day's first ms included); seconds from that ms's, 1,036,799, to 1,036,801
+    expect(pastWindowParts(from, to)).toEqual({ days: [10, 11], endDay: [1_036_799, 1_036_801, 12 * DAY_MS - 1, to] });
+    // a window inside one day: no day rows, (from, to] from the requests
+    const inDay = pastWindowParts(from, from + 3_600_000);
+    expect(inDay).toEqual({ days: null, endDay: [Math.floor(from / 1000), Math.floor((from + 3_600_000) / 1000), from, from + 3_600_000] });
+    // a window ending at midnight: the day it ends in holds only its first ms
+    expect(pastWindowParts(from, 12 * DAY_MS).endDay).toEqual([1_036_799, 1_036_800, 12 * DAY_MS - 1, 12 * DAY_MS]);
+  });
+
+  it('counts the end day\'s requests with the whole days', () => {
+    // day rows 10 and 11 as above, without the last day's row; the end day's requests (host,
+    // product, minimum, cmid) stand in for it: 100 again (counted once) and 107, both Office, 5
+    const dayRows = rows(102).filter((r) => r[0] !== '12');
+    const endDay = [['1', '12', '5', '100'], ['1', '12', '5', '107'], ['1', '12', '5', '107'], ['3', '12', '5', '108']];
+    const office = { host: 'KMS-A', application: 'Office' };
+    const got = countWindowDays(dayRows, lookups, from, to, endDay);
+    expect(got.active).toEqual([{ ...office, active: 2, maxMinimum: 5 }, ...expected.active.slice(1)]);
+    expect(got.counts).toEqual([{ ...office, minimumCount: 5, clients: 2 }, ...expected.counts.slice(1)]);
+    // the same through the sets used for ids of 2^32 and more
+    expect(countWindowDays(rows(2 ** 32 + 7).filter((r) => r[0] !== '12'), lookups, from, to, endDay)).toEqual(got);
   });
 });
