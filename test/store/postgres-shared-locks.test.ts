@@ -4,6 +4,7 @@ import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/
 import { CheckpointGuess } from '../../src/store/postgres/checkpoint-guess.js';
 import { LookupIds } from '../../src/store/postgres/lookup-ids.js';
 import { requestIdSequence } from '../../src/store/postgres/request-ids.js';
+import { PendingSummary } from '../../src/store/postgres/summary-pending.js';
 import { writeBatchPostgres, type WriterState } from '../../src/store/postgres/write-batch.js';
 import type { PgClient } from '../../src/store/postgres/driver.js';
 import { request } from './fixtures/records.js';
@@ -50,7 +51,7 @@ const seed: KmsRequest[] = [
 /** A batch written by a second writer in a transaction the test commits when it chooses. */
 async function openBatch(store: PostgresStore, records: KmsRequest[]): Promise<{ client: PgClient; commit: () => Promise<void> }> {
   const client = await store.pool.connect();
-  const state: WriterState = { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client) };
+  const state: WriterState = { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client), pending: new PendingSummary() };
   await client.query('BEGIN');
   await writeBatchPostgres(client, records, Date.now(), state, 'shared');
   let done = false;
@@ -145,15 +146,16 @@ describe.runIf(selectedBackends().includes('postgres'))('postgres: batches of th
       const second = run(201, 400, T0 + 200 * 60_000);
       await store.writeBatch(seed);
       const other = await openBatch(store, first);
-      // this batch stores its rows while the other is open; the summary rows both change (the same
-      // clients and host) it can only update once the other has committed
+      // this batch stores its rows while the other is open; the window_days rows both change (the
+      // same day, host and products) it can only update once the other has committed (neither
+      // touches client_summary: their folds are written later, summary-pending.ts)
       const mine = store.writeBatch(second);
       try {
         await someoneWaits(store);
         const waiting = await store.pool.query(
           `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
-        expect(waiting.rows.map((r: { query: string }) => r.query.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual(['INSERT INTO client_summary']);
+        expect(waiting.rows.map((r: { query: string }) => r.query.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual(['INSERT INTO window_days']);
       } finally {
         await other.commit();
       }

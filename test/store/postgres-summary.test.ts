@@ -8,13 +8,19 @@ import { ThrowawayDatabase } from './contract/pg-database.js';
 import { WINDOW_DAYS_BACKFILL } from '../../src/store/migrations/0700-postgres-window-days.js';
 
 /*
- * PostgreSQL keeps client_summary and request_hosts current in every batch: each batch folds its
- * new requests into one delta row per client (postgres/summary-fold.ts) and upserts them with the
- * merge rules of queries/summary.ts. Once everything is stored, with `at` at the newest request,
- * the summary forms of the queries must give the rows the exact forms read from the requests.
- * The history goes in small out-of-order batches and then again whole (all duplicates), so every
- * rule runs (earliest, latest, ties, repeats); once by one writer, once by two store instances at
- * the same time, whose batches of the same hosts store their rows concurrently and settle in turn.
+ * PostgreSQL keeps request_hosts and window_days current in every batch; client_summary gets each
+ * batch's fold (one delta row per client, postgres/summary-fold.ts) later: a writer merges the
+ * folds of its committed batches in memory and upserts them with the rules of queries/summary.ts
+ * when enough gathered, before it answers a query and on close; batches nobody wrote a fold for
+ * are folded from the requests in SQL (postgres/summary-pending.ts). Once everything is stored,
+ * with `at` at the newest request, the summary forms of the queries must give the rows the exact
+ * forms read from the requests. The history goes in small out-of-order batches and then again
+ * whole (all duplicates), so every rule runs (earliest, latest, ties, repeats), and every way the
+ * summary can be written is tried: one writer's fold; a fold written every few batches onto rows
+ * already there; two store instances at once, whose batches of the same hosts store their rows
+ * concurrently and settle in turn; a writer that dies before writing its fold; and a reader that
+ * folds a live writer's batches from the requests while it still writes, so that the writer finds
+ * part of its fold done.
  */
 const DAY = 86_400_000;
 
@@ -31,11 +37,32 @@ function historyWithMidnightSuccess(): { history: KmsRecord[]; midnight: number 
   return { history: [...history, { ...base, time: midnight, recordId: 9_000_001 }], midnight };
 }
 
+const listed = async (store: PostgresStore): Promise<number> => Number((await store.pool.query('SELECT COUNT(*) AS n FROM summary_pending')).rows[0].n);
+const summaryRows = async (store: PostgresStore): Promise<number> => Number((await store.pool.query('SELECT COUNT(*) AS n FROM client_summary')).rows[0].n);
+
 const ways = {
   'one writer': async (url: string, history: KmsRecord[]) => {
     const store = await openPostgresStore(url);
     for (let end = history.length; end > 0; end -= 97) await store.writeBatch(history.slice(Math.max(0, end - 97), end));
     expect((await store.writeBatch(history)).requests).toBe(0);
+    // the whole fold is still in memory: nothing in client_summary, every batch listed
+    expect(await summaryRows(store)).toBe(0);
+    expect(await listed(store)).toBeGreaterThan(5);
+    await store.writeSummary();
+    expect(await listed(store)).toBe(0);
+    return store;
+  },
+  'a fold written every few batches': async (url: string, history: KmsRecord[]) => {
+    // 300 requests: a flush every third or fourth batch, onto the rows the flushes before wrote
+    const store = await openPostgresStore(url, { summaryFlush: { requests: 300, keys: 1e9 } });
+    let flushes = 0;
+    for (let end = history.length; end > 0; end -= 97) {
+      const before = await listed(store);
+      await store.writeBatch(history.slice(Math.max(0, end - 97), end));
+      if ((await listed(store)) < before) flushes++;
+    }
+    expect(flushes).toBeGreaterThan(3);
+    await store.writeSummary();
     return store;
   },
   'two writers at once': async (url: string, history: KmsRecord[]) => {
@@ -50,7 +77,39 @@ const ways = {
     await Promise.all([worker(a), worker(b)]);
     await b.close();
     expect((await a.writeBatch(history)).requests).toBe(0);
+    await a.writeSummary();
     return a;
+  },
+  'a writer that dies before writing its fold': async (url: string, history: KmsRecord[]) => {
+    const dead = await openPostgresStore(url);
+    for (let end = history.length; end > 0; end -= 97) await dead.writeBatch(history.slice(Math.max(0, end - 97), end));
+    // its connections end, its fold is lost: as when the process is killed
+    await dead.pool.end();
+    const store = await openPostgresStore(url);
+    expect(await listed(store)).toBeGreaterThan(5);
+    expect(await summaryRows(store)).toBe(0);
+    // the first question that needs client_summary folds the listed batches from the requests
+    await store.totals(Date.now());
+    expect(await listed(store)).toBe(0);
+    return store;
+  },
+  'a reader that folds a live writer\'s batches': async (url: string, history: KmsRecord[]) => {
+    const writer = await openPostgresStore(url);
+    const reader = await openPostgresStore(url);
+    const batches: KmsRecord[][] = [];
+    for (let end = history.length; end > 0; end -= 97) batches.push(history.slice(Math.max(0, end - 97), end));
+    const half = Math.floor(batches.length / 2);
+    for (const batch of batches.slice(0, half)) await writer.writeBatch(batch);
+    await reader.latestClients(Date.now());
+    expect(await listed(reader)).toBe(0);
+    expect(await summaryRows(reader)).toBeGreaterThan(0);
+    for (const batch of batches.slice(half)) await writer.writeBatch(batch);
+    expect(await listed(writer)).toBeGreaterThan(0);
+    // part of its fold is in client_summary already: it folds the rest from the requests
+    await writer.writeSummary();
+    expect(await listed(writer)).toBe(0);
+    await writer.close();
+    return reader;
   },
 } as const;
 
@@ -212,3 +271,43 @@ for (const [way, write] of Object.entries(ways)) {
     });
   });
 }
+
+describe.runIf(selectedBackends().includes('postgres'))('postgres: a session that may not write', () => {
+  let db: ThrowawayDatabase;
+  beforeAll(async () => {
+    db = await ThrowawayDatabase.create();
+  });
+  afterAll(async () => db?.drop());
+
+  it('answers from the requests alone while batches wait to be folded, and leaves them listed', async () => {
+    const url = await db.freshSchemaUrl();
+    const history = fleetHistory();
+    const dead = await openPostgresStore(url);
+    for (let end = history.length; end > 0; end -= 97) await dead.writeBatch(history.slice(Math.max(0, end - 97), end));
+    await dead.pool.end();
+
+    const readOnlyUrl = new URL(url);
+    readOnlyUrl.searchParams.set('options', `${readOnlyUrl.searchParams.get('options')} -c default_transaction_read_only=on`);
+    const reader = await openPostgresStore(readOnlyUrl.toString(), { migrate: false });
+    const store = await openPostgresStore(url);
+    try {
+      const at = Number((await store.pool.query('SELECT MAX(time) AS t FROM requests')).rows[0].t);
+      const ask = (s: PostgresStore, when: number) =>
+        Promise.all([s.totals(when), s.hostActivity(when), s.clones(when), s.latestClients(when), s.products(when)]);
+      const listedBefore = await listed(store);
+      expect(listedBefore).toBeGreaterThan(5);
+      const readOnly = [await ask(reader, at), await ask(reader, at - 20 * DAY)];
+      // it could fold nothing: the batches are still listed, client_summary still empty
+      expect(await listed(store)).toBe(listedBefore);
+      expect(await summaryRows(store)).toBe(0);
+      // a session that may write folds them, then answers from client_summary: the same rows
+      const folded = [await ask(store, at), await ask(store, at - 20 * DAY)];
+      expect(await listed(store)).toBe(0);
+      expect(readOnly).toEqual(folded);
+      expect(folded[0][3].length).toBeGreaterThan(10);
+    } finally {
+      await reader.close();
+      await store.close();
+    }
+  });
+});

@@ -8,12 +8,13 @@ import { postgresIngest } from './0500-postgres-ingest.js';
 import { postgresFailureIndex } from './0600-postgres-failure-index.js';
 import { postgresWindowDays } from './0700-postgres-window-days.js';
 import { postgresCmidBuckets } from './0800-postgres-cmid-buckets.js';
+import { postgresDeferredSummary } from './0900-postgres-deferred-summary.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -1,5 +1,6 @@
 import { createPool, redactUrl, storeError } from './driver.js';
 import { PostgresStore } from './store.js';
+import type { FlushLimits } from './summary-pending.js';
 
 export { PostgresStore } from './store.js';
 export { migratePostgres, postgresMigrationStatus, type MigrationStatus } from './migrator.js';
@@ -10,12 +11,14 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Skip migrate() (for `db status`, which must not change the schema). */
   migrate?: boolean;
+  /** When the writer writes its client_summary fold (summary-pending.ts; tests make it small). */
+  summaryFlush?: FlushLimits;
 }
 
 /** Connects to `postgres://user@host:port/db`, applies pending migrations and returns the Store. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const pool = createPool(url, { max: options.poolSize });
-  const store = new PostgresStore(pool, url);
+  const store = new PostgresStore(pool, url, options.summaryFlush);
   try {
     // fail fast with a clear message when the server is not there
     await pool.query('SELECT 1');

@@ -28,13 +28,19 @@ export async function requestIdSequence(client: PgClient): Promise<IdSequence> {
 
 export class ReservedIds {
   constructor(
-    private readonly starts: readonly number[],
-    private readonly step: number,
+    /** First id of each reserved block, ascending. */
+    readonly starts: readonly number[],
+    readonly step: number,
   ) {}
 
   /** The id of the k-th stored row of the batch (0-based). */
   at(k: number): number {
     return this.starts[Math.floor(k / this.step)] + (k % this.step);
+  }
+
+  /** The starts of the blocks that hold the first `count` ids. */
+  blocksOf(count: number): number[] {
+    return this.starts.slice(0, Math.ceil(count / this.step));
   }
 }
 

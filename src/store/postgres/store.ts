@@ -13,6 +13,7 @@ import { migratePostgres } from './migrator.js';
 import { CheckpointGuess } from './checkpoint-guess.js';
 import { LookupIds } from './lookup-ids.js';
 import { requestIdSequence } from './request-ids.js';
+import { catchUpPending, othersPending, PendingSummary, type FlushLimits } from './summary-pending.js';
 import { ConcurrentBatchConflict, markStaged, writeBatchPostgres, type LockMode, type WriterState } from './write-batch.js';
 import { checkCopyColumns } from './write-requests.js';
 import { countWindowDays, END_DAY_SQL, pastWindowParts, RAW_TEXT, WINDOW_DAYS_SQL, windowDayBounds } from './window-days.js';
@@ -21,10 +22,17 @@ function stripKey({ hostKey: _k, ...rest }: q.CheckpointWithKey): Checkpoint {
   return rest;
 }
 
+/** How the summaries answer a question about `time <= at` (see summaryFor). */
+type SummaryForm = 'now' | 'past' | 'none';
+
+/** SQLSTATEs of a role or session that may not write: the summaries cannot be brought up to date. */
+const CANNOT_WRITE = new Set(['42501', '25006']);
+
 /**
- * The Store on PostgreSQL: a connection pool, one transaction per batch (COPY into staging, then
- * INSERT … ON CONFLICT DO NOTHING), queries from src/store/queries in their postgres dialect.
- * Several processes may write at once (see write-batch.ts for the locking).
+ * The Store on PostgreSQL: a connection pool, one transaction per batch (write-batch.ts),
+ * client_summary written from this instance's fold of many batches (summary-pending.ts), queries
+ * from src/store/queries in their postgres dialect. Several processes may write at once (see
+ * write-batch.ts for the locking).
  */
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;
@@ -33,11 +41,17 @@ export class PostgresStore implements Store {
   private lastWindowScan?: { key: string; scan: Promise<q.WindowScan> };
   /** What the writer keeps between batches, once the schema has been checked (first batch). */
   private writer: Promise<WriterState> | null = null;
+  private readonly pending: PendingSummary;
+  /** The summary catch-up in flight: the queries of a report ask at once. */
+  private syncing: Promise<boolean> | null = null;
 
   constructor(
     readonly pool: PgPool,
     readonly url: string,
-  ) {}
+    flushLimits?: FlushLimits,
+  ) {
+    this.pending = new PendingSummary(flushLimits);
+  }
 
   async migrate(): Promise<MigrationReport> {
     return migratePostgres(this.pool);
@@ -62,19 +76,37 @@ export class PostgresStore implements Store {
 
   private async writeOnce(records: readonly KmsRecord[], state: WriterState, mode: LockMode): Promise<WriteResult> {
     let used: PgClient | undefined;
-    // the summary upsert sorts one delta row per changed client: keep that sort in memory; and
-    // these statements do the same small work per row, which JIT compilation never pays back
-    const { result, added } = await inTransaction(
-      this.pool,
-      (client) => {
-        used = client;
-        return writeBatchPostgres(client, records, Date.now(), state, mode);
-      },
-      "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
-    );
+    let listed: number | null = null;
+    let written;
+    try {
+      // these statements do the same small work per row, which JIT compilation never pays back
+      written = await inTransaction(
+        this.pool,
+        (client) => {
+          used = client;
+          return writeBatchPostgres(client, records, Date.now(), state, mode, (id) => {
+            listed = id;
+            this.pending.recorded(id);
+          });
+        },
+        "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
+      );
+    } catch (err) {
+      if (listed !== null) this.pending.abandoned(listed);
+      throw err;
+    }
+    const { result, added, summary } = written;
     if (used) markStaged(used);
     if (added) state.ids.merge(added);
+    if (summary !== null) this.pending.committed(summary.batchId, summary.fold);
+    if (this.pending.due) await this.pending.flush(this.pool);
     return result;
+  }
+
+  /** Writes this instance's fold of its committed batches into client_summary (an ingest's end). */
+  async writeSummary(): Promise<boolean> {
+    await this.pending.flush(this.pool);
+    return true;
   }
 
   private writerState(): Promise<WriterState> {
@@ -82,7 +114,7 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       try {
         await checkCopyColumns(client);
-        return { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client) };
+        return { ids: new LookupIds(), checkpoints: new CheckpointGuess(), sequence: await requestIdSequence(client), pending: this.pending };
       } finally {
         client.release();
       }
@@ -113,21 +145,54 @@ export class PostgresStore implements Store {
     return row ? stripKey(row) : null;
   }
 
-  /** Whether the summary tables answer "time <= at" exactly (queries/freshness.ts). */
+  /**
+   * Whether window_days and request_hosts answer "time <= at" exactly (queries/freshness.ts):
+   * every batch writes them itself.
+   */
   private async summaryCovers(at: number): Promise<boolean> {
     return q.summaryCovers((await this.all(q.newestRequestQuery, {}))[0], at);
+  }
+
+  /**
+   * How client_summary answers a question about `time <= at`, once it is brought up to date:
+   * 'now' directly, 'past' corrected by the requests after `at` (the queries' past forms), 'none'
+   * when it cannot be brought up to date (a role or session that may not write): the queries then
+   * read the requests alone.
+   */
+  private async summaryFor(at: number): Promise<SummaryForm> {
+    if (!(await this.syncSummary())) return 'none';
+    return (await this.summaryCovers(at)) ? 'now' : 'past';
+  }
+
+  /** Folds every batch listed in summary_pending into client_summary (summary-pending.ts). */
+  private syncSummary(): Promise<boolean> {
+    this.syncing ??= (async () => {
+      try {
+        if (this.pending.pendingRequests > 0) await this.pending.flush(this.pool);
+        if (await othersPending(this.pool, this.pending.own)) await catchUpPending(this.pool, this.pending.own);
+        return true;
+      } catch (err) {
+        if (CANNOT_WRITE.has(String((err as { code?: unknown }).code))) return false;
+        throw storeError(`bringing client_summary up to date in ${redactUrl(this.url)}`, 'STORE_WRITE', err);
+      }
+    })().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
   }
 
   // Before the newest request, the summaries minus the requests after `at` (the queries' past forms).
 
   async totals(at: number): Promise<TotalsRow> {
-    if (!(await this.summaryCovers(at))) return (await this.all(q.totalsPastQuery, { at, atSecond: Math.floor(at / 1000) }))[0];
-    return (await this.all(q.totalsSummaryQuery, { at }))[0];
+    const form = await this.summaryFor(at);
+    if (form === 'past') return (await this.all(q.totalsPastQuery, { at, atSecond: Math.floor(at / 1000) }))[0];
+    return (await this.all(form === 'now' ? q.totalsSummaryQuery : q.totalsQuery, { at }))[0];
   }
 
   async hostActivity(at: number): Promise<HostActivityRow[]> {
-    if (!(await this.summaryCovers(at))) return this.all(q.hostActivityPastQuery, { at, atSecond: Math.floor(at / 1000) });
-    return this.all(q.hostActivitySummaryQuery, { at });
+    const form = await this.summaryFor(at);
+    if (form === 'past') return this.all(q.hostActivityPastQuery, { at, atSecond: Math.floor(at / 1000) });
+    return this.all(form === 'now' ? q.hostActivitySummaryQuery : q.hostActivityQuery, { at });
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
@@ -179,7 +244,8 @@ export class PostgresStore implements Store {
   }
 
   async clones(at: number): Promise<CloneRow[]> {
-    if (await this.summaryCovers(at)) return q.collectClones(await this.all(q.cloneNamesSummaryQuery, { at }));
+    const form = await this.summaryFor(at);
+    if (form !== 'past') return q.collectClones(await this.all(form === 'now' ? q.cloneNamesSummaryQuery : q.cloneNamesQuery, { at }));
     try {
       const names = await this.pool.query({ name: 'kmswatch_clonesPast', text: q.clonesPastSql.postgres.names, values: [at] });
       return q.collectClones(await q.clonesPast(names.rows as q.RawRow[], async (cmidId, machineKeyId) => {
@@ -192,7 +258,7 @@ export class PostgresStore implements Store {
   }
 
   async clientOverview(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview> {
-    if (!(await this.summaryCovers(at))) return overviewOf(await this.latestClients(at), bounds);
+    if ((await this.summaryFor(at)) !== 'now') return overviewOf(await this.latestClients(at), bounds);
     try {
       const scanned = await this.pool.query({
         name: 'kmswatch_clientOverview', text: q.clientOverviewSql.postgres, values: [bounds.lapsedBefore, bounds.overdueBefore, bounds.expiringBy],
@@ -222,8 +288,10 @@ export class PostgresStore implements Store {
 
   async latestClients(at: number, filter?: ClientFilter): Promise<ClientRow[]> {
     const params = q.latestClientsParams(at, filter);
+    const form = await this.summaryFor(at);
+    if (form === 'none') return this.all(q.latestClientsQuery, params);
     try {
-      if (!(await this.summaryCovers(at))) return await latestClientsPast(this.pastClientsSource(), params);
+      if (form === 'past') return await latestClientsPast(this.pastClientsSource(), params);
       const [hosts, products, rows] = await Promise.all([
         this.pool.query({ name: 'kmswatch_summaryHosts', text: q.summaryHostsSql.postgres }),
         this.pool.query({ name: 'kmswatch_summaryProducts', text: q.summaryProductsSql.postgres }),
@@ -250,7 +318,8 @@ export class PostgresStore implements Store {
   }
 
   async products(at: number): Promise<ProductRow[]> {
-    if (await this.summaryCovers(at)) return this.all(q.productsSummaryQuery, { at });
+    const form = await this.summaryFor(at);
+    if (form !== 'past') return this.all(form === 'now' ? q.productsSummaryQuery : q.productsQuery, { at });
     const sql = q.productsPastSql.postgres;
     const rows = async (name: string, text: string, values: unknown[]) => (await this.pool.query({ name: `kmswatch_${name}`, text, values })).rows as q.RawRow[];
     try {
@@ -324,7 +393,12 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    try {
+      // the requests are stored either way; this saves the next reader a catch-up in SQL
+      await this.pending.flush(this.pool);
+    } finally {
+      await this.pool.end();
+    }
   }
 }
 

@@ -16,6 +16,8 @@ import type { RequestColumns } from './request-columns.js';
  */
 export class ClientFold {
   size = 0;
+  /** Requests folded in (added, or merged from other folds). */
+  requestCount = 0;
   private capacity: number;
   private cmid: Float64Array;
   private product: Float64Array;
@@ -69,9 +71,10 @@ export class ClientFold {
   add(c: RequestColumns, i: number, id: number): void {
     const time = c.time[i];
     const ok = c.result[i] === 0 ? time : Number.NaN;
-    const s = this.find(c, i);
+    this.requestCount++;
+    const s = this.find(c.cmidId[i], c.productId[i], c.hostId[i], c.machineKeyId[i], c.minimumCount[i]);
     if (s < 0) {
-      const n = this.slot(c, i);
+      const n = this.slot(c.cmidId[i], c.productId[i], c.hostId[i], c.machineKeyId[i], c.minimumCount[i]);
       this.requests[n] = 1;
       this.firstSeen[n] = time;
       this.firstId[n] = id;
@@ -95,6 +98,52 @@ export class ClientFold {
       if (time < h.firstSeen) h.firstSeen = time;
       if (time > h.lastSeen) h.lastSeen = time;
     }
+  }
+
+  /**
+   * Folds the deltas of `other` (a later batch's, or an earlier one's: the rules are commutative)
+   * into this one, as the client_summary upsert would merge them one after the other. Hosts are
+   * not merged: request_hosts is written with each batch.
+   */
+  merge(other: ClientFold): void {
+    this.requestCount += other.requestCount;
+    for (let o = 0; o < other.size; o++) {
+      const s = this.find(other.cmid[o], other.product[o], other.host[o], other.machineKey[o], other.minimumCount[o]);
+      if (s < 0) {
+        const n = this.slot(other.cmid[o], other.product[o], other.host[o], other.machineKey[o], other.minimumCount[o]);
+        this.requests[n] = other.requests[o];
+        this.firstSeen[n] = other.firstSeen[o];
+        this.firstId[n] = other.firstId[o];
+        this.firstMachine[n] = other.firstMachine[o];
+        this.copyLatest(n, other, o);
+        this.lastOk[n] = other.lastOk[o];
+        continue;
+      }
+      this.requests[s] += other.requests[o];
+      if (other.firstSeen[o] < this.firstSeen[s] || (other.firstSeen[o] === this.firstSeen[s] && other.firstId[o] < this.firstId[s])) {
+        this.firstSeen[s] = other.firstSeen[o];
+        this.firstId[s] = other.firstId[o];
+        this.firstMachine[s] = other.firstMachine[o];
+      }
+      const newer =
+        other.lastSeen[o] > this.lastSeen[s] ||
+        (other.lastSeen[o] === this.lastSeen[s] &&
+          (other.lastRec[o] > this.lastRec[s] || (other.lastRec[o] === this.lastRec[s] && other.lastId[o] > this.lastId[s])));
+      if (newer) this.copyLatest(s, other, o);
+      const ok = other.lastOk[o];
+      if (!Number.isNaN(ok) && (Number.isNaN(this.lastOk[s]) || ok > this.lastOk[s])) this.lastOk[s] = ok;
+    }
+  }
+
+  private copyLatest(s: number, other: ClientFold, o: number): void {
+    this.lastSeen[s] = other.lastSeen[o];
+    this.lastRec[s] = other.lastRec[o];
+    this.lastId[s] = other.lastId[o];
+    this.machine[s] = other.machine[o];
+    this.result[s] = other.result[o];
+    this.licenseState[s] = other.licenseState[o];
+    this.minutesLeft[s] = other.minutesLeft[o];
+    this.isVm[s] = other.isVm[o];
   }
 
   /**
@@ -181,27 +230,25 @@ export class ClientFold {
     this.isVm[s] = c.isVm[i];
   }
 
-  private find(c: RequestColumns, i: number): number {
-    let s = this.byCmid.get(c.cmidId[i]) ?? -1;
+  private find(cmid: number, product: number, host: number, machineKey: number, minimumCount: number): number {
+    let s = this.byCmid.get(cmid) ?? -1;
     while (s >= 0) {
-      if (this.product[s] === c.productId[i] && this.host[s] === c.hostId[i] && this.machineKey[s] === c.machineKeyId[i] && this.minimumCount[s] === c.minimumCount[i]) {
-        return s;
-      }
+      if (this.product[s] === product && this.host[s] === host && this.machineKey[s] === machineKey && this.minimumCount[s] === minimumCount) return s;
       s = this.nextSlot[s];
     }
     return -1;
   }
 
-  private slot(c: RequestColumns, i: number): number {
+  private slot(cmid: number, product: number, host: number, machineKey: number, minimumCount: number): number {
     if (this.size === this.capacity) this.grow();
     const n = this.size++;
-    this.cmid[n] = c.cmidId[i];
-    this.product[n] = c.productId[i];
-    this.host[n] = c.hostId[i];
-    this.machineKey[n] = c.machineKeyId[i];
-    this.minimumCount[n] = c.minimumCount[i];
-    this.nextSlot[n] = this.byCmid.get(c.cmidId[i]) ?? -1;
-    this.byCmid.set(c.cmidId[i], n);
+    this.cmid[n] = cmid;
+    this.product[n] = product;
+    this.host[n] = host;
+    this.machineKey[n] = machineKey;
+    this.minimumCount[n] = minimumCount;
+    this.nextSlot[n] = this.byCmid.get(cmid) ?? -1;
+    this.byCmid.set(cmid, n);
     return n;
   }
 

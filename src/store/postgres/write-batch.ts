@@ -22,6 +22,8 @@ import { batchKeys, newRequestRows } from './new-requests.js';
 import { withoutNul } from './nul.js';
 import { requestColumns } from './request-columns.js';
 import { reserveIds, type IdSequence } from './request-ids.js';
+import type { ClientFold } from './summary-fold.js';
+import { recordPending, type PendingSummary } from './summary-pending.js';
 import { SUMMARY_STAGING_DDL, writeRequests } from './write-requests.js';
 
 /**
@@ -35,8 +37,9 @@ import { SUMMARY_STAGING_DDL, writeRequests } from './write-requests.js';
  *   3. read those checkpoints (now stable); when they are not the expected ones, plan the batch
  *      again (the shared planBatch() either way);
  *   4. requests: read which keys of the batch are stored already (new-requests.ts; stable under
- *      the locks), COPY the new rows straight into `requests` and fold them into client_summary
- *      and request_hosts (write-requests.ts). The other events: COPY into per-connection staging
+ *      the locks), COPY the new rows straight into `requests`, append them to window_days and
+ *      request_hosts (write-requests.ts) and list the batch in summary_pending: its client_summary
+ *      fold is written later by the store (summary-pending.ts). The other events: COPY into per-connection staging
  *      tables, then `INSERT … SELECT … ORDER BY ord ON CONFLICT DO NOTHING` (few rows);
  *   5. write the planned log clears and checkpoints.
  *
@@ -92,6 +95,8 @@ export interface PostgresBatchResult {
   result: WriteResult;
   /** Lookup ids this batch added: merge into the store's ids once committed. */
   added: LookupIds | null;
+  /** The batch's listing in summary_pending and its client_summary fold (null: no new request). */
+  summary: { batchId: number; fold: ClientFold } | null;
 }
 
 /** What a store instance keeps between its batches. */
@@ -100,6 +105,8 @@ export interface WriterState {
   ids: LookupIds;
   checkpoints: CheckpointGuess;
   sequence: IdSequence;
+  /** Committed batches whose client_summary fold is not written yet. */
+  pending: PendingSummary;
 }
 
 /**
@@ -122,14 +129,16 @@ export async function writeBatchPostgres(
   now: number,
   state: WriterState,
   mode: LockMode = 'exclusive',
+  /** Told the batch's summary_pending id as soon as it is listed (before COMMIT). */
+  listed: (batchId: number) => void = (id) => state.pending.recorded(id),
 ): Promise<PostgresBatchResult> {
   const records = withoutNul(batch);
   const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
-  if (records.length === 0) return { result, added: null };
+  if (records.length === 0) return { result, added: null, summary: null };
   records.forEach(validateRecord);
   const pairs = batchPairs(records);
   try {
-    return await writePlanned(client, records, pairs, now, state, mode, result);
+    return await writePlanned(client, records, pairs, now, state, mode, result, listed);
   } catch (err) {
     state.checkpoints.forget(pairs);
     throw err;
@@ -144,6 +153,7 @@ async function writePlanned(
   state: WriterState,
   mode: LockMode,
   result: WriteResult,
+  listed: (batchId: number) => void,
 ): Promise<PostgresBatchResult> {
   // everything up to the locks runs while other writers of the same hosts hold them
   await ensureStagingTables(client);
@@ -170,10 +180,17 @@ async function writePlanned(
   }
   state.checkpoints.planned(pairs, basis, plan);
 
+  let summary: PostgresBatchResult['summary'] = null;
   if (cols !== null && rowIds !== null && keys !== null) {
     for (let i = 0; i < cols.size; i++) cols.epoch[i] = plan.records[cols.record[i]].epoch;
     const fresh = await newRequestRows(client, cols, keys);
-    result.requests = await writeRequests(client, records, cols, fresh, rowIds);
+    const fold = await writeRequests(client, records, cols, fresh, rowIds);
+    result.requests = fresh.length;
+    if (fold !== null) {
+      const batchId = await recordPending(client, rowIds, fresh.length);
+      listed(batchId);
+      summary = { batchId, fold };
+    }
   }
   const byKind = groupByKind(plan);
   for (const [kind, group] of byKind) {
@@ -187,7 +204,7 @@ async function writePlanned(
   await writeLogClears(client, plan);
   await writeCheckpoints(client, plan);
   result.logClears = plan.logClears.length;
-  return { result, added: ids.added };
+  return { result, added: ids.added, summary };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
 import type { KmsRecord } from '../../kms/types.js';
-import { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
+import { REQUEST_HOSTS_CONFLICT } from '../queries/summary.js';
 import { StoreError } from '../types.js';
 import { CopyValueError } from './copy-text.js';
 import type { PgClient } from './driver.js';
@@ -33,7 +33,6 @@ export const CLIENT_SUMMARY_COPY: readonly (readonly [string, CopyType])[] = [
 ];
 
 const names = (spec: readonly (readonly [string, CopyType])[]): string => spec.map(([n]) => n).join(', ');
-const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
 
 /** Staging table of the client_summary deltas (temporary, emptied at each COMMIT). */
 export const SUMMARY_STAGING = 'kmswatch_stage_client_summary';
@@ -59,10 +58,10 @@ export async function checkCopyColumns(client: PgClient): Promise<void> {
 
 /**
  * Stores the rows `fresh` of `cols` (new, in batch order: see new-requests.ts) with one binary
- * COPY straight into `requests`, then folds them into client_summary (one delta row per changed
- * client, COPY into staging, one INSERT … ON CONFLICT DO UPDATE in key order), window_days (the
- * successful ones appended to their days' rows: window-days.ts) and request_hosts.
- * Returns how many rows were stored.
+ * COPY straight into `requests`, then appends the successful ones to their days' window_days rows
+ * (window-days.ts) and counts them into request_hosts. Returns the rows' client_summary fold (one
+ * delta row per changed client), which the writer upserts later (summary-pending.ts), or null
+ * when nothing was new.
  */
 export async function writeRequests(
   client: PgClient,
@@ -70,11 +69,10 @@ export async function writeRequests(
   cols: RequestColumns,
   fresh: Int32Array,
   ids: ReservedIds,
-): Promise<number> {
-  if (fresh.length === 0) return 0;
+): Promise<ClientFold | null> {
+  if (fresh.length === 0) return null;
   const fold = new ClientFold(Math.min(fresh.length, 1 << 16));
   let current = -1;
-  let summary: Buffer | null = null;
   const track = (k: number): void => {
     current = k;
   };
@@ -85,8 +83,6 @@ export async function writeRequests(
       yield requestCopyRows(cols, fresh, ids, from, to, from === 0, to === fresh.length, track);
     }
     current = -1;
-    // asked for once the last chunk is on its way: the server is still storing rows meanwhile
-    summary = fold.encode();
   }
   const copy = client.query(pgCopy.from(`COPY requests (${names(REQUEST_COPY)}) FROM STDIN (FORMAT binary)`));
   try {
@@ -100,12 +96,6 @@ export async function writeRequests(
   }
   if (copy.rowCount !== fresh.length) throw new StoreError(`requests: COPY stored ${copy.rowCount} of ${fresh.length} rows`, 'STORE_WRITE');
 
-  await pipeline(Readable.from([summary ?? fold.encode()]), client.query(pgCopy.from(`COPY ${SUMMARY_STAGING} (${names(CLIENT_SUMMARY_COPY)}) FROM STDIN (FORMAT binary)`)));
-  await client.query(
-    `INSERT INTO client_summary (${names(CLIENT_SUMMARY_COPY)})
-       SELECT ${names(CLIENT_SUMMARY_COPY)} FROM ${SUMMARY_STAGING} ORDER BY ${SUMMARY_KEY}
-     ${CLIENT_SUMMARY_CONFLICT}`,
-  );
   await appendWindowDays(client, cols, fresh);
   const hosts = [...fold.hosts].sort((a, b) => a[0] - b[0]);
   await client.query(
@@ -115,5 +105,5 @@ export async function writeRequests(
      ${REQUEST_HOSTS_CONFLICT}`,
     [hosts.map(([h]) => h), hosts.map(([, d]) => d.requests), hosts.map(([, d]) => d.firstSeen), hosts.map(([, d]) => d.lastSeen)],
   );
-  return fresh.length;
+  return fold;
 }

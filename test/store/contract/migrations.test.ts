@@ -39,7 +39,7 @@ for (const backend of sqlBackends) {
       const store = await factory.open();
       await store.writeBatch(handDataset());
       // SQLite writes client_summary (behind kms_clients) when the writer syncs or closes (sqlite/summary-sync.ts)
-      (store as { syncSummary?: () => boolean }).syncSummary?.();
+      await (store as { writeSummary?: () => Promise<boolean> }).writeSummary?.();
       const rows = await rawQuery(store, 'SELECT COUNT(*) AS n FROM kms_requests');
       // all 10 stored requests, whatever their time
       expect(Number(rows[0].n)).toBe(10);
@@ -55,7 +55,7 @@ for (const backend of sqlBackends) {
         request({ host: 'fresh-host', recordId: 2, time: now - 3_600_000, cmid: C2 }),
         request({ host: 'fresh-host', recordId: 3, time: now - 3_599_000, cmid: C3 }),
       ]);
-      (store as { syncSummary?: () => boolean }).syncSummary?.();
+      await (store as { writeSummary?: () => Promise<boolean> }).writeSummary?.();
       const counts = await rawQuery(store, `SELECT host, application, active, max_minimum, cap, current_count FROM kms_host_counts WHERE host = 'fresh-host'`);
       expect(counts.map((r) => Object.values(r).map(String))).toEqual([['fresh-host', 'Windows', '2', '25', '50', '2']]);
     });
