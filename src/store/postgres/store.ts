@@ -59,19 +59,29 @@ export class PostgresStore implements Store {
 
   async writeBatch(records: readonly KmsRecord[]): Promise<WriteResult> {
     if (records.length === 0) return { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
+    let result: WriteResult;
     try {
       const state = await this.writerState();
       try {
-        return await this.writeOnce(records, state, 'shared');
+        result = await this.writeOnce(records, state, 'shared');
       } catch (err) {
         // another batch of the same hosts met this one (write-batch.ts LockMode): all of it was
         // rolled back; written again with the locks held throughout, it waits for the other
         if (!isConcurrencyConflict(err)) throw err;
-        return await this.writeOnce(records, state, 'exclusive');
+        result = await this.writeOnce(records, state, 'exclusive');
       }
     } catch (err) {
       throw storeError(`writing a batch of ${records.length} records to ${redactUrl(this.url)}`, 'STORE_WRITE', err);
     }
+    if (this.pending.due) {
+      try {
+        await this.pending.flush(this.pool);
+      } catch (err) {
+        // the batch is committed: writing it again would only find its rows stored
+        throw storeError(`the batch is stored, but writing the client_summary fold to ${redactUrl(this.url)} failed (the next flush or reader retries it)`, 'STORE_WRITE', err);
+      }
+    }
+    return result;
   }
 
   private async writeOnce(records: readonly KmsRecord[], state: WriterState, mode: LockMode): Promise<WriteResult> {
@@ -99,7 +109,6 @@ export class PostgresStore implements Store {
     if (used) markStaged(used);
     if (added) state.ids.merge(added);
     if (summary !== null) this.pending.committed(summary.batchId, summary.fold);
-    if (this.pending.due) await this.pending.flush(this.pool);
     return result;
   }
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
-import { CLIENT_SUMMARY_CONFLICT } from '../queries/summary.js';
+import { CLIENT_SUMMARY_CONFLICT, summaryCatchUpSql } from '../queries/summary.js';
 import { StoreError } from '../types.js';
 import { inTransaction, type PgClient, type PgPool } from './driver.js';
 import type { ReservedIds } from './request-ids.js';
@@ -20,7 +20,7 @@ import { CLIENT_SUMMARY_COPY, SUMMARY_STAGING, SUMMARY_STAGING_DDL } from './wri
  *
  * Whoever folds listed batches locks their rows (FOR UPDATE, in batch order), folds them and
  * deletes the rows in one transaction: the writer with its fold, or anyone from the requests
- * themselves (catchUp, SQL with the fold's rules). A writer that finds some of its batches already
+ * themselves (summaryCatchUpSql of queries/summary.ts: the fold's rules in SQL). A writer that finds some of its batches already
  * folded by someone else cannot split its fold, so it folds the rest from the requests too. A
  * writer that dies leaves its batches listed; the next reader or flush folds them in SQL.
  */
@@ -41,42 +41,20 @@ const KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
 /** The transactions that write client_summary sort one row per client in memory. */
 export const SUMMARY_BEGIN = "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off";
 
-/**
- * The summary rows of the requests with ids in [lo, hi) of each block, upserted: the rules of
- * ClientFold (first = earliest time, lower id on a tie; latest = later time, then higher record
- * order, then higher id; last_ok = newest success), in SQL.
- */
-const CATCH_UP_SQL = `
-  INSERT INTO client_summary (${SUMMARY_COLUMNS})
-  SELECT ${KEY}, requests, first_seen, first_id, first_machine_id, time, rec_order, id,
-         machine_id, result, license_state, minutes_left, is_vm, last_ok
-  FROM (
-    SELECT ${KEY}, id, time, rec_order, machine_id, result, license_state, minutes_left, is_vm,
-           COUNT(*) OVER whole AS requests,
-           MAX(CASE WHEN result = 0 THEN time END) OVER whole AS last_ok,
-           FIRST_VALUE(time) OVER earliest AS first_seen,
-           FIRST_VALUE(id) OVER earliest AS first_id,
-           FIRST_VALUE(machine_id) OVER earliest AS first_machine_id,
-           ROW_NUMBER() OVER latest AS latest_rank
-    FROM (
-      SELECT r.cmid_id, r.product_id, r.host_id, r.machine_key_id, r.minimum_count, r.id, r.time,
-             CASE WHEN r.rec >= 0 THEN r.rec ELSE -1 END AS rec_order,
-             r.machine_id, r.result, r.license_state, r.minutes_left, r.is_vm
-      FROM unnest($1::bigint[], $2::bigint[]) AS b(lo, hi)
-      JOIN requests r ON r.id >= b.lo AND r.id < b.hi
-    ) blocks
-    WINDOW whole AS (PARTITION BY ${KEY}),
-           earliest AS (PARTITION BY ${KEY} ORDER BY time, id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-           latest AS (PARTITION BY ${KEY} ORDER BY time DESC, rec_order DESC, id DESC)
-  ) ranked
-  WHERE latest_rank = 1
-  ORDER BY ${KEY}
-  ${CLIENT_SUMMARY_CONFLICT}`;
-
 interface PendingRow {
   batch_id: string | number;
   block_starts: (string | number)[];
   block_step: number;
+}
+
+/** Inside a transaction: locks the listed batches `which` selects, in batch order (the order every folder locks them in). */
+async function lockPending(client: PgClient, which: 'these' | 'all but these', ids: readonly number[]): Promise<PendingRow[]> {
+  const res = await client.query<PendingRow>(
+    `SELECT batch_id, block_starts, block_step FROM summary_pending
+      WHERE ${which === 'these' ? '' : 'NOT '}(batch_id = ANY($1::bigint[])) ORDER BY batch_id FOR UPDATE`,
+    [ids],
+  );
+  return res.rows;
 }
 
 /** Inside a batch's transaction: lists the batch's stored requests (the first `stored` reserved ids). */
@@ -99,7 +77,7 @@ async function catchUpRows(client: PgClient, rows: readonly PendingRow[]): Promi
       hi.push(Number(start) + row.block_step);
     }
   }
-  await client.query(CATCH_UP_SQL, [lo, hi]);
+  await client.query(summaryCatchUpSql.postgres, [lo, hi]);
   await client.query('DELETE FROM summary_pending WHERE batch_id = ANY($1::bigint[])', [rows.map((r) => Number(r.batch_id))]);
 }
 
@@ -111,12 +89,9 @@ export async function catchUpPending(pool: PgPool, own: readonly number[]): Prom
   return inTransaction(
     pool,
     async (client) => {
-      const res = await client.query<PendingRow>(
-        'SELECT batch_id, block_starts, block_step FROM summary_pending WHERE NOT (batch_id = ANY($1::bigint[])) ORDER BY batch_id FOR UPDATE',
-        [own],
-      );
-      await catchUpRows(client, res.rows);
-      return res.rows.length;
+      const rows = await lockPending(client, 'all but these', own);
+      await catchUpRows(client, rows);
+      return rows.length;
     },
     SUMMARY_BEGIN,
   );
@@ -193,13 +168,10 @@ export class PendingSummary {
       await inTransaction(
         pool,
         async (client) => {
-          const res = await client.query<PendingRow>(
-            'SELECT batch_id, block_starts, block_step FROM summary_pending WHERE batch_id = ANY($1::bigint[]) ORDER BY batch_id FOR UPDATE',
-            [batches],
-          );
-          if (res.rows.length < batches.length) {
+          const rows = await lockPending(client, 'these', batches);
+          if (rows.length < batches.length) {
             // someone folded some of these batches from the requests: the fold cannot be split
-            await catchUpRows(client, res.rows);
+            await catchUpRows(client, rows);
             return;
           }
           await upsertFold(client, fold);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CLIENT_SUMMARY_CONFLICT } from '../queries/summary.js';
+import { CLIENT_SUMMARY_CONFLICT, summaryCatchUpSql } from '../queries/summary.js';
 import { StoreError } from '../types.js';
 import { BulkInsert } from './bulk-insert.js';
 import { CLIENT_SUMMARY_COLUMNS } from './summary.js';
@@ -15,43 +15,12 @@ import { SummaryDeltas } from './summary-delta.js';
  * and on close. Writing them is valid only when the requests above the mark are exactly the ones
  * folded: nobody else wrote or moved the mark since (`knownUpto`, `lastMaxId`). Otherwise the
  * pending fold is dropped and the summary is caught up from the requests themselves in SQL
- * (`catchUpSql`), which is always right, only slower. Another process that finds the mark behind
- * (a concurrent or crashed writer) catches up the same way.
+ * (summaryCatchUpSql, queries/summary.ts), which is always right, only slower. Another process
+ * that finds the mark behind (a concurrent or crashed writer) catches up the same way.
  */
 
 /** Fold in memory up to this many requests before writing the summary. */
 export const SUMMARY_FLUSH_REQUESTS = 1_000_000;
-
-const RANKED_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
-
-/**
- * The summary rows of the requests with id in (@lo, @hi], upserted: the same rules as the
- * in-memory fold (summary-delta.ts), in SQL. `WHERE true` lets SQLite parse ON CONFLICT after a SELECT.
- */
-const catchUpSql = `
-  INSERT INTO client_summary (${CLIENT_SUMMARY_COLUMNS.join(', ')})
-  SELECT ${RANKED_KEY}, requests, first_seen, first_id, first_machine_id, time, rec_order, id,
-         machine_id, result, license_state, minutes_left, is_vm, last_ok
-  FROM (
-    SELECT ${RANKED_KEY}, id, time, rec_order, machine_id, result, license_state, minutes_left, is_vm,
-           COUNT(*) OVER whole AS requests,
-           MAX(CASE WHEN result = 0 THEN time END) OVER whole AS last_ok,
-           FIRST_VALUE(time) OVER earliest AS first_seen,
-           FIRST_VALUE(id) OVER earliest AS first_id,
-           FIRST_VALUE(machine_id) OVER earliest AS first_machine_id,
-           ROW_NUMBER() OVER latest AS latest_rank
-    FROM (
-      SELECT ${RANKED_KEY}, id, time, CASE WHEN rec >= 0 THEN rec ELSE -1 END AS rec_order,
-             machine_id, result, license_state, minutes_left, is_vm
-      FROM requests WHERE id > @lo AND id <= @hi
-    )
-    WINDOW whole AS (PARTITION BY ${RANKED_KEY}),
-           earliest AS (PARTITION BY ${RANKED_KEY} ORDER BY time, id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-           latest AS (PARTITION BY ${RANKED_KEY} ORDER BY time DESC, rec_order DESC, id DESC)
-  )
-  WHERE latest_rank = 1
-  ORDER BY ${RANKED_KEY}
-  ${CLIENT_SUMMARY_CONFLICT}`;
 
 interface MarkState {
   upto: number;
@@ -77,7 +46,7 @@ export class SqliteSummarySync {
     this.readMark = db.prepare('SELECT upto FROM summary_mark WHERE one = 1').pluck();
     this.maxId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM requests').pluck();
     this.setMark = db.prepare('UPDATE summary_mark SET upto = ? WHERE one = 1');
-    this.catchUp = db.prepare(catchUpSql);
+    this.catchUp = db.prepare(summaryCatchUpSql.sqlite);
   }
 
   /** Requests folded in memory, not yet in client_summary. */

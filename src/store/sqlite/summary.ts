@@ -10,11 +10,7 @@ export interface HostDelta {
   lastSeen: number;
 }
 
-export const CLIENT_SUMMARY_COLUMNS = [
-  'cmid_id', 'product_id', 'host_id', 'machine_key_id', 'minimum_count', 'requests', 'first_seen', 'first_id',
-  'first_machine_id', 'last_seen', 'last_rec', 'last_id', 'machine_id', 'result', 'license_state', 'minutes_left',
-  'is_vm', 'last_ok',
-] as const;
+export { CLIENT_SUMMARY_COLUMNS } from '../queries/summary.js';
 
 export const REQUEST_HOSTS_COLUMNS = ['host_id', 'requests', 'first_seen', 'last_seen'] as const;
 
