@@ -1,4 +1,4 @@
-import { productKey } from '../dictionary.js';
+import { productKey, type MachineIds } from '../dictionary.js';
 import type { PgClient } from './driver.js';
 
 /**
@@ -25,11 +25,6 @@ export class LookupIds {
     for (const [k, v] of added.lowered) this.lowered.set(k, v);
     for (const [k, v] of added.products) this.products.set(k, v);
   }
-}
-
-export interface MachineIds {
-  id: number;
-  keyId: number;
 }
 
 /** The committed ids plus those a batch adds; `-1` means not known yet. */
@@ -65,14 +60,31 @@ export class BatchIds {
     return -1;
   }
 
-  /** id() and lowerId() of a machine name; -1 where not known yet. */
+  /**
+   * id() and lowerId() of a machine name; -1 where not known yet. A `cacheable` answer is the
+   * committed entry, kept across batches, on which the caller may remember the machine's CMID.
+   */
   machine(value: string): MachineIds {
     const hit = this.committed.machines.get(value);
     if (hit !== undefined) return hit;
     const committedId = this.committed.strings.get(value);
-    const ids = { id: committedId ?? this.id(value), keyId: this.lowerId(value) };
-    if (committedId !== undefined && this.committed.strings.get(value.toLowerCase()) === ids.keyId) this.committed.machines.set(value, ids);
+    const id = committedId ?? this.id(value);
+    const keyId = this.lowerId(value);
+    const cacheable = committedId !== undefined && this.committed.strings.get(value.toLowerCase()) === keyId;
+    const ids: MachineIds = { id, keyId, cacheable };
+    if (cacheable) this.committed.machines.set(value, ids);
     return ids;
+  }
+
+  /** lowerId() of a CMID, remembered on its machine's committed entry when the id is committed. */
+  cmidOf(machine: MachineIds, cmid: string): number {
+    if (machine.lastCmid === cmid) return machine.lastCmidId!;
+    const id = this.lowerId(cmid);
+    if (machine.cacheable && id >= 0 && this.committed.lowered.get(cmid) === id) {
+      machine.lastCmid = cmid;
+      machine.lastCmidId = id;
+    }
+    return id;
   }
 
   /** productId() of a request's product (activation id lower-case, name, application). */

@@ -127,7 +127,7 @@ function resolveIds(cols: RequestColumns, i: number, r: KmsRequest, ids: BatchId
   const machine = ids.machine(r.machine);
   cols.machineId[i] = machine.id;
   cols.machineKeyId[i] = machine.keyId;
-  cols.cmidId[i] = ids.lowerId(r.cmid);
+  cols.cmidId[i] = ids.cmidOf(machine, r.cmid);
   return (
     cols.hostId[i] >= 0 && cols.hostNameId[i] >= 0 && cols.channelId[i] >= 0 && cols.sourceId[i] >= 0 && cols.resultHexId[i] >= 0 &&
     cols.productId[i] >= 0 && cols.machineId[i] >= 0 && cols.machineKeyId[i] >= 0 && cols.cmidId[i] >= 0
