@@ -1,3 +1,4 @@
+import { IdIndex } from '../id-index.js';
 import { COPY_SIGNATURE, copyBuffer, putBool, putInt4, putInt8, putNull } from './copy-binary.js';
 
 /** Bytes of one delta row at most. */
@@ -39,7 +40,7 @@ export class ClientFold {
   /** NaN: no successful request in the batch. */
   private lastOk: Float64Array;
   /** cmid → first slot of that cmid; `nextSlot` chains the others (numeric keys, no string per request). */
-  private readonly byCmid = new Map<number, number>();
+  private readonly byCmid: IdIndex;
   private nextSlot: Int32Array;
   readonly hosts = new Map<number, { requests: number; firstSeen: number; lastSeen: number }>();
 
@@ -65,6 +66,7 @@ export class ClientFold {
     this.isVm = new Uint8Array(this.capacity);
     this.lastOk = f();
     this.nextSlot = new Int32Array(this.capacity);
+    this.byCmid = new IdIndex(this.capacity);
   }
 
   /** Adds row i of `c`, a newly stored request with row id `id` (ids rise in batch order). */
@@ -231,7 +233,7 @@ export class ClientFold {
   }
 
   private find(cmid: number, product: number, host: number, machineKey: number, minimumCount: number): number {
-    let s = this.byCmid.get(cmid) ?? -1;
+    let s = this.byCmid.get(cmid);
     while (s >= 0) {
       if (this.product[s] === product && this.host[s] === host && this.machineKey[s] === machineKey && this.minimumCount[s] === minimumCount) return s;
       s = this.nextSlot[s];
@@ -247,7 +249,7 @@ export class ClientFold {
     this.host[n] = host;
     this.machineKey[n] = machineKey;
     this.minimumCount[n] = minimumCount;
-    this.nextSlot[n] = this.byCmid.get(cmid) ?? -1;
+    this.nextSlot[n] = this.byCmid.get(cmid);
     this.byCmid.set(cmid, n);
     return n;
   }

@@ -1,3 +1,4 @@
+import { IdIndex } from '../id-index.js';
 import type { RequestColumns } from '../request-columns.js';
 
 /**
@@ -36,7 +37,7 @@ export class SummaryDeltas {
   lastOk = new Float64Array(0);
 
   /** cmid id → its first row; further rows of the same CMID are chained through `next`. */
-  private readonly firstOf = new Map<number, number>();
+  private readonly firstOf = new IdIndex();
   private next = new Int32Array(0);
   /** addSortedRequest: the CMID being folded and its first row. */
   private runCmid = -1;
@@ -170,7 +171,7 @@ export class SummaryDeltas {
   }
 
   private find(cmidId: number, productId: number, hostId: number, machineKeyId: number, minimumCount: number): number {
-    let s = this.firstOf.get(cmidId) ?? -1;
+    let s = this.firstOf.get(cmidId);
     while (s >= 0) {
       if (this.productId[s] === productId && this.hostId[s] === hostId && this.machineKeyId[s] === machineKeyId && this.minimumCount[s] === minimumCount) return s;
       s = this.next[s];
@@ -187,8 +188,7 @@ export class SummaryDeltas {
     this.machineKeyId[s] = machineKeyId;
     this.minimumCount[s] = minimumCount;
     if (indexed) {
-      const first = this.firstOf.get(cmidId);
-      this.next[s] = first ?? -1;
+      this.next[s] = this.firstOf.get(cmidId);
       this.firstOf.set(cmidId, s);
     }
     return s;
