@@ -40,10 +40,17 @@ function historyWithMidnightSuccess(): { history: KmsRecord[]; midnight: number 
 const listed = async (store: PostgresStore): Promise<number> => Number((await store.pool.query('SELECT COUNT(*) AS n FROM summary_pending')).rows[0].n);
 const summaryRows = async (store: PostgresStore): Promise<number> => Number((await store.pool.query('SELECT COUNT(*) AS n FROM client_summary')).rows[0].n);
 
+/** The history in batches of `size` records, the newest batch first. */
+function batchesOf(history: KmsRecord[], size: number): KmsRecord[][] {
+  const batches: KmsRecord[][] = [];
+  for (let end = history.length; end > 0; end -= size) batches.push(history.slice(Math.max(0, end - size), end));
+  return batches;
+}
+
 const ways = {
   'one writer': async (url: string, history: KmsRecord[]) => {
     const store = await openPostgresStore(url);
-    for (let end = history.length; end > 0; end -= 97) await store.writeBatch(history.slice(Math.max(0, end - 97), end));
+    for (const batch of batchesOf(history, 97)) await store.writeBatch(batch);
     expect((await store.writeBatch(history)).requests).toBe(0);
     // the whole fold is still in memory: nothing in client_summary, every batch listed
     expect(await summaryRows(store)).toBe(0);
@@ -56,9 +63,9 @@ const ways = {
     // 300 requests: a flush every third or fourth batch, onto the rows the flushes before wrote
     const store = await openPostgresStore(url, { summaryFlush: { requests: 300, keys: 1e9 } });
     let flushes = 0;
-    for (let end = history.length; end > 0; end -= 97) {
+    for (const batch of batchesOf(history, 97)) {
       const before = await listed(store);
-      await store.writeBatch(history.slice(Math.max(0, end - 97), end));
+      await store.writeBatch(batch);
       if ((await listed(store)) < before) flushes++;
     }
     expect(flushes).toBeGreaterThan(3);
@@ -68,9 +75,7 @@ const ways = {
   'two writers at once': async (url: string, history: KmsRecord[]) => {
     const a = await openPostgresStore(url);
     const b = await openPostgresStore(url);
-    const batches: KmsRecord[][] = [];
-    for (let end = history.length; end > 0; end -= 61) batches.push(history.slice(Math.max(0, end - 61), end));
-    const next = batches.entries();
+    const next = batchesOf(history, 61).entries();
     const worker = async (store: PostgresStore) => {
       for (let n = next.next(); !n.done; n = next.next()) await store.writeBatch(n.value[1]);
     };
@@ -82,7 +87,7 @@ const ways = {
   },
   'a writer that dies before writing its fold': async (url: string, history: KmsRecord[]) => {
     const dead = await openPostgresStore(url);
-    for (let end = history.length; end > 0; end -= 97) await dead.writeBatch(history.slice(Math.max(0, end - 97), end));
+    for (const batch of batchesOf(history, 97)) await dead.writeBatch(batch);
     // its connections end, its fold is lost: as when the process is killed
     await dead.pool.end();
     const store = await openPostgresStore(url);
@@ -96,8 +101,7 @@ const ways = {
   'a reader that folds a live writer\'s batches': async (url: string, history: KmsRecord[]) => {
     const writer = await openPostgresStore(url);
     const reader = await openPostgresStore(url);
-    const batches: KmsRecord[][] = [];
-    for (let end = history.length; end > 0; end -= 97) batches.push(history.slice(Math.max(0, end - 97), end));
+    const batches = batchesOf(history, 97);
     const half = Math.floor(batches.length / 2);
     for (const batch of batches.slice(0, half)) await writer.writeBatch(batch);
     await reader.latestClients(Date.now());
@@ -283,7 +287,7 @@ describe.runIf(selectedBackends().includes('postgres'))('postgres: a session tha
     const url = await db.freshSchemaUrl();
     const history = fleetHistory();
     const dead = await openPostgresStore(url);
-    for (let end = history.length; end > 0; end -= 97) await dead.writeBatch(history.slice(Math.max(0, end - 97), end));
+    for (const batch of batchesOf(history, 97)) await dead.writeBatch(batch);
     await dead.pool.end();
 
     const readOnlyUrl = new URL(url);

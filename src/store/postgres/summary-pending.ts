@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
-import { CLIENT_SUMMARY_CONFLICT, summaryCatchUpSql } from '../queries/summary.js';
+import { CLIENT_SUMMARY_CONFLICT, SUMMARY_KEY, summaryCatchUpSql } from '../queries/summary.js';
 import { StoreError } from '../types.js';
 import { inTransaction, type PgClient, type PgPool } from './driver.js';
 import type { ReservedIds } from './request-ids.js';
@@ -20,9 +20,10 @@ import { CLIENT_SUMMARY_COPY, SUMMARY_STAGING, SUMMARY_STAGING_DDL } from './wri
  *
  * Whoever folds listed batches locks their rows (FOR UPDATE, in batch order), folds them and
  * deletes the rows in one transaction: the writer with its fold, or anyone from the requests
- * themselves (summaryCatchUpSql of queries/summary.ts: the fold's rules in SQL). A writer that finds some of its batches already
- * folded by someone else cannot split its fold, so it folds the rest from the requests too. A
- * writer that dies leaves its batches listed; the next reader or flush folds them in SQL.
+ * themselves (summaryCatchUpSql of queries/summary.ts: the fold's rules in SQL). A writer that
+ * finds some of its batches already folded by someone else cannot split its fold, so it folds the
+ * rest from the requests too. A writer that dies leaves its batches listed; the next reader or
+ * flush folds them in SQL.
  */
 
 /** Fold in memory up to this many requests, or this many client_summary keys, before writing. */
@@ -36,7 +37,6 @@ export interface FlushLimits {
 
 /** The columns of ClientFold.encode()'s rows. */
 const SUMMARY_COLUMNS = CLIENT_SUMMARY_COPY.map(([name]) => name).join(', ');
-const KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
 
 /** The transactions that write client_summary sort one row per client in memory. */
 export const SUMMARY_BEGIN = "BEGIN; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off";
@@ -194,6 +194,6 @@ async function upsertFold(client: PgClient, fold: ClientFold): Promise<void> {
   if (fold.size === 0) return;
   await client.query(SUMMARY_STAGING_DDL);
   await pipeline(Readable.from([fold.encode()]), client.query(pgCopy.from(`COPY ${SUMMARY_STAGING} (${SUMMARY_COLUMNS}) FROM STDIN (FORMAT binary)`)));
-  const res = await client.query(`INSERT INTO client_summary (${SUMMARY_COLUMNS}) SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_STAGING} ORDER BY ${KEY} ${CLIENT_SUMMARY_CONFLICT}`);
+  const res = await client.query(`INSERT INTO client_summary (${SUMMARY_COLUMNS}) SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_STAGING} ORDER BY ${SUMMARY_KEY} ${CLIENT_SUMMARY_CONFLICT}`);
   if (res.rowCount !== fold.size) throw new StoreError(`client_summary: ${res.rowCount} of ${fold.size} rows were written`, 'STORE_WRITE');
 }

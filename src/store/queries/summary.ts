@@ -31,7 +31,8 @@ export const REQUEST_HOSTS_CONFLICT = `
       first_seen = CASE WHEN excluded.first_seen < request_hosts.first_seen THEN excluded.first_seen ELSE request_hosts.first_seen END,
       last_seen = CASE WHEN excluded.last_seen > request_hosts.last_seen THEN excluded.last_seen ELSE request_hosts.last_seen END`;
 
-const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
+/** client_summary's key, in the order its upserts sort rows (one lock order for every writer). */
+export const SUMMARY_KEY = 'cmid_id, product_id, host_id, machine_key_id, minimum_count';
 /** The request columns the catch-up ranks, as the `source` of summaryCatchUp must name them. */
 const CATCH_UP_SOURCE_COLUMNS = `${SUMMARY_KEY}, id, time, CASE WHEN rec >= 0 THEN rec ELSE -1 END AS rec_order,
              machine_id, result, license_state, minutes_left, is_vm`;
