@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDump } from '../../src/cli/commands/evtx.js';
+import { dumpEvtxFile } from '../../src/evtx/node/parallel.js';
 import { corpusDir } from './helpers/corpus.js';
 
 /**
@@ -30,12 +31,13 @@ class SlowSink extends Writable {
   }
 }
 
-async function dump(file: string, threads: number, outputBytes?: number) {
+async function dump(file: string, threads: number, outputBytes?: number, renderHere?: boolean) {
   const out = new SlowSink();
   const err = new SlowSink();
-  const counts = await runDump(file, { format: 'jsonl', threads, out, err, outputBytes });
+  const renderers: number[] = [];
+  const counts = await runDump(file, { format: 'jsonl', threads, out, err, outputBytes, renderHere, onBatch: (t) => renderers.push(t) });
   await Promise.all([out, err].map((s) => new Promise((resolve) => s.end(resolve))));
-  return { out: out.text, err: err.text, counts };
+  return { out: out.text, err: err.text, counts, renderers };
 }
 
 const SLOT = 65536;
@@ -87,11 +89,38 @@ describe('evtx dump with threads', () => {
     }
   });
 
+  it('workers alone (the main thread only writing) give the same bytes, every batch from a worker', async () => {
+    const one = await dump(big, 1);
+    expect(new Set(one.renderers)).toEqual(new Set([0]));
+    for (const threads of [2, 3]) {
+      const workers = await dump(big, threads, undefined, false);
+      expect(workers.out).toBe(one.out);
+      expect(workers.err).toBe(one.err);
+      expect(workers.renderers).toHaveLength(one.renderers.length);
+      // Worker i of threads - 1 rendered each batch; 0 (this thread) none.
+      for (const t of workers.renderers) expect(t >= 1 && t <= threads - 1).toBe(true);
+    }
+  });
+
+  it('a consumer that stops after the first batch ends the workers (no hang, no leak of a failure)', async () => {
+    for (const renderHere of [true, false]) {
+      let seen = 0;
+      for await (const batch of dumpEvtxFile(big, { format: 'jsonl', threads: 3, renderHere })) {
+        seen++;
+        batch.release();
+        break;
+      }
+      expect(seen).toBe(1);
+    }
+  });
+
   it('a batch bigger than its output buffer still comes out whole', async () => {
     const one = await dump(big, 1);
     // 64 KiB buffers: every 1 MiB batch outgrows its buffer, in the workers and on this thread.
     const small = await dump(big, 2, 64 << 10);
     expect(small.out).toBe(one.out);
     expect(small.err).toBe(one.err);
+    const workersOnly = await dump(big, 2, 64 << 10, false);
+    expect(workersOnly.out).toBe(one.out);
   });
 });

@@ -30,6 +30,10 @@ export interface DumpCommandOptions {
   err?: NodeJS.WritableStream;
   /** Output buffer size (tests: forces batches to outgrow their buffers). */
   outputBytes?: number;
+  /** With threads > 1, whether the main thread renders too (tests: off, so workers render every batch). */
+  renderHere?: boolean;
+  /** Called with each batch's renderer: 0 the main thread, i the i-th worker (tests). */
+  onBatch?: (thread: number) => void;
 }
 
 /** Writes the dump; resolves to the counts. Throws NotEvtxError when the file is not EVTX. */
@@ -39,7 +43,8 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
   let ok = 0;
   let errors = 0;
   let started = false;
-  for await (const batch of dumpEvtxFile(file, { format: opts.format, threads: opts.threads, outputBytes: opts.outputBytes })) {
+  for await (const batch of dumpEvtxFile(file, { format: opts.format, threads: opts.threads, outputBytes: opts.outputBytes, renderHere: opts.renderHere })) {
+    opts.onBatch?.(batch.thread);
     if (!started && opts.format === 'xml') await write(out, '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
     started = true;
     // Records go out chunk by chunk up to each chunk with something to report, so stdout and

@@ -22,26 +22,22 @@ export interface DumpOptions {
   threads: number;
   /** Size of each output buffer (default 2 MiB); a batch that outgrows one grows a buffer of its own. */
   outputBytes?: number;
+  /** With threads > 1, whether this thread renders batches too (default true; tests turn it off to make workers do all of them). */
+  renderHere?: boolean;
 }
 
 export interface DumpBatch {
   /** The records of the batch's chunks, in order; chunk i's are data[chunks[i].start, chunks[i].end). */
   data: Uint8Array;
   chunks: ChunkSummary[];
+  /** Who rendered it: 0 this thread, i the i-th worker. */
+  thread: number;
   /** Call once `data` is written: its buffer is reused. */
   release(): void;
 }
 
 /** Output buffer size: a batch's text is about 1.5 × its 1 MiB of chunks. */
 const OUT_BYTES = 2 << 20;
-
-/** Job sent to a worker: render slots [first, first + count) into output slot `slot`. */
-export interface BatchJob {
-  batch: number;
-  first: number;
-  count: number;
-  slot: number;
-}
 
 export interface BatchResult {
   batch: number;
@@ -56,12 +52,32 @@ export interface BatchResult {
 export interface WorkerSetup {
   path: string;
   format: DumpFormat;
+  /** Batches in the file: a worker stops once the shared counter passes it. */
+  batches: number;
   /** The worker's output slots. */
   outputs: SharedArrayBuffer[];
+  /** Int32 words shared by every thread, laid out as in `Control`. */
+  control: SharedArrayBuffer;
+  /** Index of this worker's words in `control`. */
+  worker: number;
 }
 
-/** Output slots per worker: jobs queued at the worker plus results waiting to be written. */
-const WORKER_SLOTS = 4;
+/**
+ * The words threads share. Batches are taken in file order from one counter, by whichever thread
+ * is free, so a worker that starts late or runs slow holds up nothing but its own batch. Each
+ * worker has a word per output slot (0 free, 1 taken) and a generation word bumped whenever this
+ * thread frees one of them, which the worker sleeps on when all its slots are taken.
+ */
+export const Control = {
+  NEXT: 0,
+  STOP: 1,
+  words: (workers: number) => 2 + workers * (1 + WORKER_SLOTS),
+  generation: (worker: number) => 2 + worker * (1 + WORKER_SLOTS),
+  slot: (worker: number, slot: number) => 2 + worker * (1 + WORKER_SLOTS) + 1 + slot,
+} as const;
+
+/** Output slots per worker: its batch in hand plus its results waiting to be written. */
+export const WORKER_SLOTS = 4;
 
 function startWorker(setup: WorkerSetup): Worker {
   if (import.meta.url.endsWith('.ts')) {
@@ -95,7 +111,7 @@ async function* inline(reader: SlotReader, format: DumpFormat, outBytes: number)
       returned = null;
       wake?.();
     };
-    yield { data: buf.subarray(0, bytes.pos), chunks: r.chunks, release };
+    yield { data: buf.subarray(0, bytes.pos), chunks: r.chunks, thread: 0, release };
     if (r.last) return;
   }
 }
@@ -104,6 +120,7 @@ async function* inline(reader: SlotReader, format: DumpFormat, outBytes: number)
 interface Ready {
   data: Uint8Array;
   chunks: ChunkSummary[];
+  thread: number;
   last: boolean;
   release(): void;
 }
@@ -112,24 +129,28 @@ interface Ready {
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * N threads: this one and N - 1 workers. Workers are kept a few batches ahead; this thread renders
- * the next batch itself whenever the one due next is not there yet, so it is never idle while the
- * workers start or catch up.
+ * N threads: this one and N - 1 workers, each taking the next batch from a shared counter when it
+ * is free. This thread also writes: it passes on the batch due next as soon as it is there, and
+ * otherwise renders the next batch itself, up to `window` batches past the last one written.
  */
-async function* parallel(reader: SlotReader, path: string, format: DumpFormat, threads: number, outBytes: number): AsyncGenerator<DumpBatch> {
+async function* parallel(reader: SlotReader, path: string, format: DumpFormat, threads: number, outBytes: number, renderHere: boolean): AsyncGenerator<DumpBatch> {
   const batches = Math.ceil(reader.slots / BATCH_SLOTS);
-  const setups = Array.from({ length: Math.min(threads, batches) - 1 }, (): WorkerSetup => ({
+  const workerCount = renderHere ? Math.min(threads, batches) - 1 : threads - 1;
+  const control = new SharedArrayBuffer(4 * Control.words(workerCount));
+  const ctl = new Int32Array(control);
+  const setups = Array.from({ length: workerCount }, (_, worker): WorkerSetup => ({
     path,
     format,
+    batches,
     outputs: Array.from({ length: WORKER_SLOTS }, () => new SharedArrayBuffer(outBytes)),
+    control,
+    worker,
   }));
   const workers = setups.map(startWorker);
   const state = { cache: new TemplateCache(), flat: new FlatValues(), input: new Uint8Array(BATCH_SLOTS * CHUNK_SIZE) };
   const results = new Map<number, Ready>();
   const spareHere: Uint8Array[] = [];
-  /** Per worker, its output slots not in use. */
-  const free = setups.map((setup) => setup.outputs.map((_, i) => i));
-  const window = 4 * threads;
+  const window = 6 * threads;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
   const notify = () => {
@@ -137,26 +158,18 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
     wake = null;
     w?.();
   };
-  let next = 0;
   let written = 0;
+  let taken = false; // the counter has passed the last batch
   let ended = false;
-  const dispatch = () => {
-    workers.forEach((w, i) => {
-      while (free[i].length > 0 && next < batches && next - written < window) {
-        const job: BatchJob = { batch: next, first: next * BATCH_SLOTS, count: BATCH_SLOTS, slot: free[i].pop()! };
-        w.postMessage(job);
-        next++;
-      }
-    });
-  };
   workers.forEach((w, i) => {
     w.on('message', (r: BatchResult) => {
       const data = new Uint8Array(r.grown ?? setups[i].outputs[r.slot], 0, r.length);
       const release = () => {
-        free[i].push(r.slot);
-        notify();
+        Atomics.store(ctl, Control.slot(i, r.slot), 0);
+        Atomics.add(ctl, Control.generation(i), 1);
+        Atomics.notify(ctl, Control.generation(i));
       };
-      results.set(r.batch, { data, chunks: r.chunks, last: r.last, release });
+      results.set(r.batch, { data, chunks: r.chunks, thread: i + 1, last: r.last, release });
       notify();
     });
     w.on('error', (e) => {
@@ -164,13 +177,13 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
       notify();
     });
     w.on('exit', (code) => {
-      if (!ended) failure ??= new Error(`evtx worker exited (code ${code}) before the dump was done`);
+      // A worker ends with code 0 once the counter has passed the last batch.
+      if (!ended && code !== 0) failure ??= new Error(`evtx worker exited (code ${code}) before the dump was done`);
       notify();
     });
   });
   try {
     while (written < batches) {
-      dispatch();
       const r = results.get(written);
       if (r !== undefined) {
         results.delete(written);
@@ -180,19 +193,25 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
         continue;
       }
       if (failure !== null) throw failure;
-      if (next < batches && next - written < window) {
-        const b = next++;
-        const out = new ByteOut(spareHere.pop() ?? outBytes);
-        const done = renderBatch(reader, b * BATCH_SLOTS, BATCH_SLOTS, format, state, out);
-        const buf = out.buf;
-        results.set(b, { data: buf.subarray(0, out.pos), chunks: done.chunks, last: done.last, release: () => void spareHere.push(buf) });
-        await turn();
-        continue;
+      if (renderHere && !taken && Atomics.load(ctl, Control.NEXT) - written < window) {
+        const b = Atomics.add(ctl, Control.NEXT, 1);
+        if (b < batches) {
+          const out = new ByteOut(spareHere.pop() ?? outBytes);
+          const done = renderBatch(reader, b * BATCH_SLOTS, BATCH_SLOTS, format, state, out);
+          const buf = out.buf;
+          results.set(b, { data: buf.subarray(0, out.pos), chunks: done.chunks, thread: 0, last: done.last, release: () => void spareHere.push(buf) });
+          await turn();
+          continue;
+        }
+        taken = true;
       }
+      // The batch due is in a worker's hands: its message wakes this loop.
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
     ended = true;
+    Atomics.store(ctl, Control.STOP, 1);
+    for (let i = 0; i < workerCount; i++) Atomics.notify(ctl, Control.generation(i));
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -200,7 +219,8 @@ async function* parallel(reader: SlotReader, path: string, format: DumpFormat, t
 /** Opens a file and renders it; throws NotEvtxError (before any batch) when it is not EVTX. */
 export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGenerator<DumpBatch> {
   const { reader } = SlotReader.openEvtx(path);
-  if (opts.threads <= 1 || reader.slots <= BATCH_SLOTS) {
+  const renderHere = opts.renderHere ?? true;
+  if (opts.threads <= 1 || (renderHere && reader.slots <= BATCH_SLOTS)) {
     try {
       yield* inline(reader, opts.format, opts.outputBytes ?? OUT_BYTES);
     } finally {
@@ -209,7 +229,7 @@ export async function* dumpEvtxFile(path: string, opts: DumpOptions): AsyncGener
     return;
   }
   try {
-    yield* parallel(reader, path, opts.format, opts.threads, opts.outputBytes ?? OUT_BYTES);
+    yield* parallel(reader, path, opts.format, opts.threads, opts.outputBytes ?? OUT_BYTES, renderHere);
   } finally {
     reader.close();
   }
