@@ -2,7 +2,7 @@
  * `evtx dump` with worker threads on a file of many batches: the same bytes and the same stderr
  * as one thread, in record order, while output slots are reused, and when a batch outgrows its slot.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -112,6 +112,26 @@ describe('evtx dump with threads', () => {
       }
       expect(seen).toBe(1);
     }
+  });
+
+  it('a file cut short while it is read ends the dump at the cut, without an error', async () => {
+    const cut = path.join(dir, 'cut.evtx');
+    copyFileSync(big, cut);
+    const whole: number[] = [];
+    for await (const batch of dumpEvtxFile(cut, { format: 'jsonl', threads: 1 })) {
+      whole.push(batch.chunks.length);
+      batch.release();
+    }
+    // 16-slot batches; batch 1 may already be read ahead when batch 0 is handed out, so the cut
+    // (at 2.5 batches, a chunk boundary) shows from batch 2 on: it has 8 chunks and is the last.
+    const seen: number[] = [];
+    for await (const batch of dumpEvtxFile(cut, { format: 'jsonl', threads: 1 })) {
+      if (seen.length === 0) truncateSync(cut, 4096 + 40 * SLOT);
+      seen.push(batch.chunks.length);
+      batch.release();
+    }
+    expect(whole.length).toBeGreaterThan(3);
+    expect(seen).toEqual([16, 16, 8]);
   });
 
   it('a batch bigger than its output buffer still comes out whole', async () => {

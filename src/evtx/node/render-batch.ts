@@ -29,11 +29,16 @@ export interface RenderedBatch {
  */
 export function renderBatch(reader: SlotReader, first: number, count: number, format: DumpFormat, state: RenderState, out: ByteOut): RenderedBatch {
   const got = reader.read(first, count, state.input);
+  return renderRead(state.input, got, first, reader.span(first, count), format, state, out);
+}
+
+/** Renders slots read already: `got` bytes of `input` from slot `first` on, of `span` expected. */
+export function renderRead(input: Uint8Array, got: number, first: number, span: number, format: DumpFormat, state: RenderState, out: ByteOut): RenderedBatch {
   const chunks: ChunkSummary[] = [];
   for (let i = 0; i * CHUNK_SIZE < got; i++) {
     const index = first + i;
-    const bytes = state.input.subarray(i * CHUNK_SIZE, Math.min((i + 1) * CHUNK_SIZE, got));
+    const bytes = input.subarray(i * CHUNK_SIZE, Math.min((i + 1) * CHUNK_SIZE, got));
     chunks.push(renderChunkBytes(bytes, index, FILE_HEADER_SIZE + index * CHUNK_SIZE, format, { cache: state.cache, flat: state.flat, crc32: null }, out));
   }
-  return { chunks, last: got < reader.span(first, count) };
+  return { chunks, last: got < span };
 }

@@ -1,9 +1,10 @@
 /**
  * Node-only: synchronous positioned reads of an EVTX file's chunk slots, into a buffer the caller
  * reuses (fresh memory is costly: every new page is a fault). Any thread can open its own reader
- * on the same file and read the slots it was given.
+ * on the same file and read the slots it was given. `readAhead` reads on libuv's pool instead, so
+ * a thread can render one batch while the next is copied in.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, readFileHeader, type FileHeader } from '../file-header.js';
 
 export class SlotReader {
@@ -49,6 +50,25 @@ export class SlotReader {
   read(first: number, count: number, buf: Uint8Array): number {
     const want = this.span(first, count);
     return want > 0 ? this.readAt(buf.subarray(0, want), FILE_HEADER_SIZE + first * CHUNK_SIZE) : 0;
+  }
+
+  /** As `read`, on libuv's thread pool. */
+  readAhead(first: number, count: number, buf: Uint8Array): Promise<number> {
+    const want = this.span(first, count);
+    if (want === 0) return Promise.resolve(0);
+    const position = FILE_HEADER_SIZE + first * CHUNK_SIZE;
+    return new Promise((resolve, reject) => {
+      let got = 0;
+      const more = (): void => {
+        read(this.fd, buf, got, want - got, position + got, (err, n) => {
+          if (err) return reject(err);
+          got += n;
+          if (n === 0 || got === want) resolve(got);
+          else more();
+        });
+      };
+      more();
+    });
   }
 
   private readAt(buf: Uint8Array, position: number): number {
