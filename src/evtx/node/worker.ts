@@ -31,13 +31,22 @@ function takeSlot(): number {
   }
 }
 
+/**
+ * Rendering goes to private memory, then one copy into the slot: writing shared memory piece by
+ * piece (V8 copies into it with relaxed atomics) made a worker's batches ~8 % slower than this
+ * thread's; the one copy costs less than that (BENCHMARKS.md, "EVTX reader").
+ */
+const scratch = new Uint8Array(outputs[0]?.length ?? 0);
+
 function render(batch: number, slot: number): BatchResult {
-  const out = new ByteOut(outputs[slot]);
+  const out = new ByteOut(scratch);
   const first = batch * BATCH_SLOTS;
   try {
     const r = renderBatch(reader, first, BATCH_SLOTS, setup.format, state, out);
     // A batch bigger than its slot grew into a buffer of its own: that one goes over by transfer.
-    const grown = out.buf.buffer === setup.outputs[slot] ? undefined : (out.buf.buffer as ArrayBuffer);
+    let grown: ArrayBuffer | undefined;
+    if (out.buf === scratch) outputs[slot].set(scratch.subarray(0, out.pos));
+    else grown = out.buf.buffer as ArrayBuffer;
     return { batch, slot, length: out.pos, grown, chunks: r.chunks, last: r.last };
   } catch (e) {
     // Rendering does not throw on bad data; this is a bug guard so the dump never hangs.
