@@ -35,7 +35,6 @@ export interface ElementPlan {
    */
   single?: SinglePlan;
   fixedXml?: string;
-  fixedXmlCount?: number;
   /** `"name":` as a JSON member key. */
   jsonMemberKey?: string;
   fixedJsonKeys?: string[];

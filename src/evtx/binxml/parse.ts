@@ -145,7 +145,8 @@ function readElement(r: Reader, token: number, inTemplate: boolean, depth: numbe
       attrs.push({ name: attrName, parts: readValueParts(r, inTemplate) });
     }
   }
-  const el: IrElement = { k: IR_ELEMENT, name, dep, attrs, children: [] };
+  // Every field set here, plan included: objects that gain fields later get a second hidden class.
+  const el: IrElement = { k: IR_ELEMENT, name, dep, attrs, children: [], plan: undefined };
   const close = r.u8('element.close');
   if (close === 0x03) return el;
   if (close !== 0x02) throw new BadTokenError(close, r.ctx(`element <${name}>`, r.pos - 1), 'expected close-start-element, got');
@@ -218,6 +219,7 @@ export function compileTemplate(c: ChunkContext, defOffset: number, what: string
       bytesView: new DataView(bytes.buffer),
       relocs: Int32Array.from(r.relocs.list),
       relocNames: r.relocs.names,
+      programs: undefined,
     };
     c.cache.add(c, defOffset, t);
   }

@@ -67,6 +67,12 @@ export function planOf(el: IrElement): ElementPlan {
       xmlAttrOpen: [],
       jsonAttrKeys: [],
       single: singlePlan(el),
+      // Filled later by the renderers; set now so every plan has one hidden class.
+      fixedXml: undefined,
+      jsonMemberKey: undefined,
+      fixedJsonKeys: undefined,
+      fixedJsonMemberKeys: undefined,
+      fixedJsonVals: undefined,
     };
     for (const a of el.attrs) {
       p.xmlAttrOpen.push(' ' + safeName(a.name) + '="');

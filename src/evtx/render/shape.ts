@@ -17,17 +17,23 @@ export const CTX_JSON_TYPED = 2;
 /** Inside a JSON string (`quote` of a concatenation). */
 export const CTX_JSON_STR = 3;
 
+/*
+ * Both kinds carry the same fields (the other kind's as 0), so they share one hidden class and
+ * the code going through pieces stays monomorphic.
+ */
 export interface ValueRef {
   kind: 'value';
   /** Slot relative to the instance's first slot. */
   slot: number;
   ctx: number;
+  part: 0;
 }
 
 /** Runs part `part` of the program of the instance nested in BinXml value `slot` (relative). */
 export interface CallRef {
   kind: 'call';
   slot: number;
+  ctx: 0;
   part: number;
 }
 
@@ -95,10 +101,10 @@ export class ShapeView {
   }
 
   value(slot: number, ctx: number): ValueRef {
-    return { kind: 'value', slot: slot - this.base, ctx };
+    return { kind: 'value', slot: slot - this.base, ctx, part: 0 };
   }
 
   call(slot: number, part: number): CallRef {
-    return { kind: 'call', slot: slot - this.base, part };
+    return { kind: 'call', slot: slot - this.base, ctx: 0, part };
   }
 }
