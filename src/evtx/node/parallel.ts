@@ -1,8 +1,8 @@
 /**
  * Node-only: renders every chunk of a file, in file order, as batches of UTF-8 bytes. With one
  * thread everything happens here; with N, this thread and N - 1 workers each read and render the
- * batches they take, and this thread passes them on in order. A worker renders into output slots
- * this thread gave it once, as SharedArrayBuffers, and sends only the slot's number back: moving
+ * batches they take, and this thread passes them on in order. A worker puts each batch into one of
+ * the output slots this thread gave it once, as SharedArrayBuffers, and sends only the slot's number back: moving
  * buffers between threads by transfer instead cost about 15 % more CPU (measured in BENCHMARKS.md,
  * "EVTX reader"). A slot is reused once its bytes are written; with a few slots per thread in
  * flight, memory stays bounded whatever the file size.
