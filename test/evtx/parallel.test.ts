@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDump } from '../../src/cli/commands/evtx.js';
 import { dumpEvtxFile } from '../../src/evtx/node/parallel.js';
+import { SlotReadError, SlotReader } from '../../src/evtx/node/slot-reader.js';
 import { corpusDir } from './helpers/corpus.js';
 
 /**
@@ -132,6 +133,20 @@ describe('evtx dump with threads', () => {
     }
     expect(whole.length).toBeGreaterThan(3);
     expect(seen).toEqual([16, 16, 8]);
+  });
+
+  it('a failed read is a SlotReadError naming the file and offset, also when read ahead and awaited later', async () => {
+    const reader = SlotReader.open(SECURITY);
+    reader.close(); // every read now fails with EBADF
+    expect(() => reader.read(1, 16, new Uint8Array(16 * SLOT))).toThrow(SlotReadError);
+    const ahead = reader.readAhead(1, 16, new Uint8Array(16 * SLOT));
+    // Awaited only after the read has failed, as the one-thread dump does a batch later: vitest
+    // fails the run on an unhandled rejection, so this also checks that none is raised meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const e = await ahead.then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(SlotReadError);
+    // Slot 1 starts at 4096 + 65536 = 0x11000.
+    expect((e as Error).message).toBe(`${SECURITY}: cannot read at offset 0x11000: EBADF: bad file descriptor, read`);
   });
 
   it('a batch bigger than its output buffer still comes out whole', async () => {

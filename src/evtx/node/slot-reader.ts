@@ -7,12 +7,28 @@
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, readFileHeader, type FileHeader } from '../file-header.js';
 
+/** A read of the file failed (an I/O error, not bad data): names the file and where. */
+export class SlotReadError extends Error {
+  override readonly name = 'SlotReadError';
+  constructor(
+    readonly path: string,
+    readonly offset: number,
+    cause: unknown,
+  ) {
+    super(`${path}: cannot read at offset 0x${offset.toString(16)}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
 export class SlotReader {
   readonly size: number;
   /** Slot count: full 64 KiB slots plus a trailing partial one. */
   readonly slots: number;
 
-  private constructor(private readonly fd: number, size: number) {
+  private constructor(
+    private readonly fd: number,
+    size: number,
+    private readonly path: string,
+  ) {
     this.size = size;
     this.slots = size > FILE_HEADER_SIZE ? Math.ceil((size - FILE_HEADER_SIZE) / CHUNK_SIZE) : 0;
   }
@@ -21,7 +37,7 @@ export class SlotReader {
   static open(path: string): SlotReader {
     const fd = openSync(path, 'r');
     try {
-      return new SlotReader(fd, fstatSync(fd).size);
+      return new SlotReader(fd, fstatSync(fd).size, path);
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -52,29 +68,43 @@ export class SlotReader {
     return want > 0 ? this.readAt(buf.subarray(0, want), FILE_HEADER_SIZE + first * CHUNK_SIZE) : 0;
   }
 
-  /** As `read`, on libuv's thread pool. */
+  /**
+   * As `read`, on libuv's thread pool. The promise is awaited a batch later: it is marked handled
+   * now, so a failed read surfaces there, as a SlotReadError, not as an unhandled rejection.
+   */
   readAhead(first: number, count: number, buf: Uint8Array): Promise<number> {
     const want = this.span(first, count);
     if (want === 0) return Promise.resolve(0);
     const position = FILE_HEADER_SIZE + first * CHUNK_SIZE;
-    return new Promise((resolve, reject) => {
+    const done = new Promise<number>((resolve, reject) => {
       let got = 0;
       const more = (): void => {
         read(this.fd, buf, got, want - got, position + got, (err, n) => {
-          if (err) return reject(err);
+          if (err) return reject(new SlotReadError(this.path, position + got, err));
           got += n;
           if (n === 0 || got === want) resolve(got);
           else more();
         });
       };
-      more();
+      try {
+        more();
+      } catch (e) {
+        reject(new SlotReadError(this.path, position, e));
+      }
     });
+    done.catch(() => undefined);
+    return done;
   }
 
   private readAt(buf: Uint8Array, position: number): number {
     let got = 0;
     while (got < buf.length) {
-      const n = readSync(this.fd, buf, got, buf.length - got, position + got);
+      let n: number;
+      try {
+        n = readSync(this.fd, buf, got, buf.length - got, position + got);
+      } catch (e) {
+        throw new SlotReadError(this.path, position + got, e);
+      }
       if (n === 0) break;
       got += n;
     }
