@@ -157,6 +157,11 @@ const ratio = (a, b) => `${(a.mbs / b.mbs).toFixed(1)}x wall, ${(a.cpuMbs / b.cp
 const check = (ok) => (ok ? 'met' : 'NOT met');
 console.log('ratios:');
 if (kn) console.log(`  threads speed-up, ${cores} vs 1 thread (wall):   ${(kn.mbs / k1.mbs).toFixed(2)}x  (CPU-s ${kn.cpu.toFixed(2)} vs ${k1.cpu.toFixed(2)})`);
+// A threaded dump does at least the one-thread run's CPU work (each worker adds its own start-up
+// and JIT warm-up), spread over at most `cores` cores: wall >= CPU1 / cores. The one-thread run
+// already keeps more than one core busy (V8 compiles and collects garbage on other threads), so
+// its own CPU use caps the speed-up below `cores`.
+if (kn) console.log(`  bound from the one-thread run's CPU use: ${cores} x ${k1.secs.toFixed(2)} s wall / ${k1.cpu.toFixed(2)} CPU-s = ${((cores * k1.secs) / k1.cpu).toFixed(2)}x at most (the ${cores}-thread run used ${kn.cpu.toFixed(2)} CPU-s: ${((cores * k1.secs) / kn.cpu).toFixed(2)}x at most)`);
 if (ceiling) console.log(`  machine ceiling, ${cores} one-thread processes side by side vs 1 thread: ${(ceiling.mbs / k1.mbs).toFixed(2)}x (no threaded dump can beat this)`);
 if (ee) console.log(`  kmswatch 1 thread    vs evtxexport:     ${ratio(k1, ee)}`);
 if (ee && kn) console.log(`  kmswatch ${cores} threads    vs evtxexport:     ${ratio(kn, ee)}`);

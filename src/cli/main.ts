@@ -79,6 +79,18 @@ export async function run(argv: readonly string[], ctx: CliContext): Promise<num
   }
 }
 
+/**
+ * A file the command was pointed at could not be opened or read (Node's ENOENT, EACCES, EISDIR …):
+ * the path first, then what failed in words, as `ls` or `cat` would say it.
+ */
+function systemErrorLine(e: Error): string | null {
+  const { code, syscall, path } = e as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof syscall !== 'string' || !/^E[A-Z]+$/.test(code)) return null;
+  // Node's message is "ENOENT: no such file or directory, open '/x'": keep the words only.
+  const words = e.message.replace(/^E[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
+  return `${typeof path === 'string' ? `${path}: ` : ''}cannot ${syscall}: ${words} (${code})`;
+}
+
 function reportError(err: unknown, ctx: CliContext): number {
   if (err instanceof CommanderError) {
     // Help and --version end through exitOverride too, with code 0; commander printed the message.
@@ -93,7 +105,7 @@ function reportError(err: unknown, ctx: CliContext): number {
   }
   const e = err instanceof Error ? err : new Error(String(err));
   const code = (e as { code?: unknown }).code;
-  ctx.stderr.write(`kmswatch: ${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}\n`);
+  ctx.stderr.write(`kmswatch: ${systemErrorLine(e) ?? `${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}`}\n`);
   if (debug) ctx.stderr.write(`${e.stack ?? ''}${e.cause ? `\ncause: ${String((e.cause as Error)?.stack ?? e.cause)}` : ''}\n`);
   return EXIT_FAILED;
 }

@@ -1,4 +1,7 @@
 // Exit codes: 0 ok, 1 some input failed, 2 usage (commander's own errors included).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/types.js';
 import { runCli } from './helpers.js';
@@ -45,6 +48,25 @@ describe('runtime errors', () => {
     const debug = await runCli(['report'], { openError, env: { KMSWATCH_DEBUG: '1' } });
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('a file that cannot be opened or read is named, with the reason in words and its code', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-usage-'));
+    try {
+      const missing = path.join(dir, 'missing.evtx');
+      const r = await runCli(['evtx', 'dump', missing]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`kmswatch: ${missing}: cannot open: no such file or directory (ENOENT)\n`);
+      const info = await runCli(['evtx', 'info', missing]);
+      expect(info.code).toBe(1);
+      expect(info.stderr).toBe(`kmswatch: ${missing}: cannot open: no such file or directory (ENOENT)\n`);
+      // A directory opens on Linux; its first read fails.
+      const d = await runCli(['evtx', 'dump', dir]);
+      expect(d.code).toBe(1);
+      expect(d.stderr).toBe(`kmswatch: SlotReadError: ${dir}: cannot read at offset 0x0: illegal operation on a directory (EISDIR)\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--db is global: before or after the command', async () => {

@@ -146,7 +146,7 @@ describe('evtx dump with threads', () => {
     const e = await ahead.then(() => null, (err: unknown) => err);
     expect(e).toBeInstanceOf(SlotReadError);
     // Slot 1 starts at 4096 + 65536 = 0x11000.
-    expect((e as Error).message).toBe(`${SECURITY}: cannot read at offset 0x11000: EBADF: bad file descriptor, read`);
+    expect((e as Error).message).toBe(`${SECURITY}: cannot read at offset 0x11000: bad file descriptor (EBADF)`);
   });
 
   it('a batch bigger than its output buffer still comes out whole', async () => {
