@@ -34,7 +34,7 @@ export function corpusChunks(corpusDir) {
       if (slot.bytes.length !== 65536) continue;
       const c = parseChunk(slot.bytes, slot.index, slot.offset, { cache });
       if (c.state !== 'ok' || c.walkStop || c.records.length === 0 || c.records.some((r) => !r.ok)) continue;
-      out.push({ bytes: slot.bytes.slice(), records: c.records.length });
+      out.push({ file: f, bytes: slot.bytes.slice(), records: c.records.length });
     }
   }
   return out;
