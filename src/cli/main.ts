@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
+import { systemErrorLine } from '../errno.js';
 type CommandModule = { register(program: Command, ctx: CliContext): void };
 
 /**
@@ -77,18 +78,6 @@ export async function run(argv: readonly string[], ctx: CliContext): Promise<num
   } catch (err) {
     return Math.max(ctx.exitCode, reportError(err, ctx));
   }
-}
-
-/**
- * A file the command was pointed at could not be opened or read (Node's ENOENT, EACCES, EISDIR …):
- * the path first, then what failed in words, as `ls` or `cat` would say it.
- */
-function systemErrorLine(e: Error): string | null {
-  const { code, syscall, path } = e as NodeJS.ErrnoException;
-  if (typeof code !== 'string' || typeof syscall !== 'string' || !/^E[A-Z]+$/.test(code)) return null;
-  // Node's message is "ENOENT: no such file or directory, open '/x'": keep the words only.
-  const words = e.message.replace(/^E[A-Z]+: /, '').replace(/, \w+(?: '.*')?$/, '');
-  return `${typeof path === 'string' ? `${path}: ` : ''}cannot ${syscall}: ${words} (${code})`;
 }
 
 function reportError(err: unknown, ctx: CliContext): number {

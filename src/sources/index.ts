@@ -12,6 +12,7 @@ import { isJsonFormat, readJsonBatches } from './json.js';
 import { isValidTimezone } from './time.js';
 import type { InputFormat, InputIssue, ReadOptions, SourceItem } from './types.js';
 import { readXmlBatches } from './xml.js';
+import { errnoText } from '../errno.js';
 
 export { detectFormat } from './detect.js';
 export { defaultTimezone, parseLocalTime } from './time.js';
@@ -78,7 +79,7 @@ export async function* openSourceBatches(file: string, opts: OpenSourceOptions):
   try {
     head = await readHead(file);
   } catch (err) {
-    yield fatal(file, opts.format ?? 'unknown', `cannot read file: ${(err as Error).message}`);
+    yield fatal(file, opts.format ?? 'unknown', `cannot read file: ${errnoText(err)}`);
     return;
   }
   if (head.length === 0) {

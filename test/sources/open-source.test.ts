@@ -35,6 +35,8 @@ describe('openSource', () => {
       expect(issues).toHaveLength(1);
       expect(issues[0]).toMatchObject({ file, fatal: true });
     }
+    const missing = await collect(openSource(path.join(dir, 'missing.xml'), { timezone: 'UTC' }));
+    expect(missing.issues[0].reason).toBe('cannot read file: no such file or directory (ENOENT)');
     const empty = path.join(dir, 'empty.xml');
     writeFileSync(empty, '');
     expect((await collect(openSource(empty, { timezone: 'UTC' }))).issues).toMatchObject([{ reason: 'file is empty' }]);

@@ -5,18 +5,10 @@
  * a thread can render one batch while the next is copied in.
  */
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { errnoText } from '../../errno.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, readFileHeader, type FileHeader } from '../file-header.js';
 
 /** A read of the file failed (an I/O error, not bad data): names the file and where. */
-/** Node's "EISDIR: illegal operation on a directory, read" as "illegal operation on a directory (EISDIR)". */
-function why(cause: unknown): string {
-  const e = cause as NodeJS.ErrnoException | undefined;
-  if (typeof e?.code === 'string' && typeof e.message === 'string' && e.message.startsWith(`${e.code}: `)) {
-    return `${e.message.slice(e.code.length + 2).replace(/, \w+$/, '')} (${e.code})`;
-  }
-  return e instanceof Error ? e.message : String(cause);
-}
-
 export class SlotReadError extends Error {
   override readonly name = 'SlotReadError';
   constructor(
@@ -24,7 +16,7 @@ export class SlotReadError extends Error {
     readonly offset: number,
     cause: unknown,
   ) {
-    super(`${path}: cannot read at offset 0x${offset.toString(16)}: ${why(cause)}`, { cause });
+    super(`${path}: cannot read at offset 0x${offset.toString(16)}: ${errnoText(cause)}`, { cause });
   }
 }
 
