@@ -57,6 +57,12 @@ function readerFor(format: InputFormat, file: string, opts: ReadOptions, forced:
   throw new Error(`no reader for format ${format as string}`);
 }
 
+/** The format a file's content says it is; null when it is empty or no known export (read errors throw). */
+export async function detectFileFormat(file: string): Promise<InputFormat | null> {
+  const head = await readHead(file);
+  return head.length === 0 ? null : detectFormat(head, file);
+}
+
 /**
  * Opens one export file. The format is detected from the content unless given; an unreadable file,
  * an unknown format or an unknown time zone yields one fatal issue; an empty file one plain issue.

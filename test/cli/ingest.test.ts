@@ -1,5 +1,5 @@
 // `kmswatch ingest` on the sources fixtures, into a real SQLite file, then `report --json`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,34 @@ describe('kmswatch ingest', () => {
     const kms01 = report.hosts.find((h: { host: string }) => h.host === 'kms01.domain.com');
     // Window (2015-09-28T12:00Z, 2015-10-28T12:00Z]: only the seed request (0x0, N=25).
     expect(kms01.counts).toEqual([{ application: 'Windows', current: 1, active: 1, cap: 50, thresholds: [{ minimum: 25, clients: 1, met: false }] }]);
+  });
+});
+
+describe('kmswatch ingest DIR and patterns', () => {
+  async function cliOn(dbFile: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const ctx: CliContext = { ...processContext(), env: {}, stdout: { write: (t: string) => stdout.push(t) }, stderr: { write: (t: string) => stderr.push(t) } };
+    const code = await run(['node', 'kmswatch', '--db', dbFile, ...args], ctx);
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  }
+
+  it('reads the exports in a directory, skips and lists the rest, exit 0; a pattern that matches nothing is an error', async () => {
+    const logs = path.join(dir, 'logs');
+    mkdirSync(logs);
+    copyFileSync(fixture('kms-events-root.xml'), path.join(logs, 'kms01.xml'));
+    writeFileSync(path.join(logs, 'truth.json'), '{"at": "2015-10-28T12:00:00Z"}');
+    const dbFile = path.join(dir, 'dir.db');
+    const r = await cliOn(dbFile, 'ingest', '--timezone', 'UTC', logs);
+    expect(r.code).toBe(0);
+    // kms-events-root.xml: 4 events, 3 requests (as in the first test above).
+    expect([line(r.stdout, 'files'), line(r.stdout, 'events'), line(r.stdout, 'new requests'), line(r.stdout, 'errors')]).toEqual([1, 4, 3, 0]);
+    expect(r.stdout).toContain(`Skipped 1 file found by directory or pattern that is not an export: ${path.join(logs, 'truth.json')}.`);
+    const json = await cliOn(dbFile, 'ingest', '--timezone', 'UTC', '--json', path.join(logs, '*.xml'), path.join(logs, 'none*.evtx'));
+    expect(json.code).toBe(1);
+    const summary = JSON.parse(json.stdout);
+    expect([summary.files, summary.duplicates, summary.skipped]).toEqual([1, 4, []]);
+    expect(summary.issues).toEqual([{ file: path.join(logs, 'none*.evtx'), format: 'unknown', reason: 'no file matches this pattern', fatal: true }]);
+    expect(json.stderr).toBe(`kmswatch: ${path.join(logs, 'none*.evtx')}: not read: no file matches this pattern\n`);
   });
 });

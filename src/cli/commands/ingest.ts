@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('ingest')
     .description('read KMS host exports (EVTX, XML, CSV, JSON) into the database; re-reading adds nothing')
-    .argument('<file...>', 'exported event logs')
+    .argument('<file...>', 'exported event logs; a directory or a pattern such as exports\\*.evtx stands for the exports in it')
     .addOption(new Option('--format <format>', 'skip detection and read every file as this format').choices(FORMATS))
     .option('--host <name>', 'KMS host name for formats without a computer column (Event Viewer CSV)')
     .option('--timezone <zone>', 'IANA zone of times written without an offset (default: this machine\'s)', parseTimezone)
@@ -35,17 +35,21 @@ export function register(program: Command, ctx: CliContext): void {
       const opts = command.optsWithGlobals<IngestOptions>();
       const timezone = resolveTimezone(opts.timezone, ctx.env);
       const { ingestFiles } = await import('../../ingest/ingest.js');
-      const progress = createProgress(ctx.stderr, files.length);
+      const { resolveInputs } = await import('../../ingest/inputs.js');
+      const inputs = await resolveInputs(files, { format: opts.format });
+      const progress = createProgress(ctx.stderr, inputs.files.length);
       let summary: IngestSummaryView;
       try {
         summary = await withStore(ctx, opts.db, (store) =>
-          ingestFiles(store, files, { format: opts.format, host: opts.host, timezone }, progress.update),
+          ingestFiles(store, inputs.files, { format: opts.format, host: opts.host, timezone }, progress.update),
         );
       } finally {
         progress.stop();
       }
-      if (opts.json) ctx.stdout.write(renderJson({ timezone, ...summary }));
-      else ctx.stdout.write(formatSummary(summary, timezone));
+      const unmatched = inputs.unmatched.map((file): InputIssue => ({ file, format: 'unknown', reason: 'no file matches this pattern', fatal: true }));
+      summary = { ...summary, issues: [...unmatched, ...summary.issues] };
+      if (opts.json) ctx.stdout.write(renderJson({ timezone, ...summary, skipped: inputs.skipped }));
+      else ctx.stdout.write(formatSummary(summary, timezone, inputs.skipped));
       for (const issue of summary.issues) ctx.stderr.write(`kmswatch: ${formatIssue(issue)}\n`);
       if (summary.issues.length > 0) raiseExitCode(ctx, EXIT_FAILED);
     });
@@ -61,7 +65,10 @@ export function formatIssue(issue: InputIssue): string {
   return `${place}: ${issue.fatal ? 'not read: ' : ''}${printable(issue.reason)}`;
 }
 
-export function formatSummary(s: IngestSummaryView, timezone: string): string {
+/** How many names of skipped files the summary lists before "and N more". */
+const SKIPPED_LISTED = 5;
+
+export function formatSummary(s: IngestSummaryView, timezone: string, skipped: readonly string[] = []): string {
   const fatal = s.issues.filter((i) => i.fatal).length;
   const rows: [string, number][] = [
     ['files', s.files],
@@ -79,5 +86,7 @@ export function formatSummary(s: IngestSummaryView, timezone: string): string {
   const lines = rows.map(([label, n]) => `  ${label.padEnd(width)}  ${n}`);
   const head = `Ingested ${s.files} file${s.files === 1 ? '' : 's'} (times without an offset read as ${timezone})`;
   const tail = s.issues.length ? `${s.issues.length} problem${s.issues.length === 1 ? '' : 's'}${fatal ? `, ${fatal} file(s) not read` : ''}: see below.` : 'No problems.';
-  return `${head}\n${lines.join('\n')}\n${tail}\n`;
+  const names = skipped.slice(0, SKIPPED_LISTED).map(printable).join(', ') + (skipped.length > SKIPPED_LISTED ? ` and ${skipped.length - SKIPPED_LISTED} more` : '');
+  const skippedLine = skipped.length ? `Skipped ${skipped.length} file${skipped.length === 1 ? '' : 's'} found by directory or pattern that ${skipped.length === 1 ? 'is not an export' : 'are not exports'}: ${names}.\n` : '';
+  return `${head}\n${lines.join('\n')}\n${skippedLine}${tail}\n`;
 }

@@ -1,0 +1,84 @@
+/**
+ * The files an ingest command line names. A directory stands for the files under it, and a file
+ * name with `*` or `?` that names no file stands for the files it matches: Windows shells (cmd,
+ * PowerShell) pass `exports\*.evtx` to the program as it is, where bash would have expanded it.
+ * Files found this way that are not exports (a README, the simulator's truth.json, an empty file)
+ * are skipped and listed; a file named on the command line is always read, so a wrong one is an
+ * error as before.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { detectFileFormat } from '../sources/index.js';
+
+export interface ResolvedInputs {
+  /** In command-line order; a directory's and a pattern's files sorted by path. */
+  files: string[];
+  /** Found in a directory or by a pattern, and not an export. */
+  skipped: string[];
+  /** Patterns that matched no file. */
+  unmatched: string[];
+}
+
+const WILDCARD = /[*?]/;
+
+/** `KMS*.evtx` as a regular expression over whole names (case-insensitive where the file system is). */
+function wildcardRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, process.platform === 'win32' || process.platform === 'darwin' ? 'i' : '');
+}
+
+/** Regular files under `dir`, at any depth, sorted; names starting with a dot are left out. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.name.startsWith('.')) continue;
+    const full = path.join(dir, e.name);
+    const kind = e.isSymbolicLink() ? await stat(full).catch(() => null) : e;
+    if (kind?.isDirectory()) out.push(...(await filesUnder(full)));
+    else if (kind?.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** Files in the pattern's directory whose names match its last part (wildcards only there). */
+async function matches(pattern: string): Promise<string[] | null> {
+  const dir = path.dirname(pattern);
+  const name = path.basename(pattern);
+  if (!WILDCARD.test(name) || WILDCARD.test(dir)) return null;
+  const re = wildcardRegExp(name);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  return entries
+    .filter((e) => re.test(e.name) && (e.isFile() || e.isSymbolicLink()))
+    .map((e) => e.name)
+    .sort()
+    .map((n) => (dir === '.' && !pattern.startsWith('.') ? n : path.join(dir, n)));
+}
+
+/** Whether a found file is worth reading: an export by its content (or any file when the format is forced). */
+async function isExport(file: string, forced: boolean): Promise<boolean> {
+  if (forced) return true;
+  // A file that cannot be read is kept: the ingest reports why.
+  return (await detectFileFormat(file).catch(() => 'unreadable')) !== null;
+}
+
+export async function resolveInputs(args: readonly string[], opts: { format?: string } = {}): Promise<ResolvedInputs> {
+  const out: ResolvedInputs = { files: [], skipped: [], unmatched: [] };
+  const forced = opts.format !== undefined;
+  for (const arg of args) {
+    const st = await stat(arg).catch(() => null);
+    let found: string[] | null = null;
+    if (st?.isDirectory()) found = await filesUnder(arg);
+    else if (st === null) found = await matches(arg);
+    if (found === null) {
+      out.files.push(arg);
+      continue;
+    }
+    if (found.length === 0 && st === null) out.unmatched.push(arg);
+    for (const file of found) (await isExport(file, forced) ? out.files : out.skipped).push(file);
+  }
+  // A file named twice (or named and found in its directory) is read once.
+  out.files = [...new Set(out.files)];
+  return out;
+}
