@@ -15,8 +15,8 @@ export interface CliContext {
   stdout: OutputStream;
   stderr: OutputStream;
   env: Record<string, string | undefined>;
-  /** Opens the store named by --db / KMSWATCH_DB (default: src/store/index.ts openStore). */
-  openStore(url: string | undefined): Promise<Store>;
+  /** Opens the store named by --db / KMSWATCH_DB (default: src/store/index.ts openStore); `create: false` for commands that only read. */
+  openStore(url: string | undefined, options?: { create?: boolean }): Promise<Store>;
   /** Commands raise it (never lower it): 1 when some input failed. */
   exitCode: number;
   /** The current time, for --at's default. */

@@ -104,8 +104,8 @@ export function processContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    openStore(url) {
-      return openConfiguredStore(url, this.env);
+    openStore(url, options) {
+      return openConfiguredStore(url, this.env, options);
     },
     exitCode: EXIT_OK,
     now: () => Date.now(),

@@ -1,9 +1,12 @@
 import type { Store } from '../store/types.js';
 import type { CliContext } from './context.js';
 
-/** Opens the store for one command and always closes it. */
-export async function withStore<T>(ctx: CliContext, url: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await ctx.openStore(url);
+/**
+ * Opens the store for one command and always closes it. `create: false` (commands that read and
+ * evaluate, never ingest) refuses to make a new SQLite file out of a mistyped --db.
+ */
+export async function withStore<T>(ctx: CliContext, url: string | undefined, work: (store: Store) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const store = await ctx.openStore(url, options);
   try {
     return await work(store);
   } finally {
@@ -12,8 +15,8 @@ export async function withStore<T>(ctx: CliContext, url: string | undefined, wor
 }
 
 /** The real store: --db, else KMSWATCH_DB, else ./kmswatch.db (src/store/index.ts). */
-export async function openConfiguredStore(url: string | undefined, env: Record<string, string | undefined>): Promise<Store> {
+export async function openConfiguredStore(url: string | undefined, env: Record<string, string | undefined>, options: { create?: boolean } = {}): Promise<Store> {
   // Loaded on use so that commands without a database (help, evtx tools) start without it.
   const { openStore } = await import('../store/index.js');
-  return openStore(url ?? (env.KMSWATCH_DB || './kmswatch.db'));
+  return openStore(url ?? (env.KMSWATCH_DB || './kmswatch.db'), options);
 }

@@ -277,7 +277,7 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
     message: string,
-    readonly code: 'STORE_OPEN' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL',
+    readonly code: 'STORE_OPEN' | 'STORE_MISSING' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL',
     options?: { cause?: unknown },
   ) {
     super(message, options);

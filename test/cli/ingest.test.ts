@@ -1,5 +1,5 @@
 // `kmswatch ingest` on the sources fixtures, into a real SQLite file, then `report --json`.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ describe('kmswatch ingest', () => {
   });
 });
 
-describe('kmswatch ingest DIR and patterns', () => {
+describe('kmswatch ingest DIR and patterns; a --db that does not exist', () => {
   async function cliOn(dbFile: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const stdout: string[] = [];
     const stderr: string[] = [];
@@ -91,5 +91,18 @@ describe('kmswatch ingest DIR and patterns', () => {
     expect([summary.files, summary.duplicates, summary.skipped]).toEqual([1, 4, []]);
     expect(summary.issues).toEqual([{ file: path.join(logs, 'none*.evtx'), format: 'unknown', reason: 'no file matches this pattern', fatal: true }]);
     expect(json.stderr).toBe(`kmswatch: ${path.join(logs, 'none*.evtx')}: not read: no file matches this pattern\n`);
+  });
+
+  it('commands that only read refuse a database that does not exist, and do not create it', async () => {
+    const typo = path.join(dir, 'typo.db');
+    for (const command of [['report'], ['clients'], ['alerts'], ['notify', '--dry-run']]) {
+      const r = await cliOn(typo, ...command);
+      expect(r.code, command[0]).toBe(1);
+      expect(r.stderr).toBe(`kmswatch: StoreError STORE_MISSING: no database at ${typo}: \`kmswatch ingest\` creates one; --db or KMSWATCH_DB names another\n`);
+      expect(existsSync(typo)).toBe(false);
+    }
+    // ingest creates it; then report reads it.
+    expect((await cliOn(typo, 'ingest', '--timezone', 'UTC', fixture('kms-events-root.xml'))).code).toBe(0);
+    expect((await cliOn(typo, 'report', '--json')).code).toBe(0);
   });
 });

@@ -42,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
       const at = atOption(opts.at, timezone, ctx.now());
       const evaluation = await withStore(ctx, settings.db, (store) =>
         evaluateAlerts(store, { at, rules: settings.config.alerts, dryRun: opts.dryRun }),
-      );
+      { create: false });
       const pending = pendingAlerts(evaluation.states);
       if (opts.json) {
         ctx.stdout.write(renderJson({ at: new Date(at).toISOString(), open: [...pending.opened, ...pending.ongoing], resolved: pending.resolved }));

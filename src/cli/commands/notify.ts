@@ -64,7 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
           dryRun: opts.dryRun,
           always: config.mail.always,
         }),
-      );
+      { create: false });
       ctx.stdout.write(describeNotify(result, Boolean(opts.dryRun)));
     },
   );
