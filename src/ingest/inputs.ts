@@ -9,6 +9,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoText } from '../errno.js';
 import { detectFileFormat } from '../sources/index.js';
 
 export interface ResolvedInputs {
@@ -16,8 +17,8 @@ export interface ResolvedInputs {
   files: string[];
   /** Found in a directory or by a pattern, and not an export. */
   skipped: string[];
-  /** Patterns that matched no file. */
-  unmatched: string[];
+  /** Patterns that matched no file, and directories that could not be listed, with the reason. */
+  problems: { file: string; reason: string }[];
 }
 
 const WILDCARD = /[*?]/;
@@ -28,16 +29,25 @@ function wildcardRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, process.platform === 'win32' || process.platform === 'darwin' ? 'i' : '');
 }
 
-/** Regular files under `dir`, at any depth, sorted; names starting with a dot are left out. */
-async function filesUnder(dir: string): Promise<string[]> {
+/**
+ * Regular files under `dir`, at any depth, sorted; names starting with a dot are left out. A link
+ * to a file is taken, a link to a directory is not followed (it may lead back up). A directory
+ * that cannot be listed is a problem; the rest of the tree is still walked.
+ */
+async function filesUnder(dir: string, problems: ResolvedInputs['problems']): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problems.push({ file: dir, reason: `cannot list directory: ${errnoText(e)}` });
+    return [];
+  }
   const out: string[] = [];
-  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    const kind = e.isSymbolicLink() ? await stat(full).catch(() => null) : e;
-    if (kind?.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (kind?.isFile()) out.push(full);
+    if (e.isDirectory()) out.push(...(await filesUnder(full, problems)));
+    else if (e.isFile() || (e.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile())) out.push(full);
   }
   return out;
 }
@@ -64,18 +74,18 @@ async function isExport(file: string, forced: boolean): Promise<boolean> {
 }
 
 export async function resolveInputs(args: readonly string[], opts: { format?: string } = {}): Promise<ResolvedInputs> {
-  const out: ResolvedInputs = { files: [], skipped: [], unmatched: [] };
+  const out: ResolvedInputs = { files: [], skipped: [], problems: [] };
   const forced = opts.format !== undefined;
   for (const arg of args) {
     const st = await stat(arg).catch(() => null);
     let found: string[] | null = null;
-    if (st?.isDirectory()) found = await filesUnder(arg);
+    if (st?.isDirectory()) found = await filesUnder(arg, out.problems);
     else if (st === null) found = await matches(arg);
     if (found === null) {
       out.files.push(arg);
       continue;
     }
-    if (found.length === 0 && st === null) out.unmatched.push(arg);
+    if (found.length === 0 && st === null) out.problems.push({ file: arg, reason: 'no file matches this pattern' });
     for (const file of found) (await isExport(file, forced) ? out.files : out.skipped).push(file);
   }
   // A file named twice (or named and found in its directory) is read once.

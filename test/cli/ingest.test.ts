@@ -91,6 +91,11 @@ describe('kmswatch ingest DIR and patterns; a --db that does not exist', () => {
     expect([summary.files, summary.duplicates, summary.skipped]).toEqual([1, 4, []]);
     expect(summary.issues).toEqual([{ file: path.join(logs, 'none*.evtx'), format: 'unknown', reason: 'no file matches this pattern', fatal: true }]);
     expect(json.stderr).toBe(`kmswatch: ${path.join(logs, 'none*.evtx')}: not read: no file matches this pattern\n`);
+    // Only a pattern that matches nothing: exit 1, and no database is created for it.
+    const fresh = path.join(dir, 'fresh.db');
+    const none = await cliOn(fresh, 'ingest', path.join(logs, 'none*.evtx'));
+    expect(none.code).toBe(1);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('commands that only read refuse a database that does not exist, and do not create it', async () => {

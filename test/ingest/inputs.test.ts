@@ -1,6 +1,6 @@
 // resolveInputs: directories and wildcard names on the ingest command line, built in a temp tree
 // from the sources fixtures (real exports) plus files that are not exports.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,10 @@ beforeAll(() => {
   copyFileSync(fixture('kms-events-root.xml'), at('exports', '.hidden.xml'));
   copyFileSync(fixture('export-csv-enus.csv'), at('exports', 'sub', 'c-kms.csv'));
   copyFileSync(fixture('kms-events-root.xml'), at('exports', 'a*star.xml'));
+  // links/up -> .. (a loop), links/a.xml -> ../exports/a-kms.xml
+  mkdirSync(at('links'));
+  symlinkSync('..', at('links', 'up'));
+  symlinkSync(path.join('..', 'exports', 'a-kms.xml'), at('links', 'a.xml'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +42,7 @@ describe('resolveInputs', () => {
     // Byte order of names: '*' (0x2a) < '-' (0x2d), so "a*star.xml" sorts before "a-kms.xml".
     expect(r.files).toEqual([at('exports', 'a*star.xml'), at('exports', 'a-kms.xml'), at('exports', 'b-kms.ndjson'), at('exports', 'sub', 'c-kms.csv')]);
     expect(r.skipped).toEqual([at('exports', 'empty.xml'), at('exports', 'truth.json')]);
-    expect(r.unmatched).toEqual([]);
+    expect(r.problems).toEqual([]);
   });
 
   it('with --format every found file is read (the format is the user\'s word)', async () => {
@@ -55,23 +59,28 @@ describe('resolveInputs', () => {
     expect(one.files).toEqual([at('exports', 'a-kms.xml')]);
     // The pattern matches truth.json too, which is skipped as not an export.
     const json = await resolveInputs([at('exports', '*.json')]);
-    expect(json).toEqual({ files: [], skipped: [at('exports', 'truth.json')], unmatched: [] });
+    expect(json).toEqual({ files: [], skipped: [at('exports', 'truth.json')], problems: [] });
     const none = await resolveInputs([at('exports', 'nothing*.evtx')]);
-    expect(none).toEqual({ files: [], skipped: [], unmatched: [at('exports', 'nothing*.evtx')] });
+    expect(none).toEqual({ files: [], skipped: [], problems: [{ file: at('exports', 'nothing*.evtx'), reason: 'no file matches this pattern' }] });
     // A wildcard in a directory part is not expanded: the name goes to the reader as it is.
     const deep = await resolveInputs([at('*', 'a-kms.xml')]);
-    expect(deep).toEqual({ files: [at('*', 'a-kms.xml')], skipped: [], unmatched: [] });
+    expect(deep).toEqual({ files: [at('*', 'a-kms.xml')], skipped: [], problems: [] });
   });
 
   it('a name that exists is taken as it is, even with a * in it, and a named non-export is still read', async () => {
     const literal = await resolveInputs([at('exports', 'a*star.xml')]);
     expect(literal.files).toEqual([at('exports', 'a*star.xml')]);
     const named = await resolveInputs([at('exports', 'truth.json'), at('missing.xml')]);
-    expect(named).toEqual({ files: [at('exports', 'truth.json'), at('missing.xml')], skipped: [], unmatched: [] });
+    expect(named).toEqual({ files: [at('exports', 'truth.json'), at('missing.xml')], skipped: [], problems: [] });
   });
 
   it('a file named twice, or named and found in its directory, is read once, where it first comes', async () => {
     const r = await resolveInputs([at('exports', 'b-kms.ndjson'), at('exports', 'sub'), at('exports', 'b-kms.ndjson')]);
     expect(r.files).toEqual([at('exports', 'b-kms.ndjson'), at('exports', 'sub', 'c-kms.csv')]);
+  });
+
+  it('a link to a file is read; a link to a directory is not followed, so a loop ends', async () => {
+    const r = await resolveInputs([at('links')]);
+    expect(r).toEqual({ files: [at('links', 'a.xml')], skipped: [], problems: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { IngestSummary } from '../../ingest/types.js';
+import { emptySummary, type IngestSummary } from '../../ingest/types.js';
 import type { InputFormat, InputIssue } from '../../sources/types.js';
 import { renderJson } from '../../report/json.js';
 import { printable } from '../../report/cells.js';
@@ -40,14 +40,15 @@ export function register(program: Command, ctx: CliContext): void {
       const progress = createProgress(ctx.stderr, inputs.files.length);
       let summary: IngestSummaryView;
       try {
-        summary = await withStore(ctx, opts.db, (store) =>
-          ingestFiles(store, inputs.files, { format: opts.format, host: opts.host, timezone }, progress.update),
-        );
+        // Nothing to read (a pattern that matched nothing): no database is opened, or created.
+        summary = inputs.files.length === 0
+          ? emptySummary()
+          : await withStore(ctx, opts.db, (store) => ingestFiles(store, inputs.files, { format: opts.format, host: opts.host, timezone }, progress.update));
       } finally {
         progress.stop();
       }
-      const unmatched = inputs.unmatched.map((file): InputIssue => ({ file, format: 'unknown', reason: 'no file matches this pattern', fatal: true }));
-      summary = { ...summary, issues: [...unmatched, ...summary.issues] };
+      const problems = inputs.problems.map(({ file, reason }): InputIssue => ({ file, format: 'unknown', reason, fatal: true }));
+      summary = { ...summary, issues: [...problems, ...summary.issues] };
       if (opts.json) ctx.stdout.write(renderJson({ timezone, ...summary, skipped: inputs.skipped }));
       else ctx.stdout.write(formatSummary(summary, timezone, inputs.skipped));
       for (const issue of summary.issues) ctx.stderr.write(`kmswatch: ${formatIssue(issue)}\n`);
