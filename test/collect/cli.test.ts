@@ -83,6 +83,20 @@ describe('kmswatch collect / alerts / notify', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`AlertConfigError CONFIG_INVALID: ${bad}: alerts.lowCount.margin:`);
   });
+
+  it('collect and watch without sources are usage errors that open no database', async () => {
+    const { dir, store } = await setup();
+    const mailOnly = path.join(dir, 'mail-only.yaml');
+    await writeFile(mailOnly, 'mail:\n  to: admins@contoso.test\n');
+    for (const args of [['collect'], ['collect', '--config', mailOnly], ['watch', '--every', '10m', '--config', mailOnly]]) {
+      const r = await runMine(args, { store });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.opens, args.join(' ')).toBe(0);
+      expect(r.stderr).toContain('no sources configured: collect reads the sources: list of a config file and ');
+      expect(r.stderr).toContain(args.length === 1 ? 'no --config FILE was given' : `${mailOnly} has none`);
+      expect(r.stderr).toContain('run kmswatch notify');
+    }
+  });
 });
 
 describe('kmswatch watch', () => {

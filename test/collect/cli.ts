@@ -11,6 +11,8 @@ export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
+  /** How many times the command opened the store. */
+  opens: number;
 }
 
 /**
@@ -23,13 +25,14 @@ export async function runMine(
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  let opens = 0;
   const ctx: CliContext = {
     stdout: { write: (t: string) => ((stdout += t), true) },
     stderr: { write: (t: string) => ((stderr += t), true) },
     env: o.env ?? {},
     exitCode: 0,
     now: () => o.now ?? Date.now(),
-    openStore: async () => Object.assign(Object.create(o.store) as Store, { close: async () => {} }),
+    openStore: async () => (opens++, Object.assign(Object.create(o.store) as Store, { close: async () => {} })),
   };
   const program = new Command('kmswatch')
     .option('--db <url>')
@@ -41,11 +44,11 @@ export async function runMine(
   watch.register(program, ctx, o.signals ?? { once: () => undefined, removeListener: () => undefined });
   try {
     await program.parseAsync(['node', 'kmswatch', ...args]);
-    return { code: ctx.exitCode, stdout, stderr };
+    return { code: ctx.exitCode, stdout, stderr, opens };
   } catch (err) {
-    if (err instanceof CommanderError) return { code: 2, stdout, stderr };
-    if (err instanceof CliUsageError) return { code: 2, stdout, stderr: `${stderr}${err.message}\n` };
+    if (err instanceof CommanderError) return { code: 2, stdout, stderr, opens };
+    if (err instanceof CliUsageError) return { code: 2, stdout, stderr: `${stderr}${err.message}\n`, opens };
     const e = err as Error & { code?: string };
-    return { code: 1, stdout, stderr: `${stderr}${e.name} ${e.code ?? ''}: ${e.message}\n` };
+    return { code: 1, stdout, stderr: `${stderr}${e.name} ${e.code ?? ''}: ${e.message}\n`, opens };
   }
 }

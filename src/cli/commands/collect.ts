@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { runCollect, type CollectResult } from '../../collect/collect.js';
 import { defaultIngestor } from '../../collect/ingestor.js';
-import { loadRunSettings, mailTransport } from '../../collect/settings.js';
+import { loadRunSettings, mailTransport, type RunSettings } from '../../collect/settings.js';
 import { printable } from '../../report/cells.js';
 import { raiseExitCode, type CliContext } from '../context.js';
-import { EXIT_FAILED } from '../errors.js';
+import { CliUsageError, EXIT_FAILED } from '../errors.js';
 import { atOption, resolveTimezone } from '../options.js';
 import { withStore } from '../store.js';
 import { formatIssue } from './ingest.js';
@@ -18,13 +18,26 @@ export function describeCollect(r: CollectResult): string {
     const state = s.error ? `FAILED: ${s.error}` : [files, got].filter(Boolean).join(', ') || 'nothing new';
     lines.push(`${printable(s.source)}: ${printable(state)}`);
   }
-  if (r.sources.length === 0) lines.push('no sources configured (sources: in the config)');
   return `${lines.join('\n')}\n`;
+}
+
+/** The run's settings; a usage error when they name no source, before any database is opened (or created). */
+export async function collectSettings(opts: MailCommandOptions): Promise<RunSettings> {
+  const settings = await loadRunSettings(opts.config, opts.db, { smtp: opts.smtp, from: opts.from, to: opts.to, always: opts.always });
+  if (settings.config.sources.length === 0) {
+    const where = opts.config === undefined ? 'no --config FILE was given' : `${opts.config} has none`;
+    throw new CliUsageError(
+      `no sources configured: collect reads the sources: list of a config file and ${where} (README, "Alerts, e-mail and unattended runs"); to evaluate alerts and mail without ingesting, run kmswatch notify`,
+      'CLI_USAGE',
+      '--config',
+    );
+  }
+  return settings;
 }
 
 /** One collect run inside an open command (shared with watch). Returns false when some source failed. */
 export async function collectOnce(ctx: CliContext, opts: MailCommandOptions): Promise<boolean> {
-  const settings = await loadRunSettings(opts.config, opts.db, { smtp: opts.smtp, from: opts.from, to: opts.to, always: opts.always });
+  const settings = await collectSettings(opts);
   const { config } = settings;
   const timezone = resolveTimezone(opts.timezone ?? config.timezone, ctx.env);
   const transport = opts.dryRun ? null : mailTransport(config, ctx.env as NodeJS.ProcessEnv);

@@ -3,7 +3,7 @@ import { parseEvery, runWatch } from '../../collect/watch.js';
 import { printable } from '../../report/cells.js';
 import { raiseExitCode, type CliContext } from '../context.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
-import { collectOnce } from './collect.js';
+import { collectOnce, collectSettings } from './collect.js';
 import { addMailOptions, type MailCommandOptions } from './notify.js';
 
 interface WatchOptions extends MailCommandOptions {
@@ -31,6 +31,8 @@ export function register(program: Command, ctx: CliContext, signals: SignalSourc
     } catch (err) {
       throw new CliUsageError((err as Error).message, 'CLI_BAD_OPTION', '--every');
     }
+    // A config without sources is a usage error at once, not a failed run every interval.
+    await collectSettings(opts);
     const controller = new AbortController();
     const stop = () => {
       ctx.stderr.write('kmswatch: stopping after the current run\n');
