@@ -33,7 +33,8 @@ export function isEvtxMagic(bytes: Uint8Array): boolean {
 /** Parses the first 128 bytes; throws NotEvtxError when the magic is wrong. */
 export function readFileHeader(bytes: Uint8Array, file = 'input'): FileHeader {
   if (bytes.length < 128 || !isEvtxMagic(bytes)) {
-    throw new NotEvtxError(bytes.length < 128 ? `only ${bytes.length} bytes` : 'no "ElfFile" signature', { offset: 0, what: `${file}: file header` });
+    const why = bytes.length === 0 ? 'the file is empty' : bytes.length < 128 ? `only ${bytes.length} bytes, shorter than a file header` : 'no "ElfFile" signature';
+    throw new NotEvtxError(why, { offset: 0, what: file === 'input' ? 'file header' : `${file}: file header` });
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, 128);
   const u64 = (o: number) => v.getUint32(o + 4, true) * 0x100000000 + v.getUint32(o, true);

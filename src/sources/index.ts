@@ -22,6 +22,19 @@ export const INPUT_FORMATS: readonly InputFormat[] = [
   'evtx', 'xml', 'winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson', 'csv-export', 'csv-eventviewer',
 ];
 
+/** Each format as a message names it. */
+export const FORMAT_LABELS: Readonly<Record<InputFormat, string>> = {
+  evtx: 'EVTX',
+  xml: 'event XML (wevtutil, Get-WinEvent)',
+  winlogbeat: 'Winlogbeat JSON',
+  fluentbit: 'Fluent Bit JSON',
+  nxlog: 'NXLog JSON',
+  openwec: 'OpenWEC JSON',
+  psjson: 'PowerShell JSON (Get-WinEvent | ConvertTo-Json)',
+  'csv-export': 'Export-Csv CSV',
+  'csv-eventviewer': 'Event Viewer CSV',
+};
+
 export interface OpenSourceOptions {
   format?: InputFormat;
   timezone: string;

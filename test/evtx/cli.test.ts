@@ -1,6 +1,9 @@
 /** `evtx dump` / `evtx info`: output order with threads, well-formed XML document, exit behaviour. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { collectInfo, register, runDump } from '../../src/cli/commands/evtx.js';
@@ -52,6 +55,50 @@ describe('evtx dump', () => {
 
   it('a non-EVTX file is an error before any output', async () => {
     await expect(dump(path.join(corpusDir, 'evtxrs__binxml.dat'), 'xml', 1)).rejects.toMatchObject({ code: 'EVTX_NOT_EVTX' });
+  });
+});
+
+/** Runs `kmswatch evtx ARGS` through commander with stderr captured: its lines and the exit code set. */
+async function runEvtxCommand(args: string[]): Promise<{ stderr: string; exitCode: number | string | undefined }> {
+  const program = new Command('kmswatch').exitOverride();
+  register(program);
+  const writes: string[] = [];
+  const orig = process.stderr.write.bind(process.stderr);
+  const before = process.exitCode;
+  process.stderr.write = ((s: string) => (writes.push(s), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'kmswatch', 'evtx', ...args]);
+    return { stderr: writes.join(''), exitCode: process.exitCode };
+  } finally {
+    process.stderr.write = orig;
+    process.exitCode = before;
+  }
+}
+
+describe('a file that is not EVTX', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'kmswatch-notevtx-'));
+  const empty = path.join(tmp, 'empty.evtx');
+  writeFileSync(empty, '');
+  const short = path.join(tmp, 'short.evtx');
+  writeFileSync(short, 'hello\n');
+  const xml = path.join(path.dirname(fileURLToPath(import.meta.url)), '../collect/fixtures/wevtutil-kms01-kms.xml');
+
+  it('gets one line naming the file once, the reason, and exit 1; an export another reader takes is named', async () => {
+    try {
+      for (const command of ['dump', 'info']) {
+        expect(await runEvtxCommand([command, empty])).toEqual({ stderr: `kmswatch: ${empty}: not an EVTX file (file header: the file is empty (offset 0x0))\n`, exitCode: 1 });
+        expect(await runEvtxCommand([command, short])).toEqual({
+          stderr: `kmswatch: ${short}: not an EVTX file (file header: only 6 bytes, shorter than a file header (offset 0x0))\n`,
+          exitCode: 1,
+        });
+        expect(await runEvtxCommand([command, xml])).toEqual({
+          stderr: `kmswatch: ${xml}: not an EVTX file (file header: no "ElfFile" signature (offset 0x0)); it is an export in event XML (wevtutil, Get-WinEvent), which kmswatch ingest reads\n`,
+          exitCode: 1,
+        });
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

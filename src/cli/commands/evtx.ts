@@ -17,9 +17,24 @@ function write(stream: NodeJS.WritableStream, data: string | Uint8Array, done?: 
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
-function notEvtx(file: string, e: unknown): void {
-  const why = e instanceof EvtxError ? e.message : (e as Error).message;
-  process.stderr.write(`kmswatch: ${file}: not an EVTX file (${why})\n`);
+/** The message without the file name the reader put in front (this line starts with it). */
+function notEvtxReason(file: string, e: EvtxError): string {
+  return e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+}
+
+/** Names the export format a non-EVTX file looks like, since `kmswatch ingest` reads those. */
+async function otherFormatHint(file: string): Promise<string> {
+  try {
+    const { detectFileFormat, FORMAT_LABELS } = await import('../../sources/index.js');
+    const format = await detectFileFormat(file);
+    return format === null || format === 'evtx' ? '' : `; it is an export in ${FORMAT_LABELS[format]}, which kmswatch ingest reads`;
+  } catch {
+    return '';
+  }
+}
+
+async function notEvtx(file: string, e: EvtxError): Promise<void> {
+  process.stderr.write(`kmswatch: ${file}: not an EVTX file (${notEvtxReason(file, e)})${await otherFormatHint(file)}\n`);
   process.exitCode = EXIT_FAILED;
 }
 
@@ -189,7 +204,7 @@ export function register(program: Command): void {
       try {
         await runDump(file, { format: o.format, threads });
       } catch (e) {
-        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') notEvtx(file, e);
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e);
         else throw e;
       }
     });
@@ -203,7 +218,7 @@ export function register(program: Command): void {
         const info = await collectInfo(file);
         process.stdout.write(o.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       } catch (e) {
-        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') notEvtx(file, e);
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e);
         else throw e;
       }
     });

@@ -9,6 +9,7 @@
 import type { EvtxRecord } from '../chunk.js';
 import type { XmlElement, XmlNode } from '../tree.js';
 import { jsonKind, JSON_KIND_BOOL, JSON_KIND_NUMBER } from '../binxml/value-types.js';
+import { NAME_CACHE_MAX_LENGTH } from './xml.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
@@ -41,13 +42,15 @@ export function typedJson(text: string, valueType: number): string {
 }
 
 const keyCache = new Map<string, string>();
-/** Quoted, prototype-safe JSON key (names repeat endlessly: cached). */
+/** Quoted, prototype-safe JSON key (names repeat endlessly: cached, short ones only, as in xml.ts `safeName`). */
 export function jsonKey(name: string): string {
   let k = keyCache.get(name);
   if (k === undefined) {
     k = quote(safeKey(name));
-    if (keyCache.size > 50_000) keyCache.clear();
-    keyCache.set(name, k);
+    if (name.length <= NAME_CACHE_MAX_LENGTH) {
+      if (keyCache.size >= 10_000) keyCache.clear();
+      keyCache.set(name, k);
+    }
   }
   return k;
 }

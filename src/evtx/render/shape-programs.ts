@@ -82,14 +82,21 @@ const MAX_SHAPES = 256;
 
 /** Summary text → id, never reusing an id (so a cleared table cannot make two summaries equal). */
 const summaryIds = new Map<string, number>();
+let summaryChars = 0;
 let nextSummary = 0;
+/** Characters of summary text kept at most (names from damaged files can be long). */
+const SUMMARY_CHARS = 4 << 20;
 function intern(info: ChildInfo): number {
   const text = JSON.stringify(info);
   let id = summaryIds.get(text);
   if (id === undefined) {
-    if (summaryIds.size >= 100_000) summaryIds.clear();
+    if (summaryIds.size >= 100_000 || summaryChars + text.length > SUMMARY_CHARS) {
+      summaryIds.clear();
+      summaryChars = 0;
+    }
     id = ++nextSummary;
     summaryIds.set(text, id);
+    summaryChars += text.length;
   }
   return id;
 }

@@ -35,12 +35,17 @@ export function escapeAttribute(s: string): string {
 
 /** Names come from the file too: anything that is not a plausible XML name is replaced. */
 const NAME_OK = /^[A-Za-z_:\u00c0-\uffef][\w.:\-\u00b7\u00c0-\uffef]*$/;
+/**
+ * Names repeat endlessly, so their safe forms are cached; only short ones, since a damaged file
+ * can spell names of 64 KiB each, and 10,000 of those would pin a gigabyte.
+ */
 const nameCache = new Map<string, string>();
+export const NAME_CACHE_MAX_LENGTH = 256;
 export function safeName(name: string): string {
   let s = nameCache.get(name);
   if (s === undefined) {
     s = NAME_OK.test(name) ? name : '_' + name.replace(/[^\w.\-]/g, '_');
-    if (nameCache.size < 10_000) nameCache.set(name, s);
+    if (name.length <= NAME_CACHE_MAX_LENGTH && nameCache.size < 10_000) nameCache.set(name, s);
   }
   return s;
 }
