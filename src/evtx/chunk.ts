@@ -8,11 +8,12 @@ import { u64Number } from './bytes.js';
 import { createChunkContext, DEFAULT_LIMITS, type ChunkContext, type EvtxLimits } from './binxml/context.js';
 import type { Fragment } from './binxml/ir.js';
 import { Expander } from './binxml/expand.js';
+import { fragmentsWeight } from './binxml/expansion.js';
 import { readRecordFragments } from './binxml/parse.js';
 import { TemplateCache } from './binxml/template-cache.js';
 import { formatFileTime } from './binxml/values.js';
 import { classifySlot, readChunkHeader, type ChunkHeader, type Crc32Fn } from './chunk-header.js';
-import { BadRecordError, BadValueError, EvtxError } from './errors.js';
+import { BadRecordError, BadValueError, EvtxError, LimitError } from './errors.js';
 import type { XmlNode } from './tree.js';
 
 const RECORD_MAGIC = 0x00002a2a;
@@ -148,6 +149,15 @@ export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, 
         continue;
       }
       const frags = readRecordFragments(c, pos + 24, pos + size - 4);
+      const limit = c.limits.maxExpansion;
+      if (fragmentsWeight(frags, limit) > limit) {
+        throw new LimitError(`record expands to more than ${limit.toLocaleString('en-US')} nodes, name characters and value bytes (repeated nested values or names)`, {
+          chunk: index,
+          offset: at,
+          recordId,
+          what: 'record data',
+        });
+      }
       if (!sink.record(c, frags, recordId, pos, at)) {
         throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
       }

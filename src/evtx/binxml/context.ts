@@ -7,9 +7,16 @@ export interface EvtxLimits {
   maxDepth: number;
   /** Maximum substitution values in one template instance. */
   maxValues: number;
+  /**
+   * Maximum size of one record once expanded, in nodes, name and text characters and value bytes
+   * (expansion.ts), about the size of its text. Real records stay under 100,000: only damage or
+   * a hostile file (a nested value used again at every level, names kilobytes long used by many
+   * elements) gets near it.
+   */
+  maxExpansion: number;
 }
 
-export const DEFAULT_LIMITS: EvtxLimits = { maxDepth: 128, maxValues: 4096 };
+export const DEFAULT_LIMITS: EvtxLimits = { maxDepth: 128, maxValues: 4096, maxExpansion: 1_000_000 };
 
 export interface ChunkContext {
   /** The 64 KiB chunk (chunk-relative offsets index into it). */

@@ -14,6 +14,7 @@
  * check of parse.ts `readInstance` is made here too, so no record passes here that fails there.
  */
 import type { ChunkContext } from './context.js';
+import { templateWeight } from './expansion.js';
 import type { CompiledTemplate } from './ir.js';
 import { compileTemplate } from './parse.js';
 import { FIXED_WIDTH, VT } from './value-types.js';
@@ -29,7 +30,7 @@ const NONE = -2;
 const WIDTH = new Uint8Array(256);
 for (const [t, w] of Object.entries(FIXED_WIDTH)) WIDTH[Number(t)] = w;
 
-function grown<T extends Int32Array | Uint8Array>(a: T, n: number): T {
+function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
   let cap = a.length * 2;
   while (cap < n) cap *= 2;
   const b = new (a.constructor as new (n: number) => T)(cap);
@@ -57,6 +58,8 @@ export class FlatValues {
   count = new Int32Array(8);
   keyStart = new Int32Array(8);
   keyEnd = new Int32Array(8);
+  /** Each instance's expanded size (expansion.ts): past the limit, the record goes the general way, which reports it. */
+  weight = new Float64Array(8);
   /** Scratch for the renderer: the program chosen for each instance. */
   program: unknown[] = [];
   instances = 0;
@@ -66,7 +69,10 @@ export class FlatValues {
 
   private endPos = 0;
 
-  /** Reads the record BinXML in [start, end); false when the record needs the general path. */
+  /**
+   * Reads the record BinXML in [start, end); false when the record needs the general path (which
+   * also reports a record that expands past the limit, expansion.ts).
+   */
   read(c: ChunkContext, start: number, end: number): boolean {
     this.used = 0;
     this.keyLen = 0;
@@ -148,6 +154,7 @@ export class FlatValues {
       this.count = grown(this.count, inst + 1);
       this.keyStart = grown(this.keyStart, inst + 1);
       this.keyEnd = grown(this.keyEnd, inst + 1);
+      this.weight = grown(this.weight, inst + 1);
     }
     const base = this.alloc(count);
     this.template[inst] = template;
@@ -190,6 +197,10 @@ export class FlatValues {
       p += size;
     }
     this.keyEnd[inst] = this.keyLen;
+    // At least expansion.ts's weight: every value as often as the most used one, nested
+    // instances' weights on top; no per-value work in the loop above.
+    const tw = templateWeight(template);
+    let weight = tw.nodes + tw.totalUses + tw.maxUses * (p - (pos + 4 * count));
     if (nested) {
       // Nested instances come after this instance's own slots and key.
       for (let s = base; s < base + count; s++) {
@@ -200,9 +211,15 @@ export class FlatValues {
         if (child === NONE) {
           this.cls[s] |= CLS_EMPTY;
           this.key[this.keyAt[s]] = this.cls[s];
-        } else this.sub[s] = child;
+        } else {
+          this.sub[s] = child;
+          const i = s - base;
+          if (i < tw.uses.length) weight += tw.uses[i] * this.weight[child];
+        }
       }
     }
+    if (weight > c.limits.maxExpansion) return BAIL;
+    this.weight[inst] = weight;
     this.endPos = p;
     return inst;
   }

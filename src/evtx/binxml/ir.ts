@@ -85,6 +85,18 @@ export interface CompiledTemplate {
   relocNames: string[];
   /** Byte-render programs of the shapes met so far, by format and role (render/shape-programs.ts). */
   programs?: ShapePrograms[];
+  /** Its nodes and how often it uses each substitution, on first need (expansion.ts). */
+  weight?: TemplateWeight;
+}
+
+/** What a template adds to a record's expanded size: its own nodes, and each value as often as it is used. */
+export interface TemplateWeight {
+  nodes: number;
+  /** uses[i]: how many places substitution i appears in (elements, text, attribute values). */
+  uses: Int32Array;
+  /** The sum and the largest of `uses`. */
+  totalUses: number;
+  maxUses: number;
 }
 
 export interface SinglePlan {

@@ -220,6 +220,7 @@ export function compileTemplate(c: ChunkContext, defOffset: number, what: string
       relocs: Int32Array.from(r.relocs.list),
       relocNames: r.relocs.names,
       programs: undefined,
+      weight: undefined,
     };
     c.cache.add(c, defOffset, t);
   }
