@@ -150,14 +150,12 @@ export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, 
       }
       const frags = readRecordFragments(c, pos + 24, pos + size - 4);
       const limit = c.limits.maxExpansion;
-      if (fragmentsWeight(frags, limit) > limit) {
-        throw new LimitError(`record expands to more than ${limit.toLocaleString('en-US')} nodes, name characters and value bytes (repeated nested values or names)`, {
-          chunk: index,
-          offset: at,
-          recordId,
-          what: 'record data',
-        });
+      const weight = fragmentsWeight(frags, limit);
+      if (weight > limit || c.expanded + weight > c.limits.maxChunkExpansion) {
+        const what = weight > limit ? `record expands to more than ${limit.toLocaleString('en-US')}` : `chunk's records expand to more than ${c.limits.maxChunkExpansion.toLocaleString('en-US')}`;
+        throw new LimitError(`${what} nodes, name characters and value bytes (repeated nested values or names)`, { chunk: index, offset: at, recordId, what: 'record data' });
       }
+      c.expanded += weight;
       if (!sink.record(c, frags, recordId, pos, at)) {
         throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
       }

@@ -12,6 +12,7 @@ import { renderChunk } from '../../src/evtx/render/chunk-output.js';
 import { evtxChunkItems } from '../../src/sources/evtx.js';
 import { TemplateCache } from '../../src/evtx/binxml/template-cache.js';
 import { VT } from '../../src/evtx/binxml/value-types.js';
+import { DEFAULT_LIMITS } from '../../src/evtx/binxml/context.js';
 import { ChunkBuilder, utf16z } from './helpers/binxml-builder.js';
 
 const GUID = [9, 9, 9, 9, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
@@ -84,5 +85,32 @@ describe('a record that expands exponentially', () => {
       expect.stringMatching(/expands to more than/),
       'record 2: no System/EventID',
     ]);
+  });
+
+  it('the records of a chunk share a budget too: past it, each further record is a limit error', () => {
+    // Ten records of <E>%0</E> with a 100-unit string: weight 3 (E: 1 + 1 name character, the
+    // substitution 1) + 201 (1 + 200 value bytes) = 204 each. With a budget of 1,000, records 1–4
+    // (816) fit and the fifth (1,020) does not.
+    const b = new ChunkBuilder();
+    let def = 0;
+    for (let id = 1; id <= 10; id++) {
+      b.beginRecord(BigInt(id)).fragmentHeader();
+      const value: [number, Uint8Array] = [VT.String, utf16z('v'.repeat(99))];
+      if (id === 1) def = b.templateInline(GUID, (x) => x.fragmentHeader().open('E', { dep: 0xffff }).closeStart().subst(0, VT.String).end().eof(), [value]);
+      else b.templateRef(def, [value]);
+      b.eof().endRecord();
+    }
+    const chunk = b.finish();
+    const limits = { ...DEFAULT_LIMITS, maxChunkExpansion: 1000 };
+    const tree = parseChunk(chunk, 0, 4096, { limits }).records;
+    expect(tree.map((r) => r.ok)).toEqual([true, true, true, true, false, false, false, false, false, false]);
+    const bad = tree[4];
+    expect(bad.ok ? '' : bad.error.message).toMatch(/chunk's records expand to more than 1,000 nodes/);
+    const out = new ByteOut(1 << 16);
+    const bytes = renderChunkBytes(chunk, 0, 4096, 'jsonl', { limits, stats: { programs: 0, strings: 0 } }, out);
+    expect(bytes.ok).toBe(4);
+    expect(bytes.errors.map((e) => e.recordId)).toEqual([5, 6, 7, 8, 9, 10]);
+    // Without the budget all ten render.
+    expect(parseChunk(chunk, 0, 4096).records.every((r) => r.ok)).toBe(true);
   });
 });

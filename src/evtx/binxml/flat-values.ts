@@ -78,7 +78,9 @@ export class FlatValues {
     this.keyLen = 0;
     this.instances = 0;
     try {
-      return this.fragments(c, start, end, 0) >= 0;
+      if (this.fragments(c, start, end, 0) < 0 || c.expanded + this.weight[0] > c.limits.maxChunkExpansion) return false;
+      c.expanded += this.weight[0];
+      return true;
     } catch {
       // A template that cannot be compiled: the general path reports it.
       return false;
