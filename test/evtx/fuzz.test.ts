@@ -110,8 +110,10 @@ describe('fuzz', () => {
     let errors = 0;
     const heapBefore = retainedHeap();
     let heapPeak = 0;
+    const slowest = { ms: 0, case: -1 };
     for (let i = 0; i < CASES; i++) {
       const input = mutate(seeds[i % seeds.length], rnd);
+      const started = performance.now();
       let result;
       try {
         result = parseChunk(input, 0, 4096);
@@ -128,6 +130,8 @@ describe('fuzz', () => {
       } catch (e) {
         throw new Error(`case ${i} (FUZZ_SEED=${SEED}) escaped: ${(e as Error).stack}`);
       }
+      const took = performance.now() - started;
+      if (took > slowest.ms) Object.assign(slowest, { ms: took, case: i });
       if ((i + 1) % 2500 === 0) heapPeak = Math.max(heapPeak, retainedHeap() - heapBefore);
     }
     // Both outcomes must occur, or the mutator is not reaching the parser.
@@ -136,6 +140,9 @@ describe('fuzz', () => {
     // Memory kept reachable after full collections, every 2,500 cases: 5–8 MB whatever the case
     // count. Names cached without a length limit kept 184 MB after 25,000 cases (test/evtx/caches.test.ts).
     expect(Math.max(heapPeak, retainedHeap() - heapBefore)).toBeLessThan(32 * 1024 * 1024);
+    // No hang: the slowest of 200,000 cases (a damaged name offset reading 22 KB of the chunk as
+    // the name of every attribute using it, 8 MB of JSON) took ≈ 200 ms on a fast machine.
+    expect(slowest.ms, `case ${slowest.case}`).toBeLessThan(2000);
   }, 60_000 + CASES); // `npm run fuzz` runs 200,000 cases: ≈ 1 ms each on a slow machine
 
   it('truncated and resized whole files never throw beyond NotEvtxError', () => {
