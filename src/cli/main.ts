@@ -41,7 +41,19 @@ function requestedCommand(argv: readonly string[]): string | null {
   return null;
 }
 
+/** `kmswatch --version` (and `-V`) before any command: commander answers it without one. */
+function asksVersionOnly(argv: readonly string[]): boolean {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--version' || arg === '-V') return true;
+    if (arg === '--db') i++;
+    else if (!arg.startsWith('-')) return false;
+  }
+  return false;
+}
+
 async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
+  if (asksVersionOnly(argv)) return [];
   const wanted = requestedCommand(argv);
   const chosen = wanted === null ? COMMANDS : COMMANDS.filter(([name]) => name === wanted);
   return Promise.all(chosen.map(([, load]) => load()));

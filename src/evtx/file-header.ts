@@ -30,7 +30,7 @@ export function isEvtxMagic(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Parses the first 128 bytes; throws NotEvtxError when the magic is wrong. */
+/** Parses the first 128 bytes; throws NotEvtxError when the magic is wrong (naming `file` when given; callers that print the file themselves leave it out). */
 export function readFileHeader(bytes: Uint8Array, file = 'input'): FileHeader {
   if (bytes.length < 128 || !isEvtxMagic(bytes)) {
     const why = bytes.length === 0 ? 'the file is empty' : bytes.length < 128 ? `only ${bytes.length} bytes, shorter than a file header` : 'no "ElfFile" signature';

@@ -38,7 +38,7 @@ function issue(file: string, format: InputFormat | 'unknown', reason: string, ex
 /** The same mapping as src/sources/evtx.ts, over a buffer instead of a file handle. */
 export function* readEvtxBytes(bytes: Uint8Array, opts: ReadOptions): Generator<SourceItem> {
   try {
-    readFileHeader(bytes, opts.file);
+    readFileHeader(bytes);
   } catch (e) {
     yield issue(opts.file, 'evtx', `not an EVTX file: ${(e as Error).message}`, { fatal: true });
     return;

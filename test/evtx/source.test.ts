@@ -3,7 +3,7 @@
  * same record (expected/evtxrs__Application_no_crc32.evtxexport.xml, record 432: a classic
  * Security-SPP event, the shape of the KMS events).
  */
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,15 @@ describe('readEvtxSource', () => {
     const items = await collect(file);
     expect(items.length).toBe(1);
     expect(items[0]).toMatchObject({ ok: false, issue: { file, format: 'evtx', fatal: true } });
+    // The issue names the file; its reason does not name it again.
+    expect(items[0]).toMatchObject({ issue: { reason: 'not an EVTX file: file header: no "ElfFile" signature (offset 0x0)' } });
+  });
+
+  it('a file cut inside its header: the reason says so', async () => {
+    const file = path.join(tmp, 'cut-header.evtx');
+    writeFileSync(file, readFileSync(path.join(corpusDir, 'evtxrs__security.evtx')).subarray(0, 100));
+    const items = await collect(file);
+    expect(items).toMatchObject([{ ok: false, issue: { file, fatal: true, reason: 'not an EVTX file: file header: only 100 bytes, shorter than a file header (offset 0x0)' } }]);
   });
 
   it('a missing file yields one fatal issue', async () => {

@@ -17,11 +17,6 @@ function write(stream: NodeJS.WritableStream, data: string | Uint8Array, done?: 
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
-/** The message without the file name the reader put in front (this line starts with it). */
-function notEvtxReason(file: string, e: EvtxError): string {
-  return e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
-}
-
 /** Names the export format a non-EVTX file looks like, since `kmswatch ingest` reads those. */
 async function otherFormatHint(file: string): Promise<string> {
   try {
@@ -34,7 +29,7 @@ async function otherFormatHint(file: string): Promise<string> {
 }
 
 async function notEvtx(file: string, e: EvtxError): Promise<void> {
-  process.stderr.write(`kmswatch: ${file}: not an EVTX file (${notEvtxReason(file, e)})${await otherFormatHint(file)}\n`);
+  process.stderr.write(`kmswatch: ${file}: not an EVTX file (${e.message})${await otherFormatHint(file)}\n`);
   process.exitCode = EXIT_FAILED;
 }
 

@@ -29,7 +29,7 @@ export async function openEvtxFile(path: string): Promise<EvtxFileHandle> {
     const { size } = await fh.stat();
     const head = new Uint8Array(Math.min(FILE_HEADER_SIZE, size));
     await fh.read(head, 0, head.length, 0);
-    const header = readFileHeader(head, path);
+    const header = readFileHeader(head);
     return {
       header,
       size,

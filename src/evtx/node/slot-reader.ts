@@ -51,7 +51,7 @@ export class SlotReader {
     try {
       const head = new Uint8Array(Math.min(FILE_HEADER_SIZE, reader.size));
       reader.readAt(head, 0);
-      return { reader, header: readFileHeader(head, path) };
+      return { reader, header: readFileHeader(head) };
     } catch (e) {
       reader.close();
       throw e;
