@@ -144,6 +144,32 @@ describe('hand-built BinXML', () => {
     expect(xmlOf(two.records[0])).toBe(xmlOf(one.records[0]));
   });
 
+  it('the template cache is bounded by definition bytes, and records read the same past the bound', () => {
+    const chunk = (g: number) => {
+      const b = new ChunkBuilder();
+      b.beginRecord(1n).fragmentHeader();
+      b.templateInline([g, ...GUID.slice(1)], (x) => definition(x), [[VT.String | VT.Array, utf16z('a')]]);
+      b.eof().endRecord();
+      return b.finish();
+    };
+    const unbounded = new TemplateCache();
+    const bounded = new TemplateCache(10_000, 1000);
+    const sizes: number[] = [];
+    for (let g = 0; g < 12; g++) {
+      const a = parseChunk(chunk(g), g, 4096 + g * 65536, { cache: unbounded });
+      const b = parseChunk(chunk(g), g, 4096 + g * 65536, { cache: bounded });
+      expect(xmlOf(b.records[0])).toBe(xmlOf(a.records[0]));
+      expect(bounded.byteSize).toBeLessThanOrEqual(1000);
+      sizes.push(bounded.size);
+    }
+    expect(unbounded.size).toBe(12); // one template per GUID
+    // Each definition is the same number of bytes, so the bounded cache starts again every k of them.
+    const perTemplate = unbounded.byteSize / 12;
+    const k = Math.floor(1000 / perTemplate);
+    expect(k).toBeGreaterThan(1);
+    expect(sizes).toEqual(Array.from({ length: 12 }, (_, i) => (i % k) + 1));
+  });
+
   it('a whole file: header count ignored, zero and garbage slots skipped', () => {
     const b = new ChunkBuilder();
     b.beginRecord(5n).fragmentHeader().open('E').closeEmpty().eof().endRecord();

@@ -20,11 +20,25 @@ function sameGuid(t: CompiledTemplate, bytes: Uint8Array, at: number): boolean {
   return true;
 }
 
+/**
+ * Templates kept at most, by count and by definition bytes: a real log has tens to hundreds
+ * (the benchmark file, cycled from 40-odd logs, 577 in 273 KB), while a hostile file could define
+ * a new 64 KiB template in every chunk, each compiling to about 12 times its size
+ * (test/evtx/caches.test.ts). Past either
+ * bound the cache starts again (templates are then compiled again as they are met).
+ */
+export const TEMPLATE_CACHE_ENTRIES = 10_000;
+export const TEMPLATE_CACHE_BYTES = 8 << 20;
+
 export class TemplateCache {
   private readonly byKey = new Map<number, CompiledTemplate[]>();
   private count = 0;
+  private bytes = 0;
   private ids = 0;
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly maxEntries = TEMPLATE_CACHE_ENTRIES,
+    private readonly maxBytes = TEMPLATE_CACHE_BYTES,
+  ) {}
 
   nextId(): number {
     return ++this.ids;
@@ -44,15 +58,22 @@ export class TemplateCache {
     return undefined;
   }
 
+  /** Definition bytes of the templates held. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
   add(c: ChunkContext, defOffset: number, t: CompiledTemplate): void {
-    if (this.count >= this.maxEntries) {
+    if (this.count >= this.maxEntries || this.bytes + t.bytes.length > this.maxBytes) {
       this.byKey.clear();
       this.count = 0;
+      this.bytes = 0;
     }
     const key = keyOf(c, defOffset, t.bytes.length);
     const list = this.byKey.get(key);
     if (list) list.push(t);
     else this.byKey.set(key, [t]);
     this.count++;
+    this.bytes += t.bytes.length;
   }
 }
