@@ -16,13 +16,14 @@ export interface EvtxLimits {
   maxExpansion: number;
   /**
    * The same for all records of one chunk together (the corpus's heaviest chunk: 130,544). It
-   * keeps what a hostile chunk of many small heavy records makes of its 64 KiB to ≈ 250 times its
-   * size, where the record limit alone would allow thousands of times.
+   * keeps what a hostile chunk of many small heavy records makes of its 64 KiB to about 60 times
+   * its size in weight (a few hundred MB of text for a 16-chunk dump batch at worst), where the
+   * record limit alone would allow thousands of times.
    */
   maxChunkExpansion: number;
 }
 
-export const DEFAULT_LIMITS: EvtxLimits = { maxDepth: 128, maxValues: 4096, maxExpansion: 1_000_000, maxChunkExpansion: 16_000_000 };
+export const DEFAULT_LIMITS: EvtxLimits = { maxDepth: 128, maxValues: 4096, maxExpansion: 1_000_000, maxChunkExpansion: 4_000_000 };
 
 export interface ChunkContext {
   /** The 64 KiB chunk (chunk-relative offsets index into it). */
