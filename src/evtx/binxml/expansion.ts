@@ -6,8 +6,11 @@
  * a chunk reads kilobytes of it as one name, which every element using it repeats. The weight of
  * an instance is its template's nodes and their names' and literal texts' characters, plus, for
  * each substitution, the times it is used × the value's weight: 1 + its byte size, or the nested
- * fragments' own weight. It is about the size of the record's text. Each nested value is weighed once, so this is linear in the
- * record's size; every read path checks it against `EvtxLimits.maxExpansion` before rendering.
+ * fragments' own weight: about the size of the record's text. Each nested value is weighed once,
+ * so this is linear in the record's size. Every read path checks it against
+ * `EvtxLimits.maxExpansion` (and the chunk's running total against `maxChunkExpansion`) before
+ * rendering; the byte path (flat-values.ts) uses a bound at least as large, so near the chunk
+ * budget it may hand a record or two more to the general path, which decides.
  */
 import type { CompiledTemplate, Fragment, IrNode, TemplateWeight } from './ir.js';
 import { IR_PI, IR_SUBST, IR_TEXT } from './ir.js';
