@@ -9,8 +9,8 @@
  * fragments' own weight: about the size of the record's text. Each nested value is weighed once,
  * so this is linear in the record's size. Every read path checks it against
  * `EvtxLimits.maxExpansion` (and the chunk's running total against `maxChunkExpansion`) before
- * rendering; the byte path (flat-values.ts) uses a bound at least as large, so near the chunk
- * budget it may hand a record or two more to the general path, which decides.
+ * rendering. The byte path (flat-values.ts) counts a bound at least as large, so in a chunk
+ * near its budget (only hostile files get there) it may stop a record or two sooner than the tree.
  */
 import type { CompiledTemplate, Fragment, IrNode, TemplateWeight } from './ir.js';
 import { IR_PI, IR_SUBST, IR_TEXT } from './ir.js';
