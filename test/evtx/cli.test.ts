@@ -1,5 +1,5 @@
 /** `evtx dump` / `evtx info`: output order with threads, well-formed XML document, exit behaviour. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -98,6 +98,49 @@ describe('a file that is not EVTX', () => {
       }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('evtx dump --output', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'kmswatch-output-'));
+
+  it('writes the same bytes as standard output gets, with 1 and 2 threads', async () => {
+    try {
+      for (const [format, threads] of [['jsonl', 1], ['xml', 2]] as const) {
+        const target = path.join(tmp, `out-${format}`);
+        expect(await runEvtxCommand(['dump', '--format', format, '--threads', String(threads), '-o', target, SECURITY])).toEqual({ stderr: '', exitCode: undefined });
+        expect(readFileSync(target, 'utf8')).toBe((await dump(SECURITY, format, 1)).out);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('never overwrites the file being read, and creates nothing for a file that is not EVTX', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-output-'));
+    try {
+      const copy = path.join(dir, 'copy.evtx');
+      writeFileSync(copy, readFileSync(SECURITY));
+      await expect(runEvtxCommand(['dump', copy, '--output', path.join(dir, '.', 'copy.evtx')])).rejects.toMatchObject({ code: 'CLI_BAD_OPTION', option: '--output' });
+      expect(readFileSync(copy).equals(readFileSync(SECURITY))).toBe(true);
+      const notEvtx = path.join(dir, 'notes.txt');
+      writeFileSync(notEvtx, 'hello\n');
+      const target = path.join(dir, 'never.xml');
+      const r = await runEvtxCommand(['dump', notEvtx, '-o', target]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('not an EVTX file');
+      expect(existsSync(target)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an output that cannot be opened or written: one line naming it, exit 1', async () => {
+    const missing = path.join(tmpdir(), 'kmswatch-no-such-dir', 'x.xml');
+    expect(await runEvtxCommand(['dump', SECURITY, '-o', missing])).toEqual({ stderr: `kmswatch: ${missing}: cannot open: no such file or directory (ENOENT)\n`, exitCode: 1 });
+    if (existsSync('/dev/full')) {
+      expect(await runEvtxCommand(['dump', SECURITY, '-o', '/dev/full'])).toEqual({ stderr: 'kmswatch: /dev/full: cannot write: no space left on device (ENOSPC)\n', exitCode: 1 });
     }
   });
 });

@@ -1,5 +1,7 @@
 /** `kmswatch evtx dump|info FILE`: the EVTX reader on its own. */
-import { statSync } from 'node:fs';
+import { createWriteStream, realpathSync, statSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { TemplateCache } from '../../evtx/binxml/template-cache.js';
@@ -9,12 +11,40 @@ import { dumpEvtxFile } from '../../evtx/node/parallel.js';
 import { nodeCrc32 } from '../../evtx/node/crc.js';
 import { openEvtxFile } from '../../evtx/node/read-file.js';
 import type { DumpFormat } from '../../evtx/render/chunk-output.js';
+import { errnoText } from '../../errno.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
 
-/** Writes and waits when the stream asks to; `done` runs once the bytes are flushed. */
+/** Writes and waits when the stream asks to; `done` runs once the bytes are flushed. Rejects when the stream fails while waiting. */
 function write(stream: NodeJS.WritableStream, data: string | Uint8Array, done?: () => void): Promise<void> | void {
   if (stream.write(data, done ? () => done() : undefined)) return;
-  return new Promise((resolve) => stream.once('drain', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (e: Error) => {
+      stream.off('drain', onDrain);
+      reject(e);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}
+
+/** Whether two paths name one file (the output must never overwrite the log being read). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false; // b does not exist yet
+  }
+}
+
+/** The output file, created (or truncated) once it is open; rejects with the system error. */
+async function openOutput(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await once(stream, 'open');
+  return stream;
 }
 
 /** Names the export format a non-EVTX file looks like, since `kmswatch ingest` reads those. */
@@ -31,6 +61,18 @@ async function otherFormatHint(file: string): Promise<string> {
 async function notEvtx(file: string, e: EvtxError): Promise<void> {
   process.stderr.write(`kmswatch: ${file}: not an EVTX file (${e.message})${await otherFormatHint(file)}\n`);
   process.exitCode = EXIT_FAILED;
+}
+
+/** The --output file could not be opened or written: "<path>: cannot write: no space left on device (ENOSPC)". */
+export class DumpOutputError extends Error {
+  override readonly name = 'DumpOutputError';
+  constructor(
+    readonly path: string,
+    readonly operation: 'open' | 'write',
+    cause: unknown,
+  ) {
+    super(`${path}: cannot ${operation}: ${errnoText(cause)}`, { cause });
+  }
 }
 
 export interface DumpCommandOptions {
@@ -187,20 +229,44 @@ export function register(program: Command): void {
     .argument('<file>', '.evtx file')
     .option('--format <format>', 'xml or jsonl', 'xml')
     .option('--threads <n>', 'threads (default: one per 256 MB of file, at most the number of cores)')
-    .action(async (file: string, o: { format: string; threads?: string }) => {
+    .option('-o, --output <file>', 'write to this file instead of standard output (UTF-8 bytes as they are; Windows PowerShell 5 re-encodes what > redirects)')
+    .action(async (file: string, o: { format: string; threads?: string; output?: string }) => {
       if (o.format !== 'xml' && o.format !== 'jsonl') throw new CliUsageError(`--format must be xml or jsonl, not ${o.format}`, 'CLI_BAD_OPTION', '--format');
       const threads = o.threads === undefined ? defaultThreads(file) : Number(o.threads);
       if (!Number.isInteger(threads) || threads < 1) throw new CliUsageError(`--threads must be a positive integer, not ${o.threads}`, 'CLI_BAD_OPTION', '--threads');
+      if (o.output !== undefined && sameFile(file, o.output)) throw new CliUsageError(`--output ${o.output} is the file being read`, 'CLI_BAD_OPTION', '--output');
       // A closed pipe (`| head`) ends the dump quietly.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
         throw e;
       });
+      let output: WriteStream | undefined;
       try {
-        await runDump(file, { format: o.format, threads });
+        if (o.output !== undefined) {
+          // Not EVTX (or not there): said before the output file is created.
+          await (await openEvtxFile(file)).close();
+          output = await openOutput(o.output).catch((e: unknown) => {
+            throw new DumpOutputError(o.output!, 'open', e);
+          });
+          output.on('error', () => {}); // reported through write() / finished() below
+        }
+        const out = output ?? process.stdout;
+        await runDump(file, { format: o.format, threads, out }).catch((e: unknown) => {
+          throw output?.errored ? new DumpOutputError(o.output!, 'write', output.errored) : e;
+        });
+        if (output) {
+          output.end();
+          await finished(output).catch((e: unknown) => {
+            throw new DumpOutputError(o.output!, 'write', e);
+          });
+        }
       } catch (e) {
+        output?.destroy();
         if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e);
-        else throw e;
+        else if (e instanceof DumpOutputError) {
+          process.stderr.write(`kmswatch: ${e.message}\n`);
+          process.exitCode = EXIT_FAILED;
+        } else throw e;
       }
     });
   evtx
