@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { TemplateCache } from '../../evtx/binxml/template-cache.js';
-import { parseChunk } from '../../evtx/chunk.js';
+import { parseChunk, type RecordResult } from '../../evtx/chunk.js';
 import { EvtxError } from '../../evtx/errors.js';
 import { dumpEvtxFile } from '../../evtx/node/parallel.js';
 import { nodeCrc32 } from '../../evtx/node/crc.js';
@@ -170,8 +170,19 @@ export async function collectInfo(file: string): Promise<EvtxInfo> {
       records: { ok: 0, errors: 0, minId: null, maxId: null },
       templates: { distinct: 0, perChunkDefinitions: 0 },
     };
+    const count = (r: RecordResult): void => {
+      if (!r.ok) {
+        info.records.errors++;
+        return;
+      }
+      info.records.ok++;
+      const id = r.record.recordId;
+      if (info.records.minId === null || id < info.records.minId) info.records.minId = id;
+      if (info.records.maxId === null || id > info.records.maxId) info.records.maxId = id;
+    };
     for await (const slot of h.slots()) {
-      const c = parseChunk(slot.bytes, slot.index, slot.offset, { cache, crc32: nodeCrc32 });
+      // Each record is counted and dropped as it is read: a chunk's trees are never held at once.
+      const c = parseChunk(slot.bytes, slot.index, slot.offset, { cache, crc32: nodeCrc32, onRecord: count });
       info.chunks.slots++;
       if (c.state === 'ok') info.chunks.ok++;
       else if (c.state === 'empty') info.chunks.empty++;
@@ -184,16 +195,6 @@ export async function collectInfo(file: string): Promise<EvtxInfo> {
       if (c.header && c.header.dataCrcOk === false) info.chunks.dataCrcFailures.push(slot.index);
       if (c.walkStop) info.chunks.walkStops.push({ chunk: slot.index, message: c.walkStop.message });
       info.templates.perChunkDefinitions += c.templates;
-      for (const r of c.records) {
-        if (!r.ok) {
-          info.records.errors++;
-          continue;
-        }
-        info.records.ok++;
-        const id = r.record.recordId;
-        if (info.records.minId === null || id < info.records.minId) info.records.minId = id;
-        if (info.records.maxId === null || id > info.records.maxId) info.records.maxId = id;
-      }
     }
     info.templates.distinct = cache.size;
     return info;
