@@ -31,10 +31,10 @@ export function isEvtxMagic(bytes: Uint8Array): boolean {
 }
 
 /** Parses the first 128 bytes; throws NotEvtxError when the magic is wrong (naming `file` when given; callers that print the file themselves leave it out). */
-export function readFileHeader(bytes: Uint8Array, file = 'input'): FileHeader {
+export function readFileHeader(bytes: Uint8Array, file?: string): FileHeader {
   if (bytes.length < 128 || !isEvtxMagic(bytes)) {
     const why = bytes.length === 0 ? 'the file is empty' : bytes.length < 128 ? `only ${bytes.length} bytes, shorter than a file header` : 'no "ElfFile" signature';
-    throw new NotEvtxError(why, { offset: 0, what: file === 'input' ? 'file header' : `${file}: file header` });
+    throw new NotEvtxError(why, { offset: 0, what: file === undefined ? 'file header' : `${file}: file header` });
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, 128);
   const u64 = (o: number) => v.getUint32(o + 4, true) * 0x100000000 + v.getUint32(o, true);
