@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
 import { systemErrorLine } from '../errno.js';
+import { liveLogHint } from '../evtx/node/live-log.js';
 type CommandModule = { register(program: Command, ctx: CliContext): void };
 
 /**
@@ -106,7 +107,9 @@ function reportError(err: unknown, ctx: CliContext): number {
   }
   const e = err instanceof Error ? err : new Error(String(err));
   const code = (e as { code?: unknown }).code;
-  ctx.stderr.write(`kmswatch: ${systemErrorLine(e) ?? `${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}`}\n`);
+  const path = (e as { path?: unknown }).path;
+  const hint = typeof path === 'string' ? liveLogHint(e, path) : '';
+  ctx.stderr.write(`kmswatch: ${systemErrorLine(e) ?? `${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}`}${hint}\n`);
   if (debug) ctx.stderr.write(`${e.stack ?? ''}${e.cause ? `\ncause: ${String((e.cause as Error)?.stack ?? e.cause)}` : ''}\n`);
   return EXIT_FAILED;
 }

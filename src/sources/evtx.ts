@@ -13,7 +13,9 @@ import { walkChunk } from '../evtx/chunk.js';
 import { directFields, type DirectFields } from '../evtx/direct-fields.js';
 import { EvtxError } from '../evtx/errors.js';
 import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
+import { liveLogHint } from '../evtx/node/live-log.js';
 import { openEvtxFile, type EvtxFileHandle } from '../evtx/node/read-file.js';
+import { errnoText } from '../errno.js';
 import type { XmlNode } from '../evtx/tree.js';
 import type { InputIssue, RawEvent, ReadOptions, SourceItem } from './types.js';
 
@@ -82,7 +84,7 @@ export async function* readEvtxSource(file: string, opts: ReadOptions): AsyncIte
   try {
     handle = await openEvtxFile(file);
   } catch (e) {
-    yield issue(opts, e instanceof EvtxError ? `not an EVTX file: ${e.message}` : `cannot read: ${(e as Error).message}`, { fatal: true });
+    yield issue(opts, e instanceof EvtxError ? `not an EVTX file: ${e.message}` : `cannot read: ${errnoText(e)}${liveLogHint(e, file)}`, { fatal: true });
     return;
   }
   try {

@@ -13,6 +13,7 @@ import { isValidTimezone } from './time.js';
 import type { InputFormat, InputIssue, ReadOptions, SourceItem } from './types.js';
 import { readXmlBatches } from './xml.js';
 import { errnoText } from '../errno.js';
+import { liveLogHint } from '../evtx/node/live-log.js';
 
 export { detectFormat } from './detect.js';
 export { defaultTimezone, parseLocalTime } from './time.js';
@@ -98,7 +99,7 @@ export async function* openSourceBatches(file: string, opts: OpenSourceOptions):
   try {
     head = await readHead(file);
   } catch (err) {
-    yield fatal(file, opts.format ?? 'unknown', `cannot read file: ${errnoText(err)}`);
+    yield fatal(file, opts.format ?? 'unknown', `cannot read file: ${errnoText(err)}${liveLogHint(err, file)}`);
     return;
   }
   if (head.length === 0) {
@@ -117,6 +118,6 @@ export async function* openSourceBatches(file: string, opts: OpenSourceOptions):
     yield* readerFor(format, file, readOpts, opts.format !== undefined);
   } catch (err) {
     // Readers report bad content as issues; what gets here is an I/O failure mid-file.
-    yield fatal(file, format, `reading stopped: ${(err as Error).message}`);
+    yield fatal(file, format, `reading stopped: ${errnoText(err)}${liveLogHint(err, file)}`);
   }
 }
