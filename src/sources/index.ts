@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { flattenBatches, groupItems } from './batches.js';
+import { INPUT_FORMATS, UNKNOWN_FORMAT_REASON } from './formats.js';
 import { readCsvBatches } from './csv.js';
 import { detectFormat, HEAD_BYTES } from './detect.js';
 import { readEvtxSource } from './evtx.js';
@@ -19,22 +20,7 @@ export { detectFormat } from './detect.js';
 export { defaultTimezone, parseLocalTime } from './time.js';
 export type { InputFormat, InputIssue, RawEvent, ReadOptions, SourceItem } from './types.js';
 
-export const INPUT_FORMATS: readonly InputFormat[] = [
-  'evtx', 'xml', 'winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson', 'csv-export', 'csv-eventviewer',
-];
-
-/** Each format as a message names it. */
-export const FORMAT_LABELS: Readonly<Record<InputFormat, string>> = {
-  evtx: 'EVTX',
-  xml: 'event XML (wevtutil, Get-WinEvent)',
-  winlogbeat: 'Winlogbeat JSON',
-  fluentbit: 'Fluent Bit JSON',
-  nxlog: 'NXLog JSON',
-  openwec: 'OpenWEC JSON',
-  psjson: 'PowerShell JSON (Get-WinEvent | ConvertTo-Json)',
-  'csv-export': 'Export-Csv CSV',
-  'csv-eventviewer': 'Event Viewer CSV',
-};
+export { FORMAT_LABELS, INPUT_FORMATS } from './formats.js';
 
 export interface OpenSourceOptions {
   format?: InputFormat;
@@ -109,7 +95,7 @@ export async function* openSourceBatches(file: string, opts: OpenSourceOptions):
   }
   const format = opts.format ?? detectFormat(head, file);
   if (!format) {
-    yield fatal(file, 'unknown', 'not a known export format (EVTX, event XML, Winlogbeat/Fluent Bit/NXLog/OpenWEC/PowerShell JSON, Export-Csv or Event Viewer CSV)');
+    yield fatal(file, 'unknown', UNKNOWN_FORMAT_REASON);
     return;
   }
   const readOpts: ReadOptions = { file, timezone: opts.timezone };

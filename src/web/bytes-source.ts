@@ -10,6 +10,7 @@ import { chunkSlots } from '../evtx/file.js';
 import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
 import { readCsvSource } from '../sources/csv.js';
 import { detectFormat } from '../sources/detect.js';
+import { UNKNOWN_FORMAT_REASON } from '../sources/formats.js';
 import { isJsonFormat, readJsonSource } from '../sources/json.js';
 import type { InputFormat, InputIssue, ReadOptions, SourceItem } from '../sources/types.js';
 import { readXmlSource } from '../sources/xml.js';
@@ -88,7 +89,7 @@ export async function* readBytesSource(bytes: Uint8Array, opts: BytesSourceOptio
   }
   const format = opts.format ?? detectFormat(bytes.subarray(0, HEAD_BYTES), opts.file);
   if (!format) {
-    yield issue(opts.file, 'unknown', 'not a known export format (EVTX, event XML, Winlogbeat/Fluent Bit/NXLog/OpenWEC/PowerShell JSON, Export-Csv or Event Viewer CSV)', { fatal: true });
+    yield issue(opts.file, 'unknown', UNKNOWN_FORMAT_REASON, { fatal: true });
     return;
   }
   const readOpts: ReadOptions = { file: opts.file, timezone: opts.timezone };

@@ -1,16 +1,17 @@
 /**
- * Node-only: what to tell someone whose .evtx could not be opened or read because it is a live
+ * What to tell someone whose .evtx could not be opened or read because it is a live
  * Windows log. While the Event Log service runs it holds every log under
  * %SystemRoot%\System32\winevt\Logs open, and other readers can meet a sharing or lock violation,
  * which Node reports as EBUSY (libuv maps both Windows errors to it). The logs there are readable
  * only from an elevated shell (EACCES, or EPERM without the privilege). In both cases the way out
- * is a copy that Windows exports itself: `wevtutil epl <log name> <file>`.
+ * is a copy that Windows exports itself: `wevtutil epl <log name> <file>`. No Node imports: the
+ * dashboard's offline page bundles the sources layer, which uses this.
  */
-import { win32 } from 'node:path';
 
 /** The log name Windows gives a file of winevt\Logs: "Microsoft-Windows-Foo%4Operational.evtx" is "Microsoft-Windows-Foo/Operational". */
 export function logNameOf(file: string): string {
-  return win32.basename(file).replace(/\.evtx$/i, '').replace(/%4/g, '/');
+  // Either separator: a Windows path may reach a tool running elsewhere (WSL, a share).
+  return file.replace(/^.*[\\/]/, '').replace(/\.evtx$/i, '').replace(/%4/g, '/');
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -7,6 +7,7 @@ import { decodeEvent } from '../../kms/decode.js';
 import type { KmsRecord } from '../../kms/types.js';
 import { readCsvBatches } from '../../sources/csv.js';
 import { detectFormat } from '../../sources/detect.js';
+import { UNKNOWN_FORMAT_REASON } from '../../sources/formats.js';
 import { isJsonFormat, readJsonBatches } from '../../sources/json.js';
 import type { EventOrigin, InputFormat, InputIssue, ReadOptions, SourceItem } from '../../sources/types.js';
 import { readXmlBatches } from '../../sources/xml.js';
@@ -49,7 +50,7 @@ async function* itemBatches(bytes: Uint8Array, opts: ParseBodyOptions): AsyncGen
   }
   const format = opts.format ?? detectFormat(bytes.subarray(0, HEAD_BYTES), opts.file);
   if (!format) {
-    const reason = 'not a known export format (EVTX, event XML, Winlogbeat/Fluent Bit/NXLog/OpenWEC/PowerShell JSON, Export-Csv or Event Viewer CSV)';
+    const reason = UNKNOWN_FORMAT_REASON;
     yield [{ ok: false, issue: { file: opts.file, format: 'unknown', reason, fatal: true } }];
     return;
   }
