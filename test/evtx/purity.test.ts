@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { specifiers } from '../helpers/imports.js';
 
 const evtxDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/evtx');
 const nodeDir = path.join(evtxDir, 'node');
@@ -44,24 +45,6 @@ function browserTypeErrors(files: string[]): string[] {
     const where = d.file ? path.relative(evtxDir, d.file.fileName) : '';
     return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
   });
-}
-
-/** Module specifiers of a file: static imports, re-exports, dynamic import() and import types. */
-function specifiers(file: string, text: string): string[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-  const out: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      out.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
-      out.push(node.arguments[0].text);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      out.push(node.argument.literal.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return out;
 }
 
 /** Imports of `file` that leave the pure reader, as `file -> specifier`. */
