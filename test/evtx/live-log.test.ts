@@ -64,7 +64,7 @@ describe('the hint for a file Windows holds', () => {
 
   it('EBUSY (sharing or lock violation): export a copy with wevtutil epl, wherever the file is', () => {
     expect(liveLogHint(windowsError('EBUSY', 'open', kms), kms)).toBe(
-      '; Windows holds this file open (a live event log?): export a copy with  wevtutil epl "Key Management Service" copy.evtx  and read the copy',
+      '; another program holds this file open (on Windows, the Event Log service holds its live logs): export a copy with  wevtutil epl "Key Management Service" copy.evtx  and read the copy',
     );
     expect(liveLogHint(windowsError('EBUSY', 'read', 'D:\\kms.evtx'), 'D:\\kms.evtx')).toContain('wevtutil epl "kms" copy.evtx');
   });
@@ -97,7 +97,7 @@ describe('what a user sees', () => {
     expect(got.issues).toHaveLength(1);
     expect(got.issues[0].file).toBe(file);
     expect(got.issues[0].reason).toBe(
-      'cannot read file: resource busy or locked (EBUSY); Windows holds this file open (a live event log?): export a copy with  wevtutil epl "busy Key Management Service" copy.evtx  and read the copy',
+      'cannot read file: resource busy or locked (EBUSY); another program holds this file open (on Windows, the Event Log service holds its live logs): export a copy with  wevtutil epl "busy Key Management Service" copy.evtx  and read the copy',
     );
   });
 
@@ -107,7 +107,7 @@ describe('what a user sees', () => {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toBe(
-        `kmswatch: ${busy}: cannot open: resource busy or locked (EBUSY); Windows holds this file open (a live event log?): export a copy with  wevtutil epl "busy Key Management Service" copy.evtx  and read the copy\n`,
+        `kmswatch: ${busy}: cannot open: resource busy or locked (EBUSY); another program holds this file open (on Windows, the Event Log service holds its live logs): export a copy with  wevtutil epl "busy Key Management Service" copy.evtx  and read the copy\n`,
       );
     }
     const denied = `${HELD}denied Security.evtx`;

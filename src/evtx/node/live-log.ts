@@ -29,7 +29,7 @@ export function liveLogHint(err: unknown, file: string): string {
   const code = errorCode(err);
   const inLogsDir = /(^|[\\/])winevt[\\/]logs[\\/]/i.test(file);
   if (code === 'EBUSY') {
-    return `; Windows holds this file open (a live event log?): export a copy with  wevtutil epl "${logNameOf(file)}" copy.evtx  and read the copy`;
+    return `; another program holds this file open (on Windows, the Event Log service holds its live logs): export a copy with  wevtutil epl "${logNameOf(file)}" copy.evtx  and read the copy`;
   }
   if ((code === 'EACCES' || code === 'EPERM') && inLogsDir) {
     return `; the logs under winevt\\Logs are readable only from an elevated shell (Run as administrator), or export a copy with  wevtutil epl "${logNameOf(file)}" copy.evtx`;
