@@ -24,10 +24,31 @@ export function filesAllToolsRead(corpusDir) {
   }).map((f) => f[col('file_name')]).sort();
 }
 
+/**
+ * The corpus folders a benchmark reads: the repository's own (test/corpus/evtx, licensed files
+ * only) and, when KMSWATCH_BENCH_CORPUS names them (path-separated list), more folders laid out the
+ * same way (a MANIFEST.tsv beside the files). Files already read from an earlier folder are skipped.
+ */
+export function benchCorpusDirs(repoRoot) {
+  const extra = (process.env.KMSWATCH_BENCH_CORPUS ?? '').split(path.delimiter).filter(Boolean);
+  return [path.join(repoRoot, 'test', 'corpus', 'evtx'), ...extra.map((d) => path.resolve(d))];
+}
+
+/** One line saying which corpora a run used, printed beside its figures. */
+export function describeCorpus(dirs) {
+  return dirs.length === 1
+    ? 'corpus: the repository\'s (test/corpus/evtx)'
+    : `corpus: the repository's (test/corpus/evtx) + KMSWATCH_BENCH_CORPUS (${dirs.slice(1).join(', ')})`;
+}
+
 /** Valid chunks of those files whose records all parse (so the bench measures the normal path). */
-export function corpusChunks(corpusDir) {
+export function corpusChunks(corpusDirs) {
   const out = [];
+  const seen = new Set();
+  for (const corpusDir of [corpusDirs].flat())
   for (const f of filesAllToolsRead(corpusDir)) {
+    if (seen.has(f)) continue;
+    seen.add(f);
     const bytes = new Uint8Array(readFileSync(path.join(corpusDir, f)));
     const cache = new TemplateCache();
     for (const slot of chunkSlots(bytes)) {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBigFile, corpusChunks } from './evtx-build.mjs';
+import { benchCorpusDirs, buildBigFile, corpusChunks, describeCorpus } from './evtx-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -23,7 +23,9 @@ const { chunkSlots } = await import(path.join(dist, 'evtx/file.js'));
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-bench-ingest-'));
 const big = path.join(dir, 'big.evtx');
-buildBigFile(big, corpusChunks(path.resolve(root, '../shared/corpus/evtx')), sizeMb * 1e6);
+const corpus = benchCorpusDirs(root);
+console.log(describeCorpus(corpus));
+buildBigFile(big, corpusChunks(corpus), sizeMb * 1e6);
 const bytes = new Uint8Array(readFileSync(big));
 rmSync(dir, { recursive: true, force: true });
 

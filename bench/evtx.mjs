@@ -14,10 +14,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
-import { buildBigFile, corpusChunks } from './evtx-build.mjs';
+import { benchCorpusDirs, buildBigFile, corpusChunks, describeCorpus } from './evtx-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = path.resolve(root, '../shared/corpus/evtx');
+const corpus = benchCorpusDirs(root);
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
@@ -39,10 +39,11 @@ const big = path.join(dir, 'big.evtx');
 const only = arg('--only', null);
 const chunks = corpusChunks(corpus).filter((c) => only === null || c.file === only);
 if (chunks.length === 0) {
-  console.error(`--only ${only}: no fully readable chunks of that name in ${corpus}`);
+  console.error(`--only ${only}: no fully readable chunks of that name in ${corpus.join(', ')}`);
   process.exit(1);
 }
 const built = buildBigFile(big, chunks, sizeMb * 1e6);
+console.log(describeCorpus(corpus));
 console.log(`file: ${built.size} bytes (${(built.size / 1e6).toFixed(1)} MB), ${built.chunks} chunks (${chunks.length} distinct chunks of ${only ?? 'the corpus'} cycled), ${built.records} records`);
 console.log(`machine: ${cores} cores, node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 

@@ -3,7 +3,7 @@
 //
 //   node scripts/gen-products.mjs [XML_PATH] [OUT_PATH]
 //
-// XML_PATH defaults to ../shared/data/KmsDataBase.xml and OUT_PATH to src/kms/products-data.ts,
+// XML_PATH defaults to scripts/data/KmsDataBase.xml (provenance: scripts/data/README.md) and OUT_PATH to src/kms/products-data.ts,
 // both relative to the repository root. The output is deterministic (no timestamps) so that a test
 // can regenerate it and compare byte for byte.
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { SaxesParser } from 'saxes';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_XML = '../shared/data/KmsDataBase.xml';
+export const DEFAULT_XML = 'scripts/data/KmsDataBase.xml';
 export const DEFAULT_OUT = 'src/kms/products-data.ts';
 
 /** AppItem Id → KMS application name used across kmswatch (kms-events.md §5.3). */

@@ -3,10 +3,13 @@
  * MANIFEST's structural header walk, errors only in the files known to be damaged, and every
  * record renders to well-formed XML and to JSON that parses.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordToXml } from '../../src/evtx/render/xml.js';
 import { recordToJsonLine } from '../../src/evtx/render/json.js';
-import { evtxFiles, okRecords, parseCorpus } from './helpers/corpus.js';
+import { corpusDir, evtxFiles, okRecords, parseCorpus } from './helpers/corpus.js';
 import { isWellFormed } from './helpers/xml.js';
 
 /** Files whose MANIFEST notes describe corrupted records or chunks. */
@@ -20,8 +23,21 @@ const DAMAGED = new Set([
 describe('EVTX corpus', () => {
   const files = evtxFiles();
 
-  it('has the 37 files the MANIFEST lists', () => {
-    expect(files.length).toBe(37);
+  it('holds the 30 licensed .evtx files the MANIFEST lists, byte for byte, each source named in NOTICE', () => {
+    // 37 in the team's corpus, less 3 GPL-3.0 (EVTX-ATTACK-SAMPLES), 2 GPL-3.0 (DeepBlueCLI) and 2 with no licence stated
+    expect(files.length).toBe(30);
+    const rows = readFileSync(path.join(corpusDir, 'MANIFEST.tsv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split('\t'));
+    const col = (n: string) => rows[0].indexOf(n);
+    const notice = readFileSync(path.join(corpusDir, 'NOTICE'), 'utf8');
+    for (const row of rows.slice(1)) {
+      const bytes = readFileSync(path.join(corpusDir, row[col('file_name')]));
+      expect(createHash('sha256').update(bytes).digest('hex'), row[col('file_name')]).toBe(row[col('sha256')]);
+      expect(['Apache-2.0', 'MIT OR Apache-2.0', 'CC0-1.0']).toContain(row[col('licence')]);
+      expect(notice).toContain(`${row[col('source_repo')]} @ ${row[col('source_commit')]}`);
+    }
+    // nothing in the folder that the MANIFEST does not list
+    const listed = new Set(rows.slice(1).map((r) => r[col('file_name')]));
+    expect(readdirSync(corpusDir).filter((f) => /\.(evtx|dat)$/.test(f) && !listed.has(f))).toEqual([]);
   });
 
   for (const row of files) {

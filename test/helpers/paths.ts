@@ -3,6 +3,5 @@ import { fileURLToPath } from 'node:url';
 
 /** Repository root, resolved from this file. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The team's shared folder beside the repository (corpus, docs, data); never copied into the repo. */
-export const sharedDir = path.resolve(repoRoot, '../shared');
-export const corpusDir = path.join(sharedDir, 'corpus', 'evtx');
+/** Real EVTX files nobody on this project wrote, with their reference outputs (see its README and NOTICE). */
+export const corpusDir = path.join(repoRoot, 'test', 'corpus', 'evtx');

@@ -1,5 +1,6 @@
 /**
- * The dashboard and the offline page in Debian's Chromium (never a downloaded browser), driven by
+ * The dashboard and the offline page in a real Chromium (test/helpers/chromium.ts: CHROMIUM_PATH, the
+ * system's, else the one inside the @sparticuz/chromium package; never a downloaded browser), driven by
  * playwright-core. The numbers on the page are compared with buildReport (report --json) over the
  * same data. Screenshots go to test-artifacts/web/.
  */
@@ -15,11 +16,11 @@ import type { Store } from '../../src/store/types.js';
 import { readBytesSource } from '../../src/web/bytes-source.js';
 import { ingestEvents } from '../../src/ingest/ingest.js';
 import { startServer, type RunningServer } from '../../src/web/server.js';
+import { findChromium } from '../helpers/chromium.js';
 import { repoRoot } from '../helpers/paths.js';
 import { AT, fleetEvents, fleetEvtx, XSS_NAME } from './fleet.js';
 import { fleetStore, referenceReport, TOKEN } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = path.join(repoRoot, 'test-artifacts', 'web');
 const AT_QUERY = '?at=2026-03-01T00:00:00.000Z';
 
@@ -39,9 +40,14 @@ beforeAll(async () => {
   report = (await referenceReport(store)) as Report;
   server = await startServer({ store, port: 0, staticDir: outDir, timezone: 'UTC', now: () => AT, token: TOKEN });
   // A fresh profile per run (launchPersistentContext is how playwright takes --user-data-dir).
+  const browser = await findChromium();
   context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env } as Record<string, string>,
     headless: true,
+    // a fixed language: under LANG=C.UTF-8 Chromium reports navigator.language 'en-US@posix', which
+    // uPlot passes to Intl.NumberFormat at load (RangeError: the dashboard script stops)
+    locale: 'en-US',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     acceptDownloads: true,
     viewport: { width: 1280, height: 900 },

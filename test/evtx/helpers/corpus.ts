@@ -1,4 +1,4 @@
-/** The shared EVTX corpus (../shared/corpus/evtx) and its MANIFEST, read in place (never copied). */
+/** The EVTX corpus (test/corpus/evtx: licensed real files) and its MANIFEST. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { corpusDir } from '../../helpers/paths.js';
