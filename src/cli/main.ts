@@ -6,6 +6,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
 import { systemErrorLine } from '../errno.js';
 import { liveLogHint } from '../evtx/node/live-log.js';
+import { VERSION } from '../version.js';
 type CommandModule = { register(program: Command, ctx: CliContext): void };
 
 /**
@@ -59,8 +60,6 @@ async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
   const chosen = wanted === null ? COMMANDS : COMMANDS.filter(([name]) => name === wanted);
   return Promise.all(chosen.map(([, load]) => load()));
 }
-
-export const VERSION = '0.1.0';
 
 export function buildProgram(ctx: CliContext, commands: readonly CommandModule[]): Command {
   const program = new Command('kmswatch')

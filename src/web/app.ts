@@ -17,6 +17,7 @@ import { createMetrics, gatherMetrics } from './metrics.js';
 import { INGEST_RETRY_AFTER_SECONDS, registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 import { SECURITY_HEADERS } from './security.js';
+import { VERSION } from '../version.js';
 
 export interface AppDeps {
   store: Store;
@@ -58,7 +59,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     token: deps.token || undefined,
     timezone: deps.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     now: deps.now ?? Date.now,
-    version: deps.version ?? '0.1.0',
+    version: deps.version ?? VERSION,
   };
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit });

@@ -96,7 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
 /** `--serve`: the dashboard on the demo database until Ctrl-C (as `kmswatch serve`, reads only). */
 async function serveDemo(ctx: CliContext, db: string, port: number): Promise<void> {
   const { startServer } = await import('../../web/server.js');
-  const { VERSION } = await import('../main.js');
+  const { VERSION } = await import('../../version.js');
   const store = await ctx.openStore(db);
   try {
     const server = await startServer({ store, port, timezone: 'UTC', version: VERSION });

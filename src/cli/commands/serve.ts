@@ -52,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
       const timezone = resolveTimezone(opts.timezone, ctx.env);
       // Loaded on use: the other commands start without fastify.
       const { startServer, isLoopback } = await import('../../web/server.js');
-      const { VERSION } = await import('../main.js');
+      const { VERSION } = await import('../../version.js');
       const store = await ctx.openStore(opts.db);
       try {
         const server = await startServer({ store, bind: opts.bind, port, token, timezone, bodyLimit, version: VERSION });
