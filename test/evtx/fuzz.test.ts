@@ -4,6 +4,7 @@
  * without an exception escaping, in bounded time and memory. FUZZ_CASES raises the case count
  * (`npm run fuzz`); the seed is printed on failure so a case can be replayed (FUZZ_SEED).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseChunk } from '../../src/evtx/chunk.js';
 import { parseEvtxBuffer, chunkSlots } from '../../src/evtx/file.js';
@@ -11,6 +12,7 @@ import { recordToXml } from '../../src/evtx/render/xml.js';
 import { recordToJsonLine } from '../../src/evtx/render/json.js';
 import { readCorpus } from './helpers/corpus.js';
 import { retainedHeap } from './helpers/gc.js';
+import { real64File } from '../fixtures/peers/cases.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
@@ -35,11 +37,14 @@ function seedChunks(): Uint8Array[] {
     'hayabusa__ID1151-Defender_health_status.evtx', // template-less
     'evtxrs__E_ShadowCopy6_windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx', // entity refs, UserData
     'evtxrs__Security_with_size_t.evtx', // SizeT
-    'hayabusa__T1197_BitsClient.evtx', // Real64, bool
+    'evtxrs__sample-with-irregular-bool-values.evtx', // Bool stored with values other than 0/1
+  ];
+  const inputs = [
+    ...files.map(readCorpus),
+    new Uint8Array(readFileSync(real64File)), // Real64, Bool, UInt32 (written by our writer: no licensed file has Real64)
   ];
   const out: Uint8Array[] = [];
-  for (const f of files) {
-    const bytes = readCorpus(f);
+  for (const bytes of inputs) {
     for (const slot of chunkSlots(bytes)) {
       if (slot.bytes[0] !== 0x45 || slot.bytes.length < 65536) continue;
       const view = new DataView(slot.bytes.buffer, slot.bytes.byteOffset, 65536);

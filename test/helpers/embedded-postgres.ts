@@ -49,7 +49,7 @@ function nativeDir(): string {
 /** The first folder on the way to `target` that other users may not pass through, or null. */
 function blockedForOthers(target: string): string | null {
   const parts = path.resolve(target).split(path.sep).filter(Boolean);
-  let dir = path.sep;
+  let dir: string = path.sep;
   for (const part of parts) {
     if ((statSync(dir).mode & 0o001) === 0) return dir;
     dir = path.join(dir, part);

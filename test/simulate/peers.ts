@@ -1,10 +1,11 @@
 /**
- * Runs the two independent EVTX readers installed on the machine (libevtx's `evtxexport`, Debian
- * libevtx-utils; python-evtx's `evtx_dump.py`) and pulls the fields we compare out of their XML.
+ * Pulls the fields we compare out of the XML printed by the two independent EVTX readers
+ * (libevtx's `evtxexport -f xml`, Debian libevtx-utils; python-evtx's `evtx_dump.py`, Debian
+ * python3-evtx). Parsing only: the main suite reads their committed outputs
+ * (test/fixtures/peers/), and test/peers/run.ts runs them live (`npm run test:peers`).
  * Their output is not always well-formed XML (libevtx prints control characters raw), so fields are
  * taken with patterns per <Event> block rather than with an XML parser.
  */
-import { execFileSync } from 'node:child_process';
 
 export interface PeerRecord {
   recordId: number;
@@ -23,30 +24,18 @@ export interface PeerRecord {
   binary: string;
 }
 
-export function peersAvailable(): boolean {
-  try {
-    execFileSync('evtxexport', ['-V'], { stdio: 'ignore' });
-    execFileSync('which', ['evtx_dump.py'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const MAX_BUFFER = 1 << 30;
-
-export function readWithEvtxexport(file: string): PeerRecord[] {
-  const out = execFileSync('evtxexport', ['-f', 'xml', file], { maxBuffer: MAX_BUFFER, encoding: 'utf8' });
-  return splitEvents(out).map((block) => {
+/** Records of `evtxexport -f xml` output. */
+export function parseEvtxexportXml(xml: string): PeerRecord[] {
+  return splitEvents(xml).map((block) => {
     const rec = parseBlock(block, dataOfLibevtx(block));
     rec.binary = rec.binary.toUpperCase();
     return rec;
   });
 }
 
-export function readWithPythonEvtx(file: string): PeerRecord[] {
-  const out = execFileSync('evtx_dump.py', [file], { maxBuffer: MAX_BUFFER, encoding: 'utf8' });
-  return splitEvents(out).map((block) => {
+/** Records of `evtx_dump.py` output. */
+export function parsePythonEvtxXml(xml: string): PeerRecord[] {
+  return splitEvents(xml).map((block) => {
     const rec = parseBlock(block, dataOfPythonEvtx(block));
     // python-evtx prints Binary as base64 where Windows and libevtx use hex.
     rec.binary = Buffer.from(rec.binary, 'base64').toString('hex').toUpperCase();

@@ -8,17 +8,19 @@ import { EvtxWriteError } from './errors.js';
 import {
   DATA,
   DATA_VALUE_COUNT,
+  FIELD_VALUE_TYPE,
   SYS,
   SYSTEM_VALUE_COUNT,
   VALUE_TYPE,
   eventDataTemplate,
   isElement,
+  namedDataTemplate,
   systemTemplate,
   templateGuid,
   type TemplateElement,
   type TemplateValue,
 } from './template.js';
-import type { EvtxEventInput } from './types.js';
+import type { EvtxDataField, EvtxEventInput } from './types.js';
 
 export const CHUNK_SIZE = 0x10000;
 export const CHUNK_HEADER_SIZE = 512;
@@ -50,6 +52,22 @@ const TOKEN = {
   fragmentHeader: 0x0f,
   more: 0x40,
 } as const;
+
+/**
+ * Key of the nested EventData template: one for classic events, one per list of field names and
+ * types for events with named fields (which must then carry no string array and no binary).
+ */
+function dataTemplateKey(ev: EvtxEventInput, recordId: number): string {
+  const fields = ev.namedData;
+  if (!fields || fields.length === 0) return 'eventdata';
+  if ((ev.data && ev.data.length > 0) || (ev.dataUtf16 && ev.dataUtf16.length > 0) || (ev.binary && ev.binary.length > 0)) {
+    throw new EvtxWriteError('an event with named fields takes no data strings and no binary', 'EVTX_WRITE_BAD_EVENT', recordId);
+  }
+  for (const f of fields) {
+    if (FIELD_VALUE_TYPE[f.type] === undefined) throw new EvtxWriteError(`field ${f.name}: unknown type ${String(f.type)}`, 'EVTX_WRITE_BAD_EVENT', recordId);
+  }
+  return 'fields' + JSON.stringify(fields.map((f) => [f.name, f.type]));
+}
 
 /** Name hash per MS-EVEN6: h = h * 65599 + code unit, low 16 bits kept. */
 export function nameHash(name: string): number {
@@ -228,7 +246,7 @@ export class ChunkBuilder {
         return T.Sid;
       case SYS.eventData:
         this.fragmentHeader();
-        this.templateInstance('eventdata', ev, recordId, false);
+        this.templateInstance(dataTemplateKey(ev, recordId), ev, recordId, false);
         this.u8(TOKEN.eof);
         return T.BinXml;
       default:
@@ -237,6 +255,7 @@ export class ChunkBuilder {
   }
 
   private dataValue(ev: EvtxEventInput, recordId: number, j: number): number {
+    if (ev.namedData && ev.namedData.length > 0) return this.fieldValue(ev.namedData[j], recordId);
     if (j === DATA.strings) {
       const encoded = ev.dataUtf16;
       if (encoded) {
@@ -256,6 +275,28 @@ export class ChunkBuilder {
     return VALUE_TYPE.Binary;
   }
 
+  /** One named field's value, in its BinXML type. */
+  private fieldValue(f: EvtxDataField, recordId: number): number {
+    switch (f.type) {
+      case 'string':
+        if (f.value === '') return VALUE_TYPE.Null;
+        if (!this.utf16(f.value)) throw new EvtxWriteError(`field ${f.name} contains NUL`, 'EVTX_WRITE_BAD_EVENT', recordId);
+        return VALUE_TYPE.String;
+      case 'uint32':
+        if (!Number.isInteger(f.value) || f.value < 0 || f.value > 0xffffffff) {
+          throw new EvtxWriteError(`field ${f.name}: ${f.value} is not a UInt32`, 'EVTX_WRITE_BAD_EVENT', recordId);
+        }
+        this.u32(f.value);
+        return VALUE_TYPE.UInt32;
+      case 'real64':
+        this.view.setFloat64(this.room(8), f.value, true);
+        return VALUE_TYPE.Real64;
+      case 'boolean':
+        this.u32(f.value ? 1 : 0);
+        return VALUE_TYPE.Bool;
+    }
+  }
+
   /**
    * `0c 01 id defOffset [definition] count descriptors values`; sizes are patched after writing.
    * `system`: the outer System template, else the nested EventData one.
@@ -268,7 +309,9 @@ export class ChunkBuilder {
       this.u32(ref.id);
       this.u32(ref.offset);
     } else {
-      const t = system ? cachedTemplate(key, () => systemTemplate(ev)) : cachedTemplate(key, eventDataTemplate);
+      const t = system
+        ? cachedTemplate(key, () => systemTemplate(ev))
+        : cachedTemplate(key, () => (ev.namedData && ev.namedData.length > 0 ? namedDataTemplate(ev.namedData) : eventDataTemplate()));
       const id = new DataView(t.guid.buffer).getUint32(0, true);
       this.u32(id);
       const offset = this.pos + 4;
@@ -286,7 +329,7 @@ export class ChunkBuilder {
       this.templates.set(key, ref);
       this.addedTemplates.push(key);
     }
-    const count = system ? SYSTEM_VALUE_COUNT : DATA_VALUE_COUNT;
+    const count = system ? SYSTEM_VALUE_COUNT : ev.namedData && ev.namedData.length > 0 ? ev.namedData.length : DATA_VALUE_COUNT;
     this.u32(count);
     const descAt = this.pos;
     this.zeros(count * 4);

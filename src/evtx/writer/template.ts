@@ -1,8 +1,11 @@
 /**
  * Template definitions the writer emits, as small trees: literal text, typed substitutions and
  * elements. Layout mirrors what Windows writes for classic events (System template with literal
- * provider, channel and computer; nested EventData template holding one string array).
+ * provider, channel and computer; nested EventData template holding one string array), or, for
+ * events with named fields, an EventData template with one typed substitution per <Data Name>.
  */
+import type { EvtxDataField } from './types.js';
+
 export const VALUE_TYPE = {
   Null: 0x00,
   String: 0x01,
@@ -10,6 +13,8 @@ export const VALUE_TYPE = {
   UInt16: 0x06,
   UInt32: 0x08,
   UInt64: 0x0a,
+  Real64: 0x0c,
+  Bool: 0x0d,
   Binary: 0x0e,
   Guid: 0x0f,
   FileTime: 0x11,
@@ -123,6 +128,26 @@ export function eventDataTemplate(): TemplateElement {
       { name: 'Data', content: [sub(DATA.strings, VALUE_TYPE.StringArray)] },
       { name: 'Binary', dependency: DATA.binary, content: [sub(DATA.binary, VALUE_TYPE.Binary)] },
     ],
+  };
+}
+
+/** BinXML value type of each EvtxDataField type. */
+export const FIELD_VALUE_TYPE: Readonly<Record<EvtxDataField['type'], number>> = {
+  string: VALUE_TYPE.String,
+  uint32: VALUE_TYPE.UInt32,
+  real64: VALUE_TYPE.Real64,
+  boolean: VALUE_TYPE.Bool,
+};
+
+/** The nested template of an event with named fields: `<EventData><Data Name="a">%0</Data>…</EventData>`, one substitution per field. */
+export function namedDataTemplate(fields: readonly Pick<EvtxDataField, 'name' | 'type'>[]): TemplateElement {
+  return {
+    name: 'EventData',
+    content: fields.map((f, i) => ({
+      name: 'Data',
+      attrs: [{ name: 'Name', value: { text: f.name } }],
+      content: [sub(i, FIELD_VALUE_TYPE[f.type])],
+    })),
   };
 }
 

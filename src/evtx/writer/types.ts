@@ -1,4 +1,18 @@
 /**
+ * One named, typed EventData value (manifest-style events): `<Data Name="name">value</Data>`,
+ * written as a template substitution of that BinXML value type.
+ */
+export type EvtxDataField =
+  /** String (0x01), UTF-16LE; '' is written as a NULL value. */
+  | { name: string; type: 'string'; value: string }
+  /** UInt32 (0x08): an integer 0 … 4294967295. */
+  | { name: string; type: 'uint32'; value: number }
+  /** Real64 (0x0c): an IEEE 754 double, little-endian. */
+  | { name: string; type: 'real64'; value: number }
+  /** Bool (0x0d): 4 bytes, 1 or 0, as Windows writes it. */
+  | { name: string; type: 'boolean'; value: boolean };
+
+/**
  * The generic event the EVTX writer encodes: the System fields of a classic (ReportEvent-style)
  * event plus its insertion strings. The writer knows nothing of KMS.
  */
@@ -42,6 +56,12 @@ export interface EvtxEventInput {
   dataUtf16?: Uint8Array | null;
   /** Optional EventData <Binary> payload. */
   binary?: Uint8Array | null;
+  /**
+   * Optional: named, typed EventData values instead of `data` and `binary` (which must then be
+   * null or empty). Events with the same names and types, in the same order, share one template.
+   * null/undefined/[]: a classic event (`data`, `binary`).
+   */
+  namedData?: readonly EvtxDataField[] | null;
 }
 
 /** Where the streaming writer puts bytes: appended in order, the file header patched at the end. */

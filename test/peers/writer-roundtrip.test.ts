@@ -1,14 +1,17 @@
 /**
  * Round trip for random events: write with src/evtx/writer, read back with the two independent
- * readers (libevtx's evtxexport and python-evtx), compare every field the writer takes.
+ * readers (libevtx's evtxexport and python-evtx) run live, compare every field the writer takes.
+ * Random inputs cannot have committed outputs: this runs in `npm run test:peers` only, and fails
+ * when a peer is missing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeEvtx, type EvtxEventInput } from '../../src/evtx/writer/index.js';
-import { peersAvailable, readWithEvtxexport, readWithPythonEvtx, type PeerRecord } from '../simulate/peers.js';
+import { writeEvtx, type EvtxDataField, type EvtxEventInput } from '../../src/evtx/writer/index.js';
+import { parseEvtxexportXml, parsePythonEvtxXml, unescapeXml, type PeerRecord } from '../simulate/peers.js';
+import { runPeer } from './run.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'kmswatch-writer-rt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -86,15 +89,15 @@ function expectSame(r: PeerRecord, ev: EvtxEventInput, id: number, isPythonEvtx 
   expect(r.binary).toBe(ev.binary ? Buffer.from(ev.binary).toString('hex').toUpperCase() : '');
 }
 
-describe.skipIf(!peersAvailable())('write → read round trip (property)', () => {
+describe('write → read round trip (property)', () => {
   it('every field of random events comes back from both peers', () => {
     let run = 0;
     fc.assert(
       fc.property(fc.array(eventArb, { minLength: 1, maxLength: 40 }), (events) => {
         const file = path.join(tmp, `rt-${run++}.evtx`);
         writeFileSync(file, writeEvtx(events));
-        const lib = readWithEvtxexport(file);
-        const py = readWithPythonEvtx(file);
+        const lib = parseEvtxexportXml(runPeer('evtxexport', file));
+        const py = parsePythonEvtxXml(runPeer('python-evtx', file));
         expect(lib.length).toBe(events.length);
         expect(py.length).toBe(events.length);
         events.forEach((ev, i) => {
@@ -103,6 +106,75 @@ describe.skipIf(!peersAvailable())('write → read round trip (property)', () =>
           // evtxexport prints FILETIME with 9 fractional digits
           expect(lib[i].systemTime).toBe(new Date(ev.time).toISOString().replace('Z', '000000Z'));
         });
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
+
+// ---- named, typed values (Real64, Bool, UInt32, String) -------------------------------------------
+
+const fieldArb: fc.Arbitrary<EvtxDataField> = fc.oneof(
+  fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/), type: fc.constant('real64' as const), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+  fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/), type: fc.constant('boolean' as const), value: fc.boolean() }),
+  fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/), type: fc.constant('uint32' as const), value: fc.integer({ min: 0, max: 0xffffffff }) }),
+  fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,15}$/), type: fc.constant('string' as const), value: text(1, 30) }),
+);
+
+/** `<Data Name="n">v</Data>` pairs of each <Event> block of a peer's output, in order. */
+function namedValues(xml: string): [string, string][][] {
+  return xml
+    .split(/<Event xmlns=/)
+    .slice(1)
+    .map((block) => [...block.matchAll(/<Data Name="([^"]*)">([\s\S]*?)<\/Data>/g)].map((m): [string, string] => [m[1], unescapeXml(m[2])]));
+}
+
+/**
+ * How each peer prints a value. Real64: evtxexport uses `%e` (7 significant digits, 3-digit
+ * exponent: 1.500000e+000), so it is compared to 7 digits; python-evtx uses Python's str(), which
+ * gives back the same double. Bool: `true`/`false` and `True`/`False`.
+ */
+function expectValue(printed: string, f: EvtxDataField, peer: 'evtxexport' | 'python-evtx'): void {
+  switch (f.type) {
+    case 'real64': {
+      const x = Number(printed);
+      if (peer === 'python-evtx') expect(x, printed).toBe(f.value);
+      else {
+        expect(printed).toMatch(/^-?\d\.\d{6}e[+-]\d{3}$/);
+        expect(Math.abs(x - f.value), `${printed} vs ${f.value}`).toBeLessThanOrEqual(Math.abs(f.value) * 5e-7);
+      }
+      break;
+    }
+    case 'boolean':
+      expect(printed).toBe(peer === 'python-evtx' ? (f.value ? 'True' : 'False') : String(f.value));
+      break;
+    default:
+      expect(printed).toBe(String(f.value));
+  }
+}
+
+describe('named, typed values → read round trip (property)', () => {
+  it('Real64, Bool, UInt32 and String values come back from both peers', () => {
+    let run = 0;
+    const eventsArb = fc.array(fc.array(fieldArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 20 }).map((lists) =>
+      lists.map(
+        (namedData, i): EvtxEventInput => ({
+          provider: 'Kmswatch-Test', eventId: i, level: 4, keywords: 0n, time: Date.UTC(2025, 0, 1) + i, channel: 'Test', computer: 'pc', data: null, namedData,
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(eventsArb, (events) => {
+        const file = path.join(tmp, `named-${run++}.evtx`);
+        writeFileSync(file, writeEvtx(events));
+        for (const peer of ['evtxexport', 'python-evtx'] as const) {
+          const got = namedValues(runPeer(peer, file));
+          expect(got.length, peer).toBe(events.length);
+          events.forEach((ev, i) => {
+            expect(got[i].map(([n]) => n), peer).toEqual(ev.namedData!.map((f) => f.name));
+            ev.namedData!.forEach((f, j) => expectValue(got[i][j][1], f, peer));
+          });
+        }
       }),
       { numRuns: 12 },
     );
