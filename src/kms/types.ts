@@ -1,5 +1,5 @@
 /**
- * Typed KMS records decoded from RawEvents (see ../shared/docs/kms-events.md).
+ * Typed KMS records decoded from RawEvents (see docs/reference/kms-events.md).
  * Times are epoch milliseconds UTC. `host` is the computer that logged the event.
  */
 export const KMS_CHANNEL = 'Key Management Service';

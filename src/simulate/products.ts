@@ -1,6 +1,6 @@
 /**
  * The products the simulated fleet runs, by real Activation (SKU) ID from the PYKMS-ORG table
- * (../shared/docs/kms-events.md §5.4). Kept here as data so the simulator does not depend on the
+ * (docs/reference/kms-events.md §5.4). Kept here as data so the simulator does not depend on the
  * decoder's product table: truth.json must come from the simulator's own model.
  */
 import type { KmsApplication } from '../kms/types.js';

@@ -1,7 +1,7 @@
 /**
  * Builds one 64 KiB EVTX chunk: records are encoded straight into the chunk buffer so that name
  * and template references can be chunk offsets (names and templates inline on first use in the
- * chunk, referenced by offset after). Layout: ../../../../shared/docs/evtx-format.md §1.2-§1.7.
+ * chunk, referenced by offset after). Layout: docs/reference/evtx-format.md §1.2-§1.7.
  */
 import { crc32 as jsCrc32, type Crc32Fn } from './crc32.js';
 import { EvtxWriteError } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * The export shapes a simulated log can be written in (../shared/docs/formats.md): EVTX (our
+ * The export shapes a simulated log can be written in (docs/reference/formats.md): EVTX (our
  * writer), wevtutil `qe /f:xml /e:Events`, Winlogbeat NDJSON and `Get-EventLog | Export-Csv`.
  * Each output takes events of one host and channel in time order.
  */
