@@ -35,10 +35,12 @@ const fileSource = z.strictObject({
   /** A path or glob (`*`, `?`, `**`), relative to the config file. */
   files: z.string().min(1),
   format: z
-    .enum(['evtx', 'xml', 'winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson', 'csv-export', 'csv-eventviewer'])
+    .enum(['evtx', 'xml', 'winlogbeat', 'fluentbit', 'nxlog', 'openwec', 'psjson', 'csv-export', 'csv-eventviewer', 'wevtutil-text'])
     .optional(),
-  /** Host name for formats without a computer column (Event Viewer CSV). */
+  /** Host name for formats without a computer column (Event Viewer CSV/TXT, refused without one). */
   host: z.string().min(1).optional(),
+  /** Code page of text exports without a BOM (`cp850` for wevtutil output redirected in cmd.exe). */
+  encoding: z.string().min(1).optional(),
 });
 
 const wevtutilSource = z.strictObject({

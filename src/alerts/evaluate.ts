@@ -1,4 +1,5 @@
 import type { AlertRulesConfig } from './config.js';
+import { markDamagedOnly } from './damaged.js';
 import type { AlertFacts } from './facts.js';
 import { anomalyAlerts } from './rules/anomalies.js';
 import { expiringAlerts, notificationAlerts } from './rules/client-state.js';
@@ -10,7 +11,7 @@ import { idleHostAlerts } from './rules/idle-host.js';
 import { lowCountAlerts } from './rules/low-count.js';
 import { SEVERITY_RANK, type AlertCandidate } from './types.js';
 
-/** Runs every enabled rule over the facts; most severe first, then by id. */
+/** Runs every enabled rule over the facts (those resting on damaged EVTX chunks lowered to info); most severe first, then by id. */
 export function evaluateRules(facts: AlertFacts, rules: AlertRulesConfig): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   const run = <C extends { enabled: boolean }>(cfg: C, fn: (f: AlertFacts, c: C) => AlertCandidate[]) => {
@@ -26,5 +27,5 @@ export function evaluateRules(facts: AlertFacts, rules: AlertRulesConfig): Alert
   run(rules.notification, notificationAlerts);
   run(rules.expiring, expiringAlerts);
   run(rules.anomalies, anomalyAlerts);
-  return out.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id));
+  return markDamagedOnly(out, facts, rules).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id));
 }

@@ -12,6 +12,8 @@ import type {
   WindowCountRow,
 } from '../store/types.js';
 import type { AlertRulesConfig } from './config.js';
+import { partialCounts } from '../analysis/coverage.js';
+import { gatherDamage, type AlertDamage } from './damaged.js';
 import { COUNT_WINDOW_MS } from './forecast.js';
 
 const HOUR = 3600 * 1000;
@@ -43,6 +45,10 @@ export interface AlertFacts {
   /** Anomalies in the anomaly look-back, newest first (at most 500). */
   anomalies: AnomalyRow[];
   counted: CountedClient[];
+  /** What came from damaged EVTX chunks, and the hosts and clones that rest on it (src/alerts/damaged.ts). */
+  damage: AlertDamage;
+  /** Whether a host's counts are partial: its stored log does not cover the window (docs/definitions.md). */
+  partial: (host: string) => boolean;
 }
 
 export async function gatherFacts(store: Store, at: number, rules: AlertRulesConfig): Promise<AlertFacts> {
@@ -69,6 +75,8 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     clients,
     anomalies: anomalies.rows.filter((a) => a.time > since),
     counted: rules.forecast.enabled ? await countedClients(store, clients, from, at) : [],
+    damage: await gatherDamage(store, at, hosts, hostEvents, clones),
+    partial: partialCounts(await store.coverage(), from, at),
   };
 }
 

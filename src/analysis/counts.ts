@@ -17,7 +17,7 @@ export function computeCounts(active: readonly WindowActiveRow[], perMinimum: re
       .map((m) => ({ minimum: m.minimumCount, clients: m.clients, met: current >= m.minimumCount }));
     const key = row.host.toLowerCase();
     const list = byHost.get(key) ?? [];
-    list.push({ application: row.application, current, active: row.active, cap, thresholds });
+    list.push({ application: row.application, current, active: row.active, cap, thresholds, partial: false });
     byHost.set(key, list);
   }
   for (const list of byHost.values()) list.sort((a, b) => applicationOrder(a.application) - applicationOrder(b.application));

@@ -19,6 +19,7 @@ export function describeFailures(rows: readonly FailureRow[]): FailureReport[] {
         known: info.known,
         requests: r.requests,
         lastAt: iso(r.lastAt),
+        damagedOnly: false,
       };
     })
     .sort((a, b) => b.requests - a.requests || cmp(a.machine.toLowerCase(), b.machine.toLowerCase()) || cmp(a.result, b.result) || cmp(a.host, b.host));

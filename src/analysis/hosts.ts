@@ -21,6 +21,7 @@ export function describeHosts(input: HostInputs, at: number, idleHours: number):
     if (!h) {
       h = {
         host: name,
+        aliases: [],
         requests: 0,
         firstRequestAt: null,
         lastRequestAt: null,
@@ -30,6 +31,10 @@ export function describeHosts(input: HostInputs, at: number, idleHours: number):
         logClears: 0,
         events: [],
         counts: [],
+        damagedOnly: false,
+        // coverage.ts fills these from the stored stretches of the host's logs
+        partial: false,
+        coverage: [],
       };
       hosts.set(key, h);
     }

@@ -2,8 +2,11 @@ import type { Store } from '../store/types.js';
 import { clientOverview } from '../store/client-overview.js';
 import { overviewBounds, summarizeOverview } from './clients.js';
 import { describeClones } from './clones.js';
+import { withDamage } from './damaged.js';
 import { computeCounts } from './counts.js';
+import { withCoverage } from './coverage.js';
 import { describeFailures } from './failures.js';
+import { withHostAliases } from './host-aliases.js';
 import { describeHosts } from './hosts.js';
 import { EXPIRING_DAYS, IDLE_HOURS, WINDOW_DAYS, iso, windowStart } from './time.js';
 import type { AnomalyReport, LogClearReport, ProductReport, Report } from './types.js';
@@ -44,13 +47,13 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   ]);
 
   const clearsUpToAt = logClears.filter((c) => c.detectedAt <= at);
-  return {
+  return withDamage(store, {
     at: iso(at),
     timezone,
     idleHours,
     window: { from: iso(from), to: iso(at), days: WINDOW_DAYS },
     totals: { ...totals, anomalies: anomalies.total },
-    hosts: describeHosts({ activity, events: hostEvents, logClears: clearsUpToAt, counts: computeCounts(windowActive, windowCounts) }, at, idleHours),
+    hosts: await withCoverage(store, await withHostAliases(store, describeHosts({ activity, events: hostEvents, logClears: clearsUpToAt, counts: computeCounts(windowActive, windowCounts) }, at, idleHours)), from, at),
     clones: describeClones(clones),
     failures: describeFailures(failures),
     clients: summarizeOverview(clients, at, expiringDays),
@@ -76,5 +79,5 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
         firstRecordId: c.firstRecordId,
       }),
     ),
-  };
+  }, from, at);
 }

@@ -22,6 +22,30 @@ export interface Report {
   anomalies: AnomalyReport[];
   anomalyLimit: number;
   logClears: LogClearReport[];
+  /** Stored events that came from EVTX chunks whose CRC check failed (docs/definitions.md "damaged chunk"). */
+  damaged: DamagedReport;
+}
+
+export interface DamagedReport {
+  /** Requests with time <= at read from damaged chunks (kept, marked). */
+  requests: number;
+  /** Host events, client events and anomalies with time <= at read from damaged chunks. */
+  events: number;
+  /** One line per file, chunk, host and channel, in file and chunk order. */
+  chunks: DamagedChunkReport[];
+}
+
+export interface DamagedChunkReport {
+  file: string;
+  chunk: number;
+  /** The checks the chunk failed, e.g. `chunk data CRC`. */
+  check: string;
+  host: string;
+  channel: string;
+  firstRecordId: number;
+  lastRecordId: number;
+  requests: number;
+  events: number;
 }
 
 export interface ReportTotals {
@@ -34,6 +58,11 @@ export interface ReportTotals {
 
 export interface HostReport {
   host: string;
+  /**
+   * The other names this host's events arrived under, sorted: other spellings, and short names
+   * given with --host that were matched to this host (`KMS01` for `KMS01.corp.contoso.com`).
+   */
+  aliases: string[];
   requests: number;
   firstRequestAt: string | null;
   lastRequestAt: string | null;
@@ -46,6 +75,54 @@ export interface HostReport {
   /** Host (Application-log) events by type: DNS publishing, service start failures, SPP... */
   events: HostEventReport[];
   counts: CountReport[];
+  /** Every request and host event of this host came from damaged chunks: the host may be a corrupted name. */
+  damagedOnly: boolean;
+  /**
+   * The counts are computed from less than the whole window: the stored log does not reach back
+   * to the window's start, or has holes inside it (docs/definitions.md "coverage", "partial").
+   */
+  partial: boolean;
+  /** Per log: the period its stored events cover, holes, and the files (and zones) they came from. */
+  coverage: LogCoverageReport[];
+}
+
+export interface LogCoverageReport {
+  /** `Key Management Service`, `Application`, or the log as an export named it. */
+  log: string;
+  /** The first and the last stored event of the log (time <= at). */
+  firstEventAt: string;
+  lastEventAt: string;
+  /** From the window's start to its last stored event the log has no hole. */
+  coversWindow: boolean;
+  holes: CoverageHoleReport[];
+  /** The stretches of the log read, oldest first. */
+  stretches: CoverageStretchReport[];
+}
+
+export interface CoverageHoleReport {
+  /**
+   * `records-missing`: record ids missing between two stretches (a log that wrapped between two
+   * collections); `log-cleared`: between the last event before a log clear and the first after;
+   * `before-first-event`: from the window's start to the log's first stored event.
+   */
+  kind: 'records-missing' | 'log-cleared' | 'before-first-event';
+  from: string;
+  to: string;
+  firstMissingRecordId: number | null;
+  lastMissingRecordId: number | null;
+}
+
+export interface CoverageStretchReport {
+  /** The file (or stream) and format it was read from, `kms.evtx (evtx)`. */
+  source: string;
+  /** The zone its wall-clock times were read in; null when the export carried UTC or offsets. */
+  zone: string | null;
+  epoch: number;
+  from: string;
+  to: string;
+  firstRecordId: number | null;
+  lastRecordId: number | null;
+  events: number;
 }
 
 export interface HostEventReport {
@@ -66,6 +143,8 @@ export interface CountReport {
   cap: number;
   /** One per minimum count seen, highest first. */
   thresholds: ThresholdReport[];
+  /** Computed from less than the whole window (the host's `partial`). */
+  partial: boolean;
 }
 
 export interface ThresholdReport {
@@ -79,6 +158,8 @@ export interface CloneReport {
   machines: string[];
   firstSeen: string;
   lastSeen: string;
+  /** Without the requests from damaged chunks the CMID has fewer than two names: maybe no clone at all. */
+  damagedOnly: boolean;
 }
 
 export interface FailureReport {
@@ -92,6 +173,8 @@ export interface FailureReport {
   known: boolean;
   requests: number;
   lastAt: string;
+  /** Every request of this failure came from damaged chunks. */
+  damagedOnly: boolean;
 }
 
 export interface ClientsReport {

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
+import { terminalOutput } from './terminal.js';
 import { systemErrorLine } from '../errno.js';
 import { liveLogHint } from '../evtx/node/live-log.js';
 import { VERSION } from '../version.js';
@@ -80,9 +81,12 @@ export function buildProgram(ctx: CliContext, commands: readonly CommandModule[]
 /**
  * Runs one command line (`argv` as process.argv: node, script, args...) and returns the exit
  * code: 0 ok, 1 some input failed, 2 usage. Never throws; errors are one line on stderr (with the
- * stack when KMSWATCH_DEBUG=1).
+ * stack when KMSWATCH_DEBUG=1). ctx's streams are replaced by their terminal-safe versions.
  */
 export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
+  // Every word of output, help and errors included, reaches a terminal escaped (terminal.ts).
+  ctx.stdout = terminalOutput(ctx.stdout);
+  ctx.stderr = terminalOutput(ctx.stderr);
   const program = buildProgram(ctx, await loadCommands(argv));
   try {
     await program.parseAsync([...argv]);

@@ -1,5 +1,7 @@
 import cliProgress from 'cli-progress';
+import { printable } from '../report/cells.js';
 import type { OutputStream } from './context.js';
+import { terminalControls } from './terminal.js';
 
 /** What an ingest reports while it runs; every field optional so any progress shape fits. */
 export interface ProgressUpdate {
@@ -21,7 +23,8 @@ export function createProgress(stderr: OutputStream, files: number): Progress {
   if (!stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
-      stream: stderr as NodeJS.WritableStream,
+      // the bar moves the cursor, so it writes to the terminal itself; the file name is escaped below
+      stream: terminalControls(stderr) as NodeJS.WritableStream,
       format: ' {bar} {percentage}% | {value}/{total} {unit} | {events} events | {file}',
       hideCursor: true,
       clearOnComplete: true,
@@ -51,6 +54,6 @@ export function createProgress(stderr: OutputStream, files: number): Progress {
 }
 
 function shortName(file: string): string {
-  const base = file.split(/[\\/]/).pop() ?? file;
+  const base = printable(file.split(/[\\/]/).pop() ?? file);
   return base.length > 40 ? `…${base.slice(-39)}` : base;
 }

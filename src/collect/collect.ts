@@ -7,7 +7,8 @@ import type { InputFormat, InputIssue, SourceItem } from '../sources/types.js';
 import type { Store } from '../store/types.js';
 import { CollectError } from './errors.js';
 import { expandGlob } from './glob.js';
-import type { IngestSummary } from '../ingest/types.js';
+import { requireHostFor } from '../ingest/hosts.js';
+import { emptySummary, type IngestSummary } from '../ingest/types.js';
 import { execFileRunner, parseWevtutilOutput, planLiveQueries, type CommandRunner } from './wevtutil.js';
 
 /** Store meta key: epoch ms (decimal text) of the last collection in which every source was read. */
@@ -20,7 +21,7 @@ export type IngestTotals = IngestSummary;
 
 /** src/ingest, passed in (the CLI wires the real one; tests may too). */
 export interface Ingestor {
-  files(store: Store, files: string[], opts: { format?: InputFormat; host?: string; timezone: string }): Promise<IngestTotals>;
+  files(store: Store, files: string[], opts: { format?: InputFormat; host?: string; encoding?: string; timezone: string; skipDamaged?: boolean }): Promise<IngestTotals>;
   events(store: Store, events: AsyncIterable<SourceItem>, opts: { timezone: string }): Promise<IngestTotals>;
 }
 
@@ -44,6 +45,8 @@ export interface CollectOptions {
   now?: () => number;
   dryRun?: boolean;
   always?: boolean;
+  /** Leave out the events of damaged EVTX chunks instead of storing them marked (ingest --skip-damaged). */
+  skipDamaged?: boolean;
 }
 
 export interface SourceResult {
@@ -67,12 +70,13 @@ export interface CollectResult {
 }
 
 export function emptyTotals(): IngestTotals {
-  return { files: 0, events: 0, requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, ignored: 0, logClears: 0, issues: [] };
+  return emptySummary();
 }
 
 function add(into: IngestTotals, s: IngestTotals): void {
-  for (const k of ['files', 'events', 'requests', 'hostEvents', 'clientEvents', 'anomalies', 'duplicates', 'ignored', 'logClears'] as const) into[k] += s[k];
+  for (const k of ['files', 'events', 'requests', 'hostEvents', 'clientEvents', 'anomalies', 'duplicates', 'ignored', 'logClears', 'damagedKept', 'damagedSkipped'] as const) into[k] += s[k] ?? 0;
   into.issues.push(...s.issues);
+  into.notes.push(...(s.notes ?? []));
 }
 
 /**
@@ -123,10 +127,12 @@ async function collectFiles(store: Store, deps: CollectDeps, src: FileSourceConf
   const result: SourceResult = { source: src.files, matched: files.length, unchanged: files.length - changed.length, ingested: null };
   if (changed.length === 0) return result;
   try {
+    // exports that name no computer need the source's host: without it the source fails, nothing stored
+    await requireHostFor(changed.map((c) => c.file), src, 'set host: NAME in this source of the config file');
     result.ingested = await deps.ingest.files(
       store,
       changed.map((c) => c.file),
-      { format: src.format, host: src.host, timezone: opts.timezone },
+      { format: src.format, host: src.host, encoding: src.encoding, timezone: opts.timezone, skipDamaged: opts.skipDamaged },
     );
   } catch (err) {
     result.error = (err as Error).message;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Transporter } from 'nodemailer';
 import type { KmswatchConfig } from '../alerts/config.js';
 import { loadConfig } from '../alerts/load-config.js';
+import { parseAddressList, parseSender } from '../notify/addresses.js';
 import { createSmtpTransport } from '../notify/transport.js';
 
 /** Mail options given on the command line; they win over the config file. */
@@ -31,6 +32,9 @@ export async function loadRunSettings(configFile: string | undefined, dbFlag: st
     to: mail.to && mail.to.length > 0 ? mail.to : config.mail.to,
     always: mail.always || config.mail.always,
   };
+  // A bad address (a CR/LF above all) is refused before any database is opened or source read.
+  if (config.mail.from !== undefined) parseSender(config.mail.from, '--from / mail.from');
+  parseAddressList(config.mail.to, '--to / mail.to');
   let db = dbFlag;
   if (db === undefined && config.db !== undefined) {
     db = /^postgres(ql)?:\/\//.test(config.db) || config.db === ':memory:' ? config.db : path.resolve(baseDir, config.db);
@@ -49,7 +53,7 @@ export function mailTransport(config: KmswatchConfig, env: NodeJS.ProcessEnv): T
   return createSmtpTransport(config.mail.smtp, env);
 }
 
-/** `--to a@x,b@x --to c@x` → [a@x, b@x, c@x]. */
+/** `--to 'a@x, b@x' --to c@x` → ['a@x, b@x', 'c@x']: each value a list, split and checked by src/notify/addresses.ts. */
 export function collectAddresses(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(/[,;]/).map((s) => s.trim()).filter(Boolean)];
+  return [...previous, value];
 }

@@ -1,8 +1,9 @@
 import { decodeEvent } from '../kms/decode.js';
 import type { KmsRecord } from '../kms/types.js';
-import type { EventOrigin, SourceItem } from '../sources/types.js';
-import type { Store, WriteResult } from '../store/types.js';
+import type { EventOrigin, InputIssue, SourceItem } from '../sources/types.js';
+import type { DamageMark, Store, WriteResult } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import { ShiftedSources } from './shifted.js';
 import type { IngestSummary } from './types.js';
 
 export const DEFAULT_BATCH_SIZE = 50_000;
@@ -10,24 +11,36 @@ export const DEFAULT_BATCH_SIZE = 50_000;
 /** After this many records of one batch failed on their own, the store is the problem, not the data. */
 const MAX_BAD_RECORDS_PER_BATCH = 100;
 
+export interface BatcherOptions {
+  /** Drop the events read from damaged EVTX chunks instead of storing them marked. */
+  skipDamaged?: boolean;
+}
+
 /**
  * Decodes source items and writes them to the store in batches (one transaction each), adding
  * to a summary. A batch the store rejects is split until the records it cannot take are found:
- * those become issues naming their file and line or record, the rest is stored.
+ * those become issues naming their file and line or record, the rest is stored. Notes go to
+ * summary.notes; events from damaged EVTX chunks are stored with a mark (Store.markDamaged) or,
+ * with skipDamaged, left out.
  */
 export class IngestBatcher {
   private records: KmsRecord[] = [];
   private origins: EventOrigin[] = [];
+  private marks: DamageMark[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   private readonly batchSize: number;
+  private readonly skipDamaged: boolean;
+  private readonly shifted = new ShiftedSources();
 
   constructor(
     private readonly store: Store,
     readonly summary: IngestSummary,
     batchSize = DEFAULT_BATCH_SIZE,
     private readonly onFlush?: () => void,
+    options: BatcherOptions = {},
   ) {
     this.batchSize = Math.max(1, Math.trunc(batchSize));
+    this.skipDamaged = options.skipDamaged === true;
   }
 
   async add(item: SourceItem): Promise<void> {
@@ -44,14 +57,28 @@ export class IngestBatcher {
   /** Decodes one item into the pending batch; true when the batch is full. */
   private take(item: SourceItem): boolean {
     if (!item.ok) {
-      this.summary.issues.push(item.issue);
+      (item.issue.note ? this.summary.notes : this.summary.issues).push(item.issue);
       return false;
     }
     this.summary.events++;
+    if (item.event.timeChoice === 'order') this.summary.ambiguousByOrder++;
+    else if (item.event.timeChoice === 'earlier') this.summary.ambiguousEarlier++;
     const record = decodeEvent(item.event);
     if (record === null) {
       this.summary.ignored++;
       return false;
+    }
+    const damage = item.event.damage;
+    if (damage !== undefined) {
+      if (this.skipDamaged) {
+        this.summary.damagedSkipped++;
+        return false;
+      }
+      this.summary.damagedKept++;
+      // (a record without a record id or time cannot be stored under a dedup key either)
+      if (record.recordId !== null && Number.isFinite(record.recordId) && Number.isFinite(record.time)) {
+        this.marks.push({ host: record.host, channel: record.channel, recordId: record.recordId, time: record.time, file: item.event.origin.file, chunk: damage.chunk, checks: damage.checks });
+      }
     }
     this.records.push(record);
     this.origins.push(item.event.origin);
@@ -66,11 +93,23 @@ export class IngestBatcher {
   async flush(): Promise<void> {
     await this.inFlight;
     if (this.records.length === 0) return;
-    const records = this.records;
-    const origins = this.origins;
+    let records = this.records;
+    let origins = this.origins;
+    const marks = this.marks;
     this.records = [];
     this.origins = [];
-    const stored = this.write(records, origins, { bad: 0 }).then(() => this.onFlush?.());
+    this.marks = [];
+    // the rest of a file whose local times turned out to be read in the wrong zone
+    const kept = this.shifted.keep(records, this.summary);
+    if (kept !== null) {
+      records = kept.map((i) => records[i]);
+      origins = kept.map((i) => origins[i]);
+      if (records.length === 0) return;
+    }
+    // the marks go first: a batch stored without them would pass for sound if the run stopped
+    // between the two (a mark whose record was never stored matches nothing)
+    const write = () => this.write(records, origins, { bad: 0 });
+    const stored = (marks.length > 0 ? this.store.markDamaged(marks).then(write) : write()).then(() => this.onFlush?.());
     // the failure, if any, is thrown by the next flush() or drain(); until then it is not unhandled
     stored.catch(() => undefined);
     this.inFlight = stored;
@@ -106,12 +145,14 @@ export class IngestBatcher {
       await this.write(records.slice(half), origins.slice(half), failures);
       return;
     }
-    const s = this.summary;
-    s.requests += result.requests;
-    s.hostEvents += result.hostEvents;
-    s.clientEvents += result.clientEvents;
-    s.anomalies += result.anomalies;
-    s.duplicates += result.duplicates;
-    s.logClears += result.logClears;
+    this.shifted.add(this.summary, result);
+  }
+
+  /**
+   * After drain(): the files whose times were off against stored copies of their records, one
+   * problem each (shifted.ts).
+   */
+  async shiftedProblems(): Promise<InputIssue[]> {
+    return this.shifted.problems(this.store);
   }
 }

@@ -4,7 +4,8 @@
  * PowerShell) pass `exports\*.evtx` to the program as it is, where bash would have expanded it.
  * Files found this way that are not exports (a README, the simulator's truth.json, an empty file)
  * are skipped and listed; a file named on the command line is always read, so a wrong one is an
- * error as before.
+ * error as before. A directory or pattern that holds no export is a problem: the command was asked
+ * to read something and found nothing (collect's drop folders, which may be empty, do not come here).
  */
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -17,7 +18,7 @@ export interface ResolvedInputs {
   files: string[];
   /** Found in a directory or by a pattern, and not an export. */
   skipped: string[];
-  /** Patterns that matched no file, and directories that could not be listed, with the reason. */
+  /** Directories and patterns that hold no export, and directories that could not be listed, with the reason. */
   problems: { file: string; reason: string }[];
 }
 
@@ -73,11 +74,18 @@ async function isExport(file: string, forced: boolean): Promise<boolean> {
   return (await detectFileFormat(file).catch(() => 'unreadable')) !== null;
 }
 
+function noExportReason(isDirectory: boolean, found: number): string {
+  if (!isDirectory) return found === 0 ? 'no file matches this pattern' : `no export among the ${found} file${found === 1 ? '' : 's'} this pattern matches`;
+  if (found === 0) return 'no export in this directory: it holds no file';
+  return `no export in this directory: ${found === 1 ? 'its 1 file is not an export' : `none of its ${found} files is an export`}`;
+}
+
 export async function resolveInputs(args: readonly string[], opts: { format?: string } = {}): Promise<ResolvedInputs> {
   const out: ResolvedInputs = { files: [], skipped: [], problems: [] };
   const forced = opts.format !== undefined;
   for (const arg of args) {
     const st = await stat(arg).catch(() => null);
+    const problemsBefore = out.problems.length;
     let found: string[] | null = null;
     if (st?.isDirectory()) found = await filesUnder(arg, out.problems);
     else if (st === null) found = await matches(arg);
@@ -85,8 +93,15 @@ export async function resolveInputs(args: readonly string[], opts: { format?: st
       out.files.push(arg);
       continue;
     }
-    if (found.length === 0 && st === null) out.problems.push({ file: arg, reason: 'no file matches this pattern' });
-    for (const file of found) (await isExport(file, forced) ? out.files : out.skipped).push(file);
+    let exports = 0;
+    for (const file of found) {
+      const take = await isExport(file, forced);
+      (take ? out.files : out.skipped).push(file);
+      if (take) exports++;
+    }
+    // Naming a folder or pattern says "read the exports there": none there is an error, not a quiet success.
+    const unlistable = out.problems.slice(problemsBefore).some((p) => p.file === arg);
+    if (exports === 0 && !unlistable) out.problems.push({ file: arg, reason: noExportReason(st !== null, found.length) });
   }
   // A file named twice (or named and found in its directory) is read once.
   out.files = [...new Set(out.files)];

@@ -67,10 +67,30 @@ function dispatch(ev: RawEvent): DecodeResult {
 }
 
 export function decodeEvent(ev: RawEvent): DecodeResult {
+  let record: DecodeResult;
   try {
-    return dispatch(ev);
+    record = dispatch(ev);
   } catch (err) {
     // Decoders validate instead of throwing; this only guards against a malformed RawEvent.
-    return makeAnomaly(ev, `decoder failed: ${err instanceof Error ? err.message : String(err)}`);
+    record = makeAnomaly(ev, `decoder failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (record === null) return null;
+  record.channel = logOf(record);
+  if (ev.timeZone !== undefined) record.timeZone = ev.timeZone;
+  return record;
+}
+
+/**
+ * The log an event belongs to, spelled one way. Exports without a log name (Get-EventLog |
+ * ConvertTo-Json, Event Viewer saves) leave it empty; the event says it (kms-events.md §1-§2):
+ * 12290 and whatever else was decoded as the KMS log's goes to "Key Management Service", the other
+ * host events (12291, 12293, 12294…) and the client events to "Application". The log is part of an
+ * event's identity: the same event from such an export and from an EVTX must carry the same one.
+ */
+function logOf(record: NonNullable<DecodeResult>): string {
+  const kind = channelKind(record.channel);
+  if (kind === 'kms') return KMS_CHANNEL;
+  if (kind === 'application') return APPLICATION_CHANNEL;
+  if (kind === 'other') return record.channel;
+  return record.kind === 'request' || record.kind === 'anomaly' ? KMS_CHANNEL : APPLICATION_CHANNEL;
 }

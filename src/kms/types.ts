@@ -31,6 +31,8 @@ interface KmsRecordBase {
   time: number;
   /** Input file and format, e.g. "C:/logs/kms.evtx (evtx)". */
   source: string;
+  /** The IANA zone `time` was read in, when the export wrote it without an offset (RawEvent.timeZone). */
+  timeZone?: string;
 }
 
 /** 12290: an activation request processed by the host. */

@@ -2,7 +2,7 @@ import { parseDetails } from '../alerts/state.js';
 import type { AlertState } from '../store/types.js';
 import type { Digest } from './digest.js';
 import { escapeHtml as e } from './escape.js';
-import { totalsLine } from './render-text.js';
+import { DAMAGED_HOST_NOTE, PARTIAL_COUNT_NOTE, totalsLine } from './render-text.js';
 
 /*
  * Outlook renders HTML with Word's engine: no <style> blocks it can rely on, no flex, no scripts.
@@ -60,7 +60,9 @@ function countTable(d: Digest): string {
       const th = c.thresholds
         .map((t) => `<span style="color:${t.met ? '#2e7d32' : '#b00020'}">${t.minimum} ${t.met ? 'met' : 'not met'}</span>`)
         .join(', ');
-      return `<tr><td style="${TD}">${e(c.host)}</td><td style="${TD}">${e(c.application)}</td><td style="${TD};text-align:right">${c.current}</td><td style="${TD}">${th}</td><td style="${TD}">${e(iso(c.lastRequestAt))}</td></tr>`;
+      const damaged = c.damagedOnly ? `<br><span style="font-size:12px;color:${SEVERITY_COLOUR.warning}">${e(DAMAGED_HOST_NOTE)}</span>` : '';
+      const partial = c.partial ? `<br><span style="font-size:12px;color:${SEVERITY_COLOUR.warning}" data-partial="true">${e(PARTIAL_COUNT_NOTE)}</span>` : '';
+      return `<tr><td style="${TD}">${e(c.host)}${damaged}</td><td style="${TD}">${e(c.application)}</td><td style="${TD};text-align:right">${c.current}${partial}</td><td style="${TD}">${th}</td><td style="${TD}">${e(iso(c.lastRequestAt))}</td></tr>`;
     })
     .join('');
   const body = rows || `<tr><td style="${TD}" colspan="5">no counted requests</td></tr>`;

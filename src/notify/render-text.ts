@@ -14,6 +14,12 @@ function alertLines(a: AlertState, resolved: boolean): string[] {
   return lines;
 }
 
+/** Beside a count computed from less than the whole window (also used by the HTML part). */
+export const PARTIAL_COUNT_NOTE = 'PARTIAL: the stored log does not cover the whole 30-day window, the count may be too low';
+
+/** Beside a host of the count table whose every event came from damaged chunks (also used by the HTML part). */
+export const DAMAGED_HOST_NOTE = 'host seen only in damaged EVTX chunks (CRC failed)';
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** `3915 requests, 80 clients, 82 machines, 2 hosts, 1 anomaly` (also used by the HTML part). */
@@ -40,7 +46,9 @@ export function renderText(d: Digest): string {
   if (d.summary.counts.length === 0) out.push('  no counted requests');
   for (const c of d.summary.counts) {
     const th = c.thresholds.map((t) => `${t.minimum} ${t.met ? 'met' : 'NOT met'}`).join(', ');
-    out.push(`  ${oneLine(c.host)}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}`);
+    const damaged = c.damagedOnly ? ` — ${DAMAGED_HOST_NOTE}` : '';
+    const partial = c.partial ? ` — ${PARTIAL_COUNT_NOTE}` : '';
+    out.push(`  ${oneLine(c.host)}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}${partial}${damaged}`);
   }
   out.push('', `Totals: ${totalsLine(d)}`);
   return `${out.join('\n')}\n`;

@@ -18,9 +18,15 @@ export type TimeFormat = (iso: string | null) => string;
 
 export const isoTime: TimeFormat = (iso) => iso ?? '';
 
+/**
+ * Text tables cut cells at the column's maxWidth (table.ts, 64 by default): enough for a host or
+ * machine name; sentences (meanings, anomaly data) may run to this. CSV keeps whole values.
+ */
+const LONG_TEXT = 200;
+
 export function hostColumns(time: TimeFormat): Column<HostReport>[] {
   return [
-    { header: 'Host', value: (h) => h.host, shrink: true, minWidth: 12 },
+    { header: 'Host', value: (h) => h.host },
     { header: 'Requests', value: (h) => h.requests },
     { header: 'Last request', value: (h) => time(h.lastRequestAt) },
     { header: 'Idle', value: (h) => h.idle },
@@ -40,16 +46,19 @@ export function countLines(hosts: readonly HostReport[]): CountLine[] {
 
 export function countColumns(): Column<CountLine>[] {
   return [
-    { header: 'Host', value: (c) => c.host, shrink: true, minWidth: 12 },
+    { header: 'Host', value: (c) => c.host },
     { header: 'Application', value: (c) => c.application },
     { header: 'Current', value: (c) => c.current },
     { header: 'Active', value: (c) => c.active },
     { header: 'Cap', value: (c) => c.cap },
+    // docs/definitions.md "partial": the stored log does not cover the whole window
+    { header: 'Window', value: (c) => (c.partial ? 'PARTIAL' : 'whole') },
     {
       header: 'Thresholds (minimum: clients needing it)',
       value: (c) => c.thresholds.map((t) => `${t.minimum}: ${t.met ? 'met' : 'NOT met'} (${t.clients})`).join(', '),
-      shrink: true,
-      minWidth: 20,
+      wrap: 'list',
+      minWidth: 16,
+      maxWidth: LONG_TEXT,
     },
   ];
 }
@@ -64,11 +73,12 @@ export interface ThresholdLine {
   minimum: number | null;
   clients: number | null;
   met: boolean | null;
+  partial: boolean;
 }
 
 export function thresholdLines(hosts: readonly HostReport[]): ThresholdLine[] {
   return countLines(hosts).flatMap((c): ThresholdLine[] => {
-    const base = { host: c.host, application: c.application, current: c.current, active: c.active, cap: c.cap };
+    const base = { host: c.host, application: c.application, current: c.current, active: c.active, cap: c.cap, partial: c.partial };
     if (c.thresholds.length === 0) return [{ ...base, minimum: null, clients: null, met: null }];
     return c.thresholds.map((t) => ({ ...base, minimum: t.minimum, clients: t.clients, met: t.met }));
   });
@@ -84,13 +94,15 @@ export function thresholdColumns(): Column<ThresholdLine>[] {
     { header: 'minimum', value: (t) => t.minimum },
     { header: 'clients', value: (t) => t.clients },
     { header: 'met', value: (t) => t.met },
+    { header: 'partial', value: (t) => t.partial },
   ];
 }
 
 export function cloneColumns(time: TimeFormat): Column<CloneReport>[] {
   return [
     { header: 'CMID', value: (c) => c.cmid },
-    { header: 'Machines', value: (c) => c.machines.join(', '), shrink: true, minWidth: 16 },
+    // names: wrapped between names, never cut to fit
+    { header: 'Machines', value: (c) => c.machines.join(', '), wrap: 'list', minWidth: 32, maxWidth: LONG_TEXT },
     { header: 'First seen', value: (c) => time(c.firstSeen) },
     { header: 'Last seen', value: (c) => time(c.lastSeen) },
   ];
@@ -98,32 +110,32 @@ export function cloneColumns(time: TimeFormat): Column<CloneReport>[] {
 
 export function failureColumns(time: TimeFormat): Column<FailureReport>[] {
   return [
-    { header: 'Machine', value: (f) => f.machine, shrink: true, minWidth: 10 },
-    { header: 'CMID', value: (f) => f.cmid, shrink: true, minWidth: 10 },
-    { header: 'Host', value: (f) => f.host, shrink: true, minWidth: 8 },
+    { header: 'Machine', value: (f) => f.machine },
+    { header: 'CMID', value: (f) => f.cmid },
+    { header: 'Host', value: (f) => f.host },
     { header: 'Result', value: (f) => f.result },
     { header: 'Requests', value: (f) => f.requests },
     { header: 'Last', value: (f) => time(f.lastAt) },
-    { header: 'Meaning', value: (f) => f.meaning, shrink: true, minWidth: 16 },
+    { header: 'Meaning', value: (f) => f.meaning, wrap: true, minWidth: 24, maxWidth: LONG_TEXT },
   ];
 }
 
 export function failureCsvColumns(): Column<FailureReport>[] {
-  return [...failureColumns(isoTime), { header: 'Cause', value: (f) => f.cause }, { header: 'Remedy', value: (f) => f.remedy }];
+  return [...failureColumns(isoTime), { header: 'Cause', value: (f) => f.cause, maxWidth: LONG_TEXT }, { header: 'Remedy', value: (f) => f.remedy, maxWidth: LONG_TEXT }];
 }
 
 export function clientColumns(time: TimeFormat, options: { compact?: boolean } = {}): Column<ClientReport>[] {
   const all: (Column<ClientReport> & { wide?: boolean })[] = [
-    { header: 'Machine', value: (c) => c.machine, shrink: true, minWidth: 10 },
-    { header: 'CMID', value: (c) => c.cmid, shrink: true, minWidth: 10 },
+    { header: 'Machine', value: (c) => c.machine },
+    { header: 'CMID', value: (c) => c.cmid },
     { header: 'Application', value: (c) => c.application, wide: true },
-    { header: 'Product', value: (c) => c.product, shrink: true, minWidth: 12 },
+    { header: 'Product', value: (c) => c.product, wrap: true, minWidth: 12 },
     { header: 'State', value: (c) => c.state, shrink: true, minWidth: 8 },
     { header: 'VM', value: (c) => c.isVm, wide: true },
-    { header: 'Host', value: (c) => c.host, shrink: true, minWidth: 8, wide: true },
+    { header: 'Host', value: (c) => c.host, wide: true },
     { header: 'Last seen', value: (c) => time(c.lastSeen) },
     { header: 'Expires', value: (c) => time(c.expiresAt) },
-    { header: 'Flags', value: (c) => clientFlags(c), shrink: true, minWidth: 8 },
+    { header: 'Flags', value: (c) => clientFlags(c), wrap: true, minWidth: 8 },
   ];
   return all.filter((c) => !(options.compact && c.wide)).map(({ wide: _wide, ...column }) => column);
 }
@@ -162,7 +174,7 @@ export function clientFlags(c: ClientReport): string {
 
 export function productColumns(time: TimeFormat): Column<ProductReport>[] {
   return [
-    { header: 'Product', value: (p) => p.product, shrink: true, minWidth: 16 },
+    { header: 'Product', value: (p) => p.product, wrap: true, minWidth: 16 },
     { header: 'Application', value: (p) => p.application },
     { header: 'Clients', value: (p) => p.clients },
     { header: 'Requests', value: (p) => p.requests },
@@ -173,17 +185,17 @@ export function productColumns(time: TimeFormat): Column<ProductReport>[] {
 export function anomalyColumns(time: TimeFormat): Column<AnomalyReport>[] {
   return [
     { header: 'Time', value: (a) => time(a.time) },
-    { header: 'Host', value: (a) => a.host, shrink: true, minWidth: 8 },
+    { header: 'Host', value: (a) => a.host },
     { header: 'Event', value: (a) => a.eventId },
     { header: 'Record', value: (a) => a.recordId },
-    { header: 'Reason', value: (a) => a.reason, shrink: true, minWidth: 16 },
-    { header: 'Data', value: (a) => a.raw, shrink: true, minWidth: 12 },
+    { header: 'Reason', value: (a) => a.reason, wrap: true, minWidth: 16, maxWidth: LONG_TEXT },
+    { header: 'Data', value: (a) => a.raw, wrap: true, minWidth: 12, maxWidth: LONG_TEXT },
   ];
 }
 
 export function logClearColumns(time: TimeFormat): Column<LogClearReport>[] {
   return [
-    { header: 'Host', value: (c) => c.host, shrink: true, minWidth: 8 },
+    { header: 'Host', value: (c) => c.host },
     { header: 'Channel', value: (c) => c.channel },
     { header: 'Epoch', value: (c) => c.epoch },
     { header: 'Detected at', value: (c) => time(c.detectedAt) },

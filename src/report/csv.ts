@@ -1,4 +1,4 @@
-import type { CellValue } from './cells.js';
+import { DEFAULT_MAX_CELL_WIDTH, shownCell, type CellValue } from './cells.js';
 import type { Column } from './table.js';
 
 /**
@@ -14,9 +14,20 @@ export function csvField(value: CellValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+export interface CsvOptions {
+  /**
+   * For a terminal: text cells as the text tables show them (escaped, `…` past the column's
+   * maxWidth), so a CR/LF in a name shows as `\r\n` inside its field instead of breaking the row.
+   * Files and pipes get whole values (the default).
+   */
+  terminal?: boolean;
+}
+
 /** Header + rows, CRLF line ends (RFC 4180). */
-export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
-  const lines = [columns.map((c) => csvField(c.header)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(','));
+export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[], options: CsvOptions = {}): string {
+  const field = (c: Column<T>, value: CellValue): string =>
+    csvField(options.terminal && typeof value === 'string' ? shownCell(value, c.maxWidth ?? DEFAULT_MAX_CELL_WIDTH) : value);
+  const lines = [columns.map((c) => field(c, c.header)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => field(c, c.value(row))).join(','));
   return lines.join('\r\n') + '\r\n';
 }

@@ -11,22 +11,26 @@ import {
   thresholdColumns,
   thresholdLines,
 } from './columns.js';
-import { renderCsv } from './csv.js';
+import { renderCsv as renderCsvWith, type CsvOptions } from './csv.js';
+import type { Column } from './table.js';
+import { damagedCsvColumns, damagedOnlyColumn } from './damaged.js';
+import { coverageCsvColumns, coverageHoleLines } from './coverage.js';
 
 /** A CSV holds one table; `report --csv --section NAME` picks which. */
-export const REPORT_CSV_SECTIONS = ['counts', 'hosts', 'clones', 'failures', 'expiring', 'lapsed', 'products', 'anomalies', 'log-clears'] as const;
+export const REPORT_CSV_SECTIONS = ['counts', 'hosts', 'clones', 'failures', 'expiring', 'lapsed', 'products', 'anomalies', 'log-clears', 'damaged', 'coverage'] as const;
 export type ReportCsvSection = (typeof REPORT_CSV_SECTIONS)[number];
 
-export function renderReportCsv(report: Report, section: ReportCsvSection = 'counts'): string {
+export function renderReportCsv(report: Report, section: ReportCsvSection = 'counts', options: CsvOptions = {}): string {
+  const renderCsv = <T>(columns: readonly Column<T>[], rows: readonly T[]) => renderCsvWith(columns, rows, options);
   switch (section) {
     case 'counts':
       return renderCsv(thresholdColumns(), thresholdLines(report.hosts));
     case 'hosts':
-      return renderCsv(hostColumns(isoTime), report.hosts);
+      return renderCsv([...hostColumns(isoTime), damagedOnlyColumn()], report.hosts);
     case 'clones':
-      return renderCsv(cloneColumns(isoTime), report.clones);
+      return renderCsv([...cloneColumns(isoTime), damagedOnlyColumn()], report.clones);
     case 'failures':
-      return renderCsv(failureCsvColumns(), report.failures);
+      return renderCsv([...failureCsvColumns(), damagedOnlyColumn()], report.failures);
     case 'expiring':
       return renderCsv(clientCsvColumns(), report.clients.expiring);
     case 'lapsed':
@@ -37,5 +41,9 @@ export function renderReportCsv(report: Report, section: ReportCsvSection = 'cou
       return renderCsv(anomalyColumns(isoTime), report.anomalies);
     case 'log-clears':
       return renderCsv(logClearColumns(isoTime), report.logClears);
+    case 'damaged':
+      return renderCsv(damagedCsvColumns(), report.damaged.chunks);
+    case 'coverage':
+      return renderCsv(coverageCsvColumns(), coverageHoleLines(report.hosts));
   }
 }

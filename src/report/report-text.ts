@@ -1,5 +1,5 @@
 import type { Report } from '../analysis/types.js';
-import { printable } from './cells.js';
+import { printable, shownCell } from './cells.js';
 import {
   anomalyColumns,
   clientColumns,
@@ -12,6 +12,8 @@ import {
   productColumns,
   type TimeFormat,
 } from './columns.js';
+import { coverageColumns, coverageLines, partialCountsLine, partialSummary } from './coverage.js';
+import { damagedClonesLine, damagedColumns, damagedFailuresLine, damagedHostsLine, damagedSummary } from './damaged.js';
 import { renderTable, type TableOptions } from './table.js';
 import { formatLocal } from './time.js';
 
@@ -42,13 +44,19 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   );
 
   section('Hosts', report.hosts.length ? renderTable(hostColumns(time), report.hosts, table) : '  none\n');
+  if (damagedHostsLine(report)) out.push(damagedHostsLine(report));
+  const aliased = report.hosts.filter((h) => h.aliases.length > 0);
+  if (aliased.length) out.push(`  Also seen as: ${aliased.map((h) => `${printable(h.host)} = ${h.aliases.map(printable).join(', ')}`).join('; ')}\n`);
   const counts = countLines(report.hosts);
   section('KMS counts (last 30 days)', counts.length ? renderTable(countColumns(), counts, table) : '  no successful requests in the window\n');
+  if (partialCountsLine(report, time)) out.push(partialCountsLine(report, time, options.width));
   const idle = report.hosts.filter((h) => h.idle);
-  if (idle.length) out.push(`  Idle (no request for more than ${report.idleHours} h): ${idle.map((h) => printable(h.host)).join(', ')}\n`);
+  if (idle.length) out.push(`  Idle (no request for more than ${report.idleHours} h): ${idle.map((h) => shownCell(h.host)).join(', ')}\n`);
 
   section('Clones (one CMID under several machine names)', report.clones.length ? renderTable(cloneColumns(time), report.clones, table) : '  none\n');
+  if (damagedClonesLine(report)) out.push(damagedClonesLine(report));
   section('Failures (last 30 days)', report.failures.length ? renderTable(failureColumns(time), report.failures, table) : '  none\n');
+  if (damagedFailuresLine(report)) out.push(damagedFailuresLine(report));
 
   const c = report.clients;
   const states = Object.entries(c.byState)
@@ -70,6 +78,8 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   if (c.lapsed.length) {
     section(`Lapsed: no longer counted (${c.lapsed.length})`, renderTable(clientColumns(time, { compact: true }), c.lapsed.slice(0, limit), table) + more(c.lapsed.length, limit));
   }
+  const coverage = coverageLines(report.hosts);
+  section('Coverage (what the stored logs cover, read from where)', coverage.length ? renderTable(coverageColumns(time), coverage, table) : '  nothing stored\n');
   section('Products', report.products.length ? renderTable(productColumns(time), report.products, table) : '  none\n');
   section('Log clears', report.logClears.length ? renderTable(logClearColumns(time), report.logClears, table) : '  none detected\n');
   const shown = report.anomalies.length;
@@ -77,6 +87,10 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
     `Anomalies (${report.totals.anomalies}${shown < report.totals.anomalies ? `, newest ${shown} shown` : ''})`,
     shown ? renderTable(anomalyColumns(time), report.anomalies, table) : '  none\n',
   );
+  // only when there is something: most stores never met a damaged chunk
+  if (report.damaged.chunks.length) {
+    section('From damaged chunks (EVTX CRC failed: kept, marked; ingest --skip-damaged leaves them out)', `  ${damagedSummary(report)}\n` + renderTable(damagedColumns(), report.damaged.chunks, table));
+  }
   return out.join('\n');
 }
 
@@ -91,7 +105,7 @@ export function renderReportSummary(report: Report): string {
   for (const h of report.hosts) {
     const counts = h.counts.map((c) => {
       const unmet = c.thresholds.filter((t) => !t.met).map((t) => t.minimum);
-      return `${c.application} ${c.current}${unmet.length ? ` (below ${unmet.join('/')})` : ''}`;
+      return `${c.application} ${c.current}${c.partial ? ' (partial)' : ''}${unmet.length ? ` (below ${unmet.join('/')})` : ''}`;
     });
     const notes = [
       counts.length ? counts.join(', ') : 'no counted requests',
@@ -101,7 +115,9 @@ export function renderReportSummary(report: Report): string {
     ].filter(Boolean);
     lines.push(`- ${printable(h.host)}: ${notes.join('; ')}`);
   }
+  if (partialSummary(report)) lines.push(partialSummary(report));
   if (report.clones.length) lines.push(`${report.clones.length} cloned CMIDs.`);
+  if (damagedSummary(report)) lines.push(damagedSummary(report));
   if (report.failures.length) lines.push(`${report.failures.reduce((n, f) => n + f.requests, 0)} failed requests from ${report.failures.length} machine/result pairs.`);
   lines.push(`${report.clients.expiring.length} clients expiring within ${report.clients.expiringDays} days, ${report.clients.overdueCount} overdue, ${report.clients.lapsed.length} lapsed.`);
   return lines.join('\n') + '\n';

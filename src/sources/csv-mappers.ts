@@ -9,7 +9,7 @@
  * Dates are local, culture-formatted (time.ts parseWallTime).
  */
 import { splitEventIdInto, toInteger } from './event-id.js';
-import { parseLocalTime } from './time.js';
+import { readEventTime, setEventTime, type EventTime } from './time.js';
 import type { InputFormat, RawEvent, ReadOptions } from './types.js';
 
 export interface CsvRowContext {
@@ -39,9 +39,9 @@ function origin(ctx: CsvRowContext, format: InputFormat): RawEvent['origin'] {
   return { file: ctx.opts.file, format, line: ctx.line, index: ctx.index };
 }
 
-function timeOf(text: string | undefined, timezone: string, name: string): number | string {
+function timeOf(text: string | undefined, timezone: string, name: string): EventTime | string {
   if (text === undefined) return `no ${name}`;
-  const t = parseLocalTime(text, timezone);
+  const t = readEventTime(text, timezone);
   return t === null ? `bad ${name} "${text}" (not a known date format)` : t;
 }
 
@@ -57,11 +57,12 @@ export const mapExportCsvRow: CsvMapper = (row, ctx) => {
     eventId: 0,
     channel: cell(row, ctx, 'logname', 'containerlog') ?? ctx.typeChannel ?? ctx.opts.channel ?? '',
     host: cell(row, ctx, 'machinename') ?? ctx.opts.host ?? '',
-    time,
+    time: 0,
     // ReplacementStrings / Properties hold only a type name: the insertion strings are gone.
     data: null,
     origin: origin(ctx, 'csv-export'),
   });
+  setEventTime(ev, time);
   const provider = cell(row, ctx, 'source', 'providername');
   if (provider !== undefined) ev.provider = provider;
   const recordId = toInteger(cell(row, ctx, 'index', 'recordid'));
@@ -82,10 +83,11 @@ export const mapEventViewerCsvRow: CsvMapper = (row, ctx) => {
     eventId: 0,
     channel: ctx.opts.channel ?? '',
     host: ctx.opts.host ?? '',
-    time,
+    time: 0,
     data: null,
     origin: origin(ctx, 'csv-eventviewer'),
   });
+  setEventTime(ev, time);
   if (row[2]) ev.provider = row[2];
   // The description is the unnamed 6th column; an unquoted description with commas spans the rest.
   if (row.length > 5) ev.message = row.slice(5).join(ctx.delimiter);

@@ -8,6 +8,7 @@ import { parse, type CsvError } from 'csv-parse';
 import { flattenBatches } from './batches.js';
 import { classifyCsvHeader, parseTypeLine, sniffDelimiter, splitHeader, type CsvFormat } from './csv-header.js';
 import { mapEventViewerCsvRow, mapExportCsvRow, type CsvMapper } from './csv-mappers.js';
+import { resolveLocalTimes } from './local-times.js';
 import { decodeText, type ByteInput } from './text.js';
 import type { InputIssue, ReadOptions, SourceItem } from './types.js';
 
@@ -82,9 +83,13 @@ interface CsvRecord {
   raw?: string;
 }
 
-/** The items of a CSV export, one array per chunk of text. */
-export async function* readCsvBatches(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem[]> {
-  const iterator = decodeText(input)[Symbol.asyncIterator]();
+/** The items of a CSV export, one array per chunk of text; times of a repeated hour resolved by the log's order (local-times.ts). */
+export function readCsvBatches(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem[]> {
+  return resolveLocalTimes(readCsvBatchesAsWritten(input, opts), opts.format ?? 'csv-export');
+}
+
+async function* readCsvBatchesAsWritten(input: ByteInput, opts: CsvReadOptions): AsyncGenerator<SourceItem[]> {
+  const iterator = decodeText(input, opts.encoding)[Symbol.asyncIterator]();
   let head = '';
   let ended = false;
   const more = async (): Promise<boolean> => {

@@ -1,6 +1,6 @@
 /**
  * Format detection from the first bytes of a file (≥ 64 KiB when available), by content first:
- * EVTX magic, XML events, JSON records recognised by their keys, CSV headers. The extension only
+ * EVTX magic, XML events, JSON records recognised by their keys, `wevtutil /f:text` blocks, CSV headers. The extension only
  * breaks ties the content cannot (it never overrides what the content says).
  */
 import { classifyCsvHeader, parseTypeLine, sniffDelimiter, splitHeader } from './csv-header.js';
@@ -8,6 +8,7 @@ import { recogniseRecord } from './json.js';
 import { isObject } from './shippers/common.js';
 import { decodeHead } from './text.js';
 import type { InputFormat } from './types.js';
+import { looksLikeWevtutilText } from './wevtutil-text.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -76,6 +77,7 @@ export function detectFormat(head: Uint8Array, fileName: string): InputFormat | 
     }
     return sniffJsonKeys(text);
   }
+  if (looksLikeWevtutilText(text)) return 'wevtutil-text';
   if (parseTypeLine(firstLine)) return 'csv-export';
   return classifyCsvHeader(splitHeader(firstLine, sniffDelimiter(firstLine)));
 }

@@ -13,10 +13,12 @@ import { walkChunk } from '../evtx/chunk.js';
 import { directFields, type DirectFields } from '../evtx/direct-fields.js';
 import { EvtxError } from '../evtx/errors.js';
 import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
+import { EvtxIntegrity } from '../evtx/integrity.js';
 import { liveLogHint } from '../evtx/node/live-log.js';
 import { openEvtxFile, type EvtxFileHandle } from '../evtx/node/read-file.js';
 import { errnoText } from '../errno.js';
 import type { XmlNode } from '../evtx/tree.js';
+import { findingItem, markDamagedChunk } from './evtx-findings.js';
 import type { InputIssue, RawEvent, ReadOptions, SourceItem } from './types.js';
 
 function issue(opts: ReadOptions, reason: string, extra: Partial<InputIssue> = {}): SourceItem {
@@ -36,7 +38,8 @@ function treeFields(c: ChunkContext, frags: Fragment[]): DirectFields | null {
 
 /**
  * The items of one chunk slot, in record order. `index` numbers the RawEvents across the file
- * (origin.index) and is returned advanced.
+ * (origin.index) and is returned advanced. With `integrity`, a chunk whose CRC fails gets its
+ * problem first and its events marked (RawEvent.damage).
  */
 export function evtxChunkItems(
   slot: { bytes: Uint8Array; index: number; offset: number },
@@ -44,11 +47,15 @@ export function evtxChunkItems(
   opts: ReadOptions,
   index: number,
   via: EvtxFieldPath = 'direct',
+  integrity?: EvtxIntegrity,
 ): { items: SourceItem[]; index: number } {
   const items: SourceItem[] = [];
+  let ids: { first: number; last: number } | null = null;
   // The reader's pure CRC (no node:zlib): this module is bundled into the browser dashboard too.
   const chunk = walkChunk(slot.bytes, slot.index, slot.offset, { cache }, {
     record(c, frags, recordId, pos, at) {
+      if (ids === null) ids = { first: recordId, last: recordId };
+      else ids = { first: Math.min(ids.first, recordId), last: Math.max(ids.last, recordId) };
       const f = (via === 'direct' ? directFields(c, frags) : undefined) ?? treeFields(c, frags);
       if (f === null) return false;
       const s = f.system;
@@ -76,6 +83,8 @@ export function evtxChunkItems(
   if (chunk.state === 'bad-magic') items.unshift(issue(opts, `chunk ${slot.index}: not a chunk (bad signature), skipped`, { offset: slot.offset }));
   else if (chunk.state === 'short') items.unshift(issue(opts, `chunk ${slot.index}: file ends inside the chunk (${slot.bytes.length} bytes), skipped`, { offset: slot.offset }));
   if (chunk.walkStop) items.push(issue(opts, chunk.walkStop.message, { offset: chunk.walkStop.context.offset }));
+  const damaged = integrity?.chunk(slot.index, slot.offset, chunk.state, chunk.header, ids);
+  if (damaged) markDamagedChunk(items, opts.file, damaged);
   return { items, index };
 }
 
@@ -89,12 +98,15 @@ export async function* readEvtxSource(file: string, opts: ReadOptions): AsyncIte
   }
   try {
     const cache = new TemplateCache();
+    const integrity = new EvtxIntegrity(handle.header, handle.size);
+    for (const f of integrity.begin()) yield findingItem(opts.file, f);
     let index = 0;
     for await (const slot of handle.slots()) {
-      const r = evtxChunkItems(slot, cache, opts, index);
+      const r = evtxChunkItems(slot, cache, opts, index, 'direct', integrity);
       index = r.index;
       yield* r.items;
     }
+    for (const f of integrity.end()) yield findingItem(opts.file, f);
   } finally {
     await handle.close();
   }

@@ -5,13 +5,14 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { flattenBatches, groupItems } from './batches.js';
-import { INPUT_FORMATS, UNKNOWN_FORMAT_REASON } from './formats.js';
+import { INPUT_FORMATS, UNKNOWN_FORMAT_REASON, unknownEncodingReason } from './formats.js';
 import { readCsvBatches } from './csv.js';
 import { detectFormat, HEAD_BYTES } from './detect.js';
 import { readEvtxSource } from './evtx.js';
 import { isJsonFormat, readJsonBatches } from './json.js';
 import { isValidTimezone } from './time.js';
 import type { InputFormat, InputIssue, ReadOptions, SourceItem } from './types.js';
+import { readWevtutilTextBatches } from './wevtutil-text.js';
 import { readXmlBatches } from './xml.js';
 import { errnoText } from '../errno.js';
 import { liveLogHint } from '../evtx/node/live-log.js';
@@ -26,6 +27,8 @@ export interface OpenSourceOptions {
   format?: InputFormat;
   timezone: string;
   host?: string;
+  /** Code page of text exports without a BOM (ReadOptions.encoding). */
+  encoding?: string;
 }
 
 function fatal(file: string, format: InputFormat | 'unknown', reason: string): SourceItem[] {
@@ -54,6 +57,7 @@ function readerFor(format: InputFormat, file: string, opts: ReadOptions, forced:
   if (format === 'xml') return readXmlBatches(stream, opts);
   if (format === 'csv-export' || format === 'csv-eventviewer') return readCsvBatches(stream, { ...opts, format });
   if (isJsonFormat(format)) return readJsonBatches(stream, forced ? { ...opts, format } : { ...opts, hint: format });
+  if (format === 'wevtutil-text') return readWevtutilTextBatches(stream, opts);
   throw new Error(`no reader for format ${format as string}`);
 }
 
@@ -75,6 +79,10 @@ export function openSource(file: string, opts: OpenSourceOptions): AsyncGenerato
 export async function* openSourceBatches(file: string, opts: OpenSourceOptions): AsyncGenerator<SourceItem[]> {
   if (!isValidTimezone(opts.timezone)) {
     yield fatal(file, opts.format ?? 'unknown', `unknown time zone "${opts.timezone}" (expected an IANA name such as Europe/Berlin)`);
+    return;
+  }
+  if (opts.encoding !== undefined && !(await import('./codepage.js')).isKnownEncoding(opts.encoding)) {
+    yield fatal(file, opts.format ?? 'unknown', unknownEncodingReason(opts.encoding));
     return;
   }
   if (opts.format !== undefined && !INPUT_FORMATS.includes(opts.format)) {
@@ -100,6 +108,7 @@ export async function* openSourceBatches(file: string, opts: OpenSourceOptions):
   }
   const readOpts: ReadOptions = { file, timezone: opts.timezone };
   if (opts.host !== undefined) readOpts.host = opts.host;
+  if (opts.encoding !== undefined) readOpts.encoding = opts.encoding;
   try {
     yield* readerFor(format, file, readOpts, opts.format !== undefined);
   } catch (err) {

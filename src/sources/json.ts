@@ -5,6 +5,7 @@
  */
 import { flattenBatches } from './batches.js';
 import { splitJsonValueBatches } from './json-values.js';
+import { resolveLocalTimes } from './local-times.js';
 import { fluentbit } from './shippers/fluentbit.js';
 import { isObject, type JsonObject, type ShipperMapper } from './shippers/common.js';
 import { nxlog } from './shippers/nxlog.js';
@@ -48,12 +49,16 @@ export function readJsonSource(input: ByteInput, opts: JsonReadOptions): AsyncGe
   return flattenBatches(readJsonBatches(input, opts));
 }
 
-/** The items of a JSON export, one array per chunk of text. */
-export async function* readJsonBatches(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem[]> {
+/** The items of a JSON export, one array per chunk of text; times of a repeated hour resolved by the log's order (local-times.ts). */
+export function readJsonBatches(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem[]> {
+  return resolveLocalTimes(readJsonBatchesAsWritten(input, opts), opts.format ?? opts.hint ?? 'winlogbeat');
+}
+
+async function* readJsonBatchesAsWritten(input: ByteInput, opts: JsonReadOptions): AsyncGenerator<SourceItem[]> {
   const forced = opts.format ? SHIPPERS.find((s) => s.format === opts.format) : undefined;
   const issueFormat: InputFormat | 'unknown' = opts.format ?? opts.hint ?? 'unknown';
   let index = 0;
-  for await (const values of splitJsonValueBatches(decodeText(input))) {
+  for await (const values of splitJsonValueBatches(decodeText(input, opts.encoding))) {
     const items: SourceItem[] = [];
     for (const item of values) {
       if (!item.ok) {

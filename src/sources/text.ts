@@ -1,7 +1,8 @@
 /**
  * Bytes of a text export → strings, chunk by chunk. Windows tools write UTF-8 with or without a BOM,
  * and Windows PowerShell 5.1 (`Out-File`, `>`) writes UTF-16LE with a BOM; the encoding is taken from
- * the BOM, else from the zero-byte pattern of UTF-16, else UTF-8.
+ * the BOM, else from the code page the caller names (cmd.exe's `>` writes the console's OEM code
+ * page, which bytes cannot reveal), else from the zero-byte pattern of UTF-16, else UTF-8.
  */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -45,9 +46,34 @@ async function* bytesOf(input: ByteInput): AsyncGenerator<Uint8Array> {
   }
 }
 
-/** Streams decoded text; the encoding is sniffed from the first bytes, the BOM dropped. */
-export async function* decodeText(input: ByteInput): AsyncGenerator<string> {
-  let decoder: TextDecoder | null = null;
+/** A streaming decoder: bytes in, text out; `end` flushes a sequence cut at the last chunk. */
+export interface ChunkDecoder {
+  write(bytes: Uint8Array): string;
+  end(): string;
+}
+
+function textDecoder(encoding: TextEncoding): ChunkDecoder {
+  const decoder = new TextDecoder(encoding, { fatal: false });
+  return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
+}
+
+/**
+ * The decoder for a file that starts with `head`: its BOM's encoding when it has one; else the
+ * code page asked for (`encoding`, through src/sources/codepage.ts, loaded only then); else sniffed.
+ */
+async function openDecoder(head: Uint8Array, encoding: string | undefined): Promise<{ decoder: ChunkDecoder; skip: number }> {
+  const sniffed = sniffEncoding(head);
+  if (encoding === undefined || sniffed.bomLength > 0) return { decoder: textDecoder(sniffed.encoding), skip: sniffed.bomLength };
+  const { codepageDecoder } = await import('./codepage.js');
+  return { decoder: codepageDecoder(encoding), skip: 0 };
+}
+
+/**
+ * Streams decoded text, the BOM dropped. A BOM names the encoding; without one the code page
+ * `encoding` is used when given (bytes cannot tell cp850 from cp1252), else UTF-16 or UTF-8 is sniffed.
+ */
+export async function* decodeText(input: ByteInput, encoding?: string): AsyncGenerator<string> {
+  let decoder: ChunkDecoder | null = null;
   let pending: Uint8Array | null = null;
   for await (const chunk of bytesOf(input)) {
     if (!decoder) {
@@ -58,23 +84,23 @@ export async function* decodeText(input: ByteInput): AsyncGenerator<string> {
         continue;
       }
       pending = null;
-      const { encoding, bomLength } = sniffEncoding(joined);
-      decoder = new TextDecoder(encoding, { fatal: false });
-      const text = decoder.decode(joined.subarray(bomLength), { stream: true });
+      const opened = await openDecoder(joined, encoding);
+      decoder = opened.decoder;
+      const text = decoder.write(joined.subarray(opened.skip));
       if (text) yield text;
       continue;
     }
-    const text = decoder.decode(chunk, { stream: true });
+    const text = decoder.write(chunk);
     if (text) yield text;
   }
   if (!decoder) {
     if (!pending || pending.length === 0) return;
-    const { encoding, bomLength } = sniffEncoding(pending);
-    decoder = new TextDecoder(encoding, { fatal: false });
-    const text = decoder.decode(pending.subarray(bomLength), { stream: true });
+    const opened = await openDecoder(pending, encoding);
+    decoder = opened.decoder;
+    const text = decoder.write(pending.subarray(opened.skip));
     if (text) yield text;
   }
-  const rest = decoder.decode();
+  const rest = decoder.end();
   if (rest) yield rest;
 }
 

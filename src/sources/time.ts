@@ -3,9 +3,11 @@
  *
  * A time written with `Z` or an offset (`+01:00`, `+0100`, Fluent Bit's ` +0900`) is honoured as
  * written. A time without one is wall-clock time of an IANA zone, resolved through Intl so that
- * daylight saving time is right on both sides of a change. Ambiguous wall times (the repeated hour
- * in autumn) resolve to the earlier instant; times inside the spring gap move forward by the gap
- * (the rule Temporal calls "compatible").
+ * daylight saving time is right on both sides of a change. parseLocalTime resolves an ambiguous
+ * wall time (the repeated hour in autumn) to the earlier instant and moves a time inside the spring
+ * gap forward by the gap (the rule Temporal calls "compatible"); readEventTime, used for event
+ * times, keeps both instants of an ambiguous one (local-times.ts picks the one that keeps the log's
+ * order) and refuses a skipped one.
  */
 import { BadTimezoneError } from './errors.js';
 
@@ -82,18 +84,27 @@ export function zoneOffsetAt(utcMs: number, timezone: string): number {
 
 /** The instant at which the wall-clock time `wallMs` (fields encoded as if UTC) occurs in `timezone`. */
 export function wallToUtc(wallMs: number, timezone: string): number {
+  return wallInstants(wallMs, timezone).time;
+}
+
+/**
+ * The instants of a wall-clock time in a zone: `time` the earlier (or only) one; `later` the second
+ * one of a wall time that occurs twice (the repeated hour when daylight saving ends); `gap` for a
+ * wall time the clocks skipped (spring forward), whose `time` reads it with the offset in force
+ * before the change (moving it forward by the gap).
+ */
+export function wallInstants(wallMs: number, timezone: string): { time: number; later?: number; gap?: true } {
   const before = zoneOffsetAt(wallMs - 12 * 3_600_000, timezone);
   const after = zoneOffsetAt(wallMs + 12 * 3_600_000, timezone);
   const early = wallMs - before;
-  if (before === after) return early;
+  if (before === after) return { time: early };
   const late = wallMs - after;
   const earlyOk = early + zoneOffsetAt(early, timezone) === wallMs;
   const lateOk = late + zoneOffsetAt(late, timezone) === wallMs;
-  if (earlyOk && lateOk) return Math.min(early, late);
-  if (earlyOk) return early;
-  if (lateOk) return late;
-  // In the gap: read the wall time with the offset in force before the change (moves it forward).
-  return early;
+  if (earlyOk && lateOk) return early === late ? { time: early } : { time: Math.min(early, late), later: Math.max(early, late) };
+  if (earlyOk) return { time: early };
+  if (lateOk) return { time: late };
+  return { time: early, gap: true };
 }
 
 const ISO_RE =
@@ -235,6 +246,46 @@ export function parseCanonicalUtc(s: string): number | null {
   const w = checked({ year: century * 100 + yy, month, day, hour, minute, second, millisecond });
   if (!w) return null;
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.millisecond);
+}
+
+/** An event time as a reader stores it (RawEvent.time, timeZone, timeLater). */
+export interface EventTime {
+  time: number;
+  /** Set when the text was a wall-clock time without an offset, read in this zone. */
+  timeZone?: string;
+  /** The second instant of a wall time that occurs twice in the zone. */
+  timeLater?: number;
+}
+
+/**
+ * An export's event time: like parseLocalTime, and says whether the text was read as wall-clock
+ * time in `timezone` and whether that wall time occurs twice there. A wall time the clocks
+ * skipped is no time of that zone: the reason, as a string (the reader reports it as a problem).
+ * null when the text is no time this module knows.
+ */
+export function readEventTime(text: string, timezone: string): EventTime | string | null {
+  const utc = parseCanonicalUtc(text);
+  if (utc !== null) return { time: utc };
+  const s = text.trim();
+  const ms = MS_DATE_RE.exec(s);
+  if (ms) return { time: Number(ms[1]) };
+  const w = parseWallTime(s);
+  if (!w) return null;
+  const wallMs = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.millisecond);
+  if (w.offsetMinutes !== undefined) return { time: wallMs - w.offsetMinutes * 60_000 };
+  if (timezone === 'UTC' || timezone === 'Etc/UTC') return { time: wallMs, timeZone: timezone };
+  const at = wallInstants(wallMs, timezone);
+  if (at.gap) {
+    return `time "${s}" does not exist in ${timezone}: the clocks skipped it when daylight saving time began (is --timezone the zone of the host that wrote the export?)`;
+  }
+  return at.later === undefined ? { time: at.time, timeZone: timezone } : { time: at.time, timeZone: timezone, timeLater: at.later };
+}
+
+/** Copies an EventTime onto a RawEvent-like object. */
+export function setEventTime(ev: { time: number; timeZone?: string; timeLater?: number }, t: EventTime): void {
+  ev.time = t.time;
+  if (t.timeZone !== undefined) ev.timeZone = t.timeZone;
+  if (t.timeLater !== undefined) ev.timeLater = t.timeLater;
 }
 
 /** parseLocalTime without the fast path for canonical UTC times. */

@@ -18,6 +18,19 @@ export interface RawEvent {
   /** Event time in epoch milliseconds, UTC (TimeCreated/TimeGenerated after zone resolution). */
   time: number;
   /**
+   * The IANA zone `time` was read in, when the export wrote it as a wall-clock time without an
+   * offset (ReadOptions.timezone); absent for UTC or offset times.
+   */
+  timeZone?: string;
+  /**
+   * Set by the reader for a wall-clock time that occurs twice in its zone (the repeated hour when
+   * daylight saving ends): the later instant; `time` holds the earlier one until the file's order
+   * decides (local-times.ts), which then removes this field.
+   */
+  timeLater?: number;
+  /** How an ambiguous wall time was resolved (local-times.ts): by the log's order, or the earlier for want of one. */
+  timeChoice?: 'order' | 'earlier';
+  /**
    * Insertion strings (EventData/Data, ReplacementStrings, StringInserts, param1..N) in order, 0-based.
    * Missing positions (e.g. Winlogbeat drops empty params) are ''. null when the export lost them
    * (Export-Csv's "System.String[]", ConvertTo-Json's EventProperty names): decode from `message`.
@@ -27,6 +40,20 @@ export interface RawEvent {
   message?: string;
   /** Where the event came from, for error messages and the `source` column. */
   origin: EventOrigin;
+  /**
+   * Set when the event was read from a part of its file that failed the file's own integrity
+   * check (an EVTX chunk whose CRC does not match): the values may have changed since they were
+   * written. Ingest stores such events marked, or leaves them out with --skip-damaged.
+   */
+  damage?: EventDamage;
+}
+
+/** Where a damaged event came from (docs/definitions.md "damaged chunk"). */
+export interface EventDamage {
+  /** EVTX chunk slot index. */
+  chunk: number;
+  /** The checks its chunk failed, e.g. 'chunk data CRC'. */
+  checks: string;
 }
 
 export interface EventOrigin {
@@ -49,7 +76,8 @@ export type InputFormat =
   | 'openwec'
   | 'psjson'
   | 'csv-export'
-  | 'csv-eventviewer';
+  | 'csv-eventviewer'
+  | 'wevtutil-text';
 
 /**
  * A problem with one part of an input (a line, a record, a chunk). Readers report it and go on:
@@ -67,6 +95,18 @@ export interface InputIssue {
   reason: string;
   /** true when the whole file could not be read (not this format, unreadable...). */
   fatal?: boolean;
+  /**
+   * true: not a problem but worth knowing (an EVTX file without CRCs, a header count that lags
+   * behind a log copied while open); ingest lists notes apart and they do not fail the run.
+   */
+  note?: boolean;
+  /** EVTX chunk slot index, when the issue concerns one chunk. */
+  chunk?: number;
+  /** Which integrity check failed, for damaged or cut EVTX files: src/evtx/integrity.ts. */
+  check?: string;
+  /** The record ids concerned: a damaged chunk's records, or those a cut file lacks. */
+  firstRecordId?: number;
+  lastRecordId?: number;
 }
 
 export type SourceItem = { ok: true; event: RawEvent } | { ok: false; issue: InputIssue };
@@ -80,6 +120,12 @@ export interface ReadOptions {
   host?: string;
   /** Channel to assume when the format has none. */
   channel?: string;
+  /**
+   * Code page of a text export without a byte-order mark (`cp850`, `cp1252`…): cmd.exe's `>` writes
+   * the console's OEM code page, which the bytes cannot reveal. A BOM wins; unset: UTF-8 / UTF-16
+   * sniffing (src/sources/text.ts).
+   */
+  encoding?: string;
 }
 
 /** Opens one input as a stream of events and issues, in file order, with constant memory. */

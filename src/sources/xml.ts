@@ -228,7 +228,7 @@ export async function* readXmlBatches(input: ByteInput, opts: ReadOptions): Asyn
     for (let i = 0; i < segments.length; i++) items[i] = segmentItem(segments[i], parser, opts);
     return items;
   };
-  for await (const chunk of decodeText(input)) {
+  for await (const chunk of decodeText(input, opts.encoding)) {
     const segments = segmenter.push(chunk);
     if (segments.length > 0) yield toItems(segments);
   }

@@ -61,6 +61,11 @@ export function planBatch(
   now: number,
   /** The records passed checkBatchRecord already (a writer thread plans stand-ins for them). */
   checked = false,
+  /**
+   * Positions of records that are not stored and must not move a checkpoint: copies of stored
+   * events whose times are off by whole hours (copies.ts), which would pass for a log clear.
+   */
+  unplanned?: ReadonlySet<number>,
 ): BatchPlan {
   const working = new Map<string, PlannedCheckpoint>();
   const changed = new Set<PlannedCheckpoint>();
@@ -78,6 +83,10 @@ export function planBatch(
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
     if (!checked) checkBatchRecord(record, i);
+    if (unplanned !== undefined && unplanned.has(i)) {
+      planned[i] = { record, hostKey: hostKey(record.host), epoch: 0 };
+      continue;
+    }
     let cp = lastCp !== undefined && record.host === lastHost && record.channel === lastChannel ? lastCp : undefined;
     let byChannel = cp === undefined ? byHost.get(record.host) : undefined;
     if (cp === undefined && byChannel === undefined) {

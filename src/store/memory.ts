@@ -12,6 +12,8 @@ import {
   type AnomalyRow,
   type Checkpoint,
   type ClientFilter,
+  type DamageMark,
+  type DamagedEventRow,
   type ClientRow,
   type CloneRow,
   type DailyActivityRow,
@@ -19,6 +21,8 @@ import {
   type HostActivityRow,
   type HostEventCountRow,
   type LogClearRow,
+  type LogSpan,
+  type LogSpanRow,
   type MigrationReport,
   type ProductRow,
   type RequestRow,
@@ -28,6 +32,11 @@ import {
   type WindowCountRow,
   type WriteResult,
 } from './types.js';
+
+import { eventContent, emptyVerdict, type CopyKey, type CopyVerdict } from './copies.js';
+import { copyWork, judgeBatch, type BatchRequests } from './copy-candidates.js';
+import { withCopies } from './copy-result.js';
+import { batchSpans, mergeSpan } from './spans.js';
 
 /**
  * A Store kept in plain arrays and maps. It runs in a browser (no Node APIs) and serves as the
@@ -59,9 +68,13 @@ class MemoryStore implements Store {
   private readonly clears: LogClearRow[] = [];
   private readonly alerts = new Map<string, AlertState>();
   private readonly meta = new Map<string, string>();
+  /** Damage marks by the dedup key of the event they name; the first mark of an event wins. */
+  private readonly damage = new Map<string, DamageMark>();
   /** Host names compare case-insensitively; every query shows the spelling first written. */
   private readonly hostNames = new Map<string, string>();
   private readonly checkpointHostNames = new Map<string, string>();
+  /** Stretches of each host's logs read (store/spans.ts). */
+  private spans: LogSpan[] = [];
   private seq = 0;
   private closed = false;
 
@@ -76,17 +89,27 @@ class MemoryStore implements Store {
 
     const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
     const now = Date.now();
-    for (const record of records) {
+    // copies of stored events the key cannot tell (no record id, no log, times off): copies.ts
+    const copies = this.copyVerdict(records);
+    const epochs = new Array<number>(records.length).fill(0);
+    const batchKeys = new Set<string>();
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      if (copies.unplanned.has(i)) continue;
       const key = dedupKey(record);
-      if (this.seen.has(key)) {
-        result.duplicates++;
+      if (this.seen.has(key) || batchKeys.has(key)) {
+        epochs[i] = this.epochOf(record);
         continue;
       }
-      this.seen.add(key);
+      batchKeys.add(key);
       if (!this.hostNames.has(record.host.toLowerCase())) this.hostNames.set(record.host.toLowerCase(), record.host);
       const cpKey = `${record.host.toLowerCase()}\u0000${record.channel}`;
       if (!this.checkpointHostNames.has(cpKey)) this.checkpointHostNames.set(cpKey, record.host);
       if (record.recordId !== null && this.advanceCheckpoint(record, now)) result.logClears++;
+      epochs[i] = this.epochOf(record);
+      // a copy of a stored event: its record id counts for the checkpoint, the event is stored once
+      if (copies.notStored.has(i)) continue;
+      this.seen.add(key);
       const seq = this.seq++;
       switch (record.kind) {
         case 'request':
@@ -107,7 +130,64 @@ class MemoryStore implements Store {
           break;
       }
     }
+    withCopies(result, records.length, copies);
+    const planned = records.map((record, i) => ({ record, hostKey: record.host.toLowerCase(), epoch: epochs[i] }));
+    for (const span of batchSpans({ records: planned, logClears: [], checkpoints: [] }, copies.unplanned)) {
+      const same = this.spans.filter((s) => s.hostKey === span.hostKey && s.channel === span.channel && s.epoch === span.epoch && s.source === span.source);
+      const { remove, write } = mergeSpan(same, span);
+      const gone = new Set(remove);
+      this.spans = this.spans.filter((s) => !same.includes(s) || !gone.has(s.spanKey));
+      this.spans.push(write);
+    }
     return result;
+  }
+
+  private epochOf(record: KmsRecord): number {
+    return this.checkpointMap.get(`${record.host.toLowerCase()}\u0000${record.channel}`)?.epoch ?? 0;
+  }
+
+  /** copies.ts over this store: every stored event is at hand, so every new request is looked at. */
+  private copyVerdict(records: readonly KmsRecord[]): CopyVerdict {
+    const positions: number[] = [];
+    const fresh: number[] = [];
+    const keys = new Set<string>();
+    for (let i = 0; i < records.length; i++) {
+      if (records[i].kind !== 'request') continue;
+      const key = dedupKey(records[i]);
+      if (!this.seen.has(key) && !keys.has(key)) fresh.push(positions.length);
+      keys.add(key);
+      positions.push(i);
+    }
+    const cmidIds = new Map<string, number>();
+    const cmidId = (cmid: string) => {
+      const c = cmid.toLowerCase();
+      let id = cmidIds.get(c);
+      if (id === undefined) cmidIds.set(c, (id = cmidIds.size));
+      return id;
+    };
+    const requests: BatchRequests = {
+      rows: positions.length, positionOf: (j) => positions[j], fresh, looseAt: () => true,
+      content: (j) => requestContentOf(records[positions[j]] as KmsRequest), cmidId: (j) => cmidId((records[positions[j]] as KmsRequest).cmid), hostId: () => 0,
+    };
+    const localSources = new Map(this.spans.filter((s) => s.zone !== null).map((s) => [s.source, s.zone as string]));
+    const work = copyWork(records, this.checkpointMap, requests, (key) => this.spans.some((s) => s.hostKey === key && s.zone !== null));
+    if (work.candidates.length === 0) return emptyVerdict();
+    const copies: CopyKey[] = [];
+    for (const q of work.questions) {
+      for (const { record: r } of this.requests) {
+        const second = Math.floor(r.time / 1000);
+        if (r.host.toLowerCase() !== q.hostKey || second < q.fromSecond || second > q.toSecond || !q.cmidIds.has(cmidId(r.cmid))) continue;
+        copies.push(copyKeyOf(r, requestContentOf(r)));
+      }
+      if (!q.events) continue;
+      for (const list of [this.hostEvents, this.clientEvents, this.anomalyList] as Stored<KmsRecord>[][]) {
+        for (const { record: r } of list) {
+          if (r.host.toLowerCase() !== q.hostKey || r.time < q.from || r.time > q.to) continue;
+          copies.push(copyKeyOf(r, eventContent(r as Parameters<typeof eventContent>[0])));
+        }
+      }
+    }
+    return judgeBatch(records, work, copies, localSources);
   }
 
   /** Moves the (host, channel) checkpoint; returns true when the record starts a new epoch (log clear). */
@@ -349,6 +429,12 @@ class MemoryStore implements Store {
     return this.clears.map((c) => ({ ...c }));
   }
 
+  async coverage(): Promise<LogSpanRow[]> {
+    return [...this.spans]
+      .sort((a, b) => compare(a.hostKey, b.hostKey) || compare(a.channel, b.channel) || a.epoch - b.epoch || a.firstTime - b.firstTime || compare(a.source, b.source) || compare(a.spanKey, b.spanKey))
+      .map((s) => ({ host: this.checkpointHostName(s.hostKey), ...s }));
+  }
+
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
     const wanted = cmid.toLowerCase();
     return this.requests
@@ -388,6 +474,41 @@ class MemoryStore implements Store {
     return rows.sort((a, b) => a.day - b.day || compare(a.host.toLowerCase(), b.host.toLowerCase()) || compare(a.application, b.application));
   }
 
+  async markDamaged(marks: readonly DamageMark[]): Promise<void> {
+    this.assertOpen();
+    for (const m of marks) {
+      const key = markKey(m.host, m.channel, m.recordId, m.time);
+      if (!this.damage.has(key)) this.damage.set(key, { ...m });
+    }
+  }
+
+  async damagedEvents(at: number): Promise<DamagedEventRow[]> {
+    const rows: (DamagedEventRow & { hostKey: string })[] = [];
+    const visit = (r: KmsRecord) => {
+      if (r.recordId === null || r.time > at) return;
+      const mark = this.damage.get(markKey(r.host, r.channel, r.recordId, r.time));
+      if (mark === undefined) return;
+      const request = r.kind === 'request' ? r : null;
+      rows.push({
+        kind: r.kind,
+        host: this.hostName(r.host),
+        hostKey: r.host.toLowerCase(),
+        channel: r.channel,
+        recordId: r.recordId,
+        time: r.time,
+        file: mark.file,
+        chunk: mark.chunk,
+        checks: mark.checks,
+        machine: request?.machine ?? null,
+        cmid: request?.cmid ?? null,
+        result: request?.result ?? null,
+      });
+    };
+    for (const list of [this.requests, this.hostEvents, this.clientEvents, this.anomalyList] as Stored<KmsRecord>[][]) for (const s of list) visit(s.record);
+    rows.sort((a, b) => compare(a.file, b.file) || a.chunk - b.chunk || compare(a.hostKey, b.hostKey) || compare(a.channel, b.channel) || a.recordId - b.recordId || a.time - b.time);
+    return rows.map(({ hostKey: _k, ...row }) => row);
+  }
+
   async alertStates(): Promise<AlertState[]> {
     return [...this.alerts.values()].map((a) => ({ ...a }));
   }
@@ -408,6 +529,12 @@ class MemoryStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  /** The display name of a host as the SQL backends' host_names view gives it (first spelling of its checkpoints). */
+  private checkpointHostName(key: string): string {
+    const names = [...this.checkpointHostNames].filter(([k]) => k.startsWith(`${key}\u0000`)).map(([, name]) => name);
+    return names.length === 0 ? key : names.reduce((a, b) => (b < a ? b : a));
   }
 
   private hostName(host: string): string {
@@ -444,6 +571,11 @@ export function dedupKey(record: KmsRecord): string {
   return `${head}~${record.eventId}\u0000${second}\u0000${contentOf(record)}`;
 }
 
+/** The key of an event with a record id: dedupKey()'s, from the fields a damage mark keeps. */
+function markKey(host: string, channel: string, recordId: number, time: number): string {
+  return `${host.toLowerCase()}\u0000${channel}\u0000${recordId}\u0000${Math.floor(time / 1000)}`;
+}
+
 function contentOf(record: KmsRecord): string {
   switch (record.kind) {
     case 'request':
@@ -467,6 +599,18 @@ function contentOf(record: KmsRecord): string {
     case 'anomaly':
       return [record.provider, record.reason, record.raw].join('\u0001');
   }
+}
+
+/** What two exports of a request share (copies.ts), from the record's text. */
+function requestContentOf(r: KmsRequest): string {
+  return [r.resultHex, r.minimumCount, r.machine.toLowerCase(), r.cmid.toLowerCase(), r.clientTimeText, r.isVm ? 1 : 0, r.licenseState, r.minutesLeft, r.activationId.toLowerCase()].join('|');
+}
+
+function copyKeyOf(r: KmsRecord, content: string): CopyKey {
+  return {
+    kind: r.kind, hostKey: r.host.toLowerCase(), channel: r.channel, second: Math.floor(r.time / 1000), time: r.time,
+    recordId: r.recordId ?? null, eventId: r.eventId, content, source: r.source,
+  };
 }
 
 function validateRecord(record: KmsRecord, index: number): void {

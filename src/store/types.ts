@@ -14,8 +14,11 @@ export interface Store {
 
   /**
    * Writes one batch in one transaction: all of it or nothing. Duplicates (same host, channel,
-   * dedup key) are skipped and counted. Detects log clears against the stored checkpoint and
-   * within the batch, records them and advances the checkpoints.
+   * dedup key; or the same event from an export of another kind: docs/definitions.md "same
+   * event") are skipped and counted; shifted copies (times whole hours off a stored copy) are left
+   * out and reported (`shifted`, `withheld`). Detects log clears against the stored checkpoint and
+   * within the batch, records them and advances the checkpoints; keeps the stretches of each log it
+   * read (coverage()).
    */
   writeBatch(records: readonly KmsRecord[]): Promise<WriteResult>;
 
@@ -48,10 +51,20 @@ export interface Store {
   /** Host (Application-log) events with time <= at, per host and type. */
   hostEventCounts(at: number): Promise<HostEventCountRow[]>;
   logClears(): Promise<LogClearRow[]>;
+  /** Every stored stretch of every host's logs (docs/definitions.md "coverage"), by host, log, epoch, first time. */
+  coverage(): Promise<LogSpanRow[]>;
   /** Requests of one client (by CMID), newest first. */
   clientRequests(cmid: string, limit: number): Promise<RequestRow[]>;
   /** Per host, application and UTC day: distinct CMIDs with result 0x0 that day (for timelines). */
   dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]>;
+
+  /**
+   * Marks events as read from damaged EVTX chunks (docs/definitions.md "damaged chunk"); a mark
+   * names an event by its dedup identity, whether it is stored yet or not. Marking twice is a no-op.
+   */
+  markDamaged(marks: readonly DamageMark[]): Promise<void>;
+  /** Stored events with time <= at that carry a damage mark. */
+  damagedEvents(at: number): Promise<DamagedEventRow[]>;
 
   /** Alert state for src/alerts: every alert not yet reported as resolved (and resolved ones kept for history). */
   alertStates?(): Promise<AlertState[]>;
@@ -82,6 +95,36 @@ export interface AlertState {
   resolvedNotifiedAt: number | null;
 }
 
+/** An event read from an EVTX chunk whose CRC check failed: its identity and where it was read. */
+export interface DamageMark {
+  host: string;
+  channel: string;
+  recordId: number;
+  /** Event time, epoch ms (the mark keeps its second, as the dedup key does). */
+  time: number;
+  file: string;
+  /** Chunk slot index. */
+  chunk: number;
+  /** The checks the chunk failed, e.g. `chunk data CRC`. */
+  checks: string;
+}
+
+export interface DamagedEventRow {
+  kind: 'request' | 'host' | 'client' | 'anomaly';
+  host: string;
+  channel: string;
+  recordId: number;
+  time: number;
+  /** The file and chunk of the first mark stored for the event. */
+  file: string;
+  chunk: number;
+  checks: string;
+  /** Requests only; null for the other kinds. */
+  machine: string | null;
+  cmid: string | null;
+  result: number | null;
+}
+
 export interface StoreCapabilities {
   /** DDL inside transactions rolls back (PostgreSQL yes, SQLite yes). */
   transactionalDdl: boolean;
@@ -103,6 +146,52 @@ export interface WriteResult {
   anomalies: number;
   duplicates: number;
   logClears: number;
+  /**
+   * Records whose stored copies (same host, log, record id and data) have times a whole number of
+   * quarter hours apart: a file read in the wrong zone. Not stored, not counted as duplicates,
+   * never taken as a log clear (store/copies.ts). Absent when there are none.
+   */
+  shifted?: ShiftedCopies[];
+  /** Other records of such a file read in local time, left out with them. Absent when none. */
+  withheld?: number;
+}
+
+/** A stretch of one host's log read from one source, in one epoch (migration 1100, store/spans.ts). */
+export interface LogSpan {
+  hostKey: string;
+  channel: string;
+  epoch: number;
+  source: string;
+  spanKey: string;
+  firstTime: number;
+  lastTime: number;
+  firstRecordId: number | null;
+  lastRecordId: number | null;
+  /** Events of the stretch (stored or already there): the most one reading of it saw. */
+  events: number;
+  /** The zone the source's times were read in; null when its export carried UTC or offsets. */
+  zone: string | null;
+}
+
+/** A stored stretch as coverage() returns it: with the host's display name. */
+export interface LogSpanRow extends LogSpan {
+  host: string;
+}
+
+/** One group of shifted records: one incoming source against one stored source, one offset. */
+export interface ShiftedCopies {
+  /** The incoming records' source and the stored copies' (`file (format)`). */
+  source: string;
+  storedSource: string;
+  hostKey: string;
+  channel: string;
+  /** Incoming time minus stored time, ms (a multiple of 15 minutes). */
+  offsetMs: number;
+  records: number;
+  /** The zone the incoming times were read in; null when their export carried UTC or an offset. */
+  timeZone: string | null;
+  /** A few (incoming, stored) time pairs, to name the zone that fits. */
+  samples: { time: number; storedTime: number }[];
 }
 
 export interface Checkpoint {
@@ -277,7 +366,7 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
     message: string,
-    readonly code: 'STORE_OPEN' | 'STORE_MISSING' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL',
+    readonly code: 'STORE_OPEN' | 'STORE_MISSING' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL' | 'STORE_SCHEMA_NEWER',
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -37,13 +37,15 @@ export function createMetrics(registry: Registry, version: string): Metrics {
   const dnsFailures = new Counter({ name: 'kms_dns_publishing_failures_total', help: 'Failed DNS SRV publishing attempts (event 12293)', labelNames: ['host'], registers });
   const duplicates = new Gauge({ name: 'kms_duplicate_cmids', help: 'CMIDs reported under two or more machine names (cloned images)', labelNames: ['host'], registers });
   const expiring = new Gauge({ name: 'kms_clients_expiring', help: 'Clients whose activation expires within the given period (or has expired) and that are still in contact', labelNames: ['host', 'within'], registers });
+  // a series of its own rather than a label on kms_current_count: a new label would change that series
+  const partial = new Gauge({ name: 'kms_count_partial', help: '1 when kms_current_count of the host and application is computed from less than the 30-day window (the stored log does not cover it: the count may be too low), else 0', labelNames: ['host', 'application'], registers });
   const collector = new Gauge({ name: 'kms_collector_last_success_timestamp_seconds', help: 'Time of the last collection or HTTP ingest that completed without errors', registers });
   const build = new Gauge({ name: 'kms_build_info', help: 'kmswatch build information', labelNames: ['version'], registers });
   build.set({ version }, 1);
 
   return {
     update(snap) {
-      for (const m of [current, required, requests, errors, lastRequest, dnsFailures, duplicates, expiring, collector]) m.reset();
+      for (const m of [current, required, partial, requests, errors, lastRequest, dnsFailures, duplicates, expiring, collector]) m.reset();
       const { report } = snap;
       const failedByHost = new Map<string, number>();
       for (const f of snap.failures) {
@@ -61,6 +63,7 @@ export function createMetrics(registry: Registry, version: string): Metrics {
         for (const c of h.counts) {
           current.set({ host: h.host, application: c.application }, c.current);
           required.set({ host: h.host, application: c.application }, c.thresholds[0]?.minimum ?? 0);
+          partial.set({ host: h.host, application: c.application }, c.partial ? 1 : 0);
         }
       }
       const expiringByHost = new Map<string, { host: string; n: number }>();

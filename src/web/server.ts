@@ -1,14 +1,17 @@
 /** The one place that listens: createApp + listen on a loopback address unless told otherwise. */
 import type { FastifyInstance } from 'fastify';
 import { createApp, type AppDeps } from './app.js';
+import { LOOPBACK_NAMES, parseHostName, type HostPolicy } from './host-check.js';
 
 export const DEFAULT_BIND = '127.0.0.1';
 export const DEFAULT_PORT = 8427;
 
-export interface ServerOptions extends AppDeps {
+export interface ServerOptions extends Omit<AppDeps, 'hosts'> {
   bind?: string;
   /** 0 = any free port (tests, bench). */
   port?: number;
+  /** Host header names answered besides the server's own (a reverse proxy's name), `name` or `name:port`. */
+  allowHosts?: readonly string[];
 }
 
 export interface RunningServer {
@@ -19,15 +22,31 @@ export interface RunningServer {
 }
 
 export function isLoopback(address: string): boolean {
-  return address === 'localhost' || address === '::1' || /^127\./.test(address);
+  const a = address.toLowerCase();
+  return a === 'localhost' || a === '::1' || a === '[::1]' || /^127\./.test(a) || /^::ffff:127\./.test(a);
+}
+
+/**
+ * Which Host headers are answered: a loopback server answers its own names only (the DNS
+ * rebinding defence) plus any --allow-host; a server beyond loopback is reached under names it
+ * cannot know, so it checks Host only when names were given.
+ */
+export function hostPolicy(bind: string, allowHosts: readonly string[] = []): HostPolicy | undefined {
+  if (!isLoopback(bind) && allowHosts.length === 0) return undefined;
+  const own = parseHostName(bind)?.name;
+  const local = isLoopback(bind) ? [...LOOPBACK_NAMES] : [];
+  if (own && !['0.0.0.0', '[::]'].includes(own)) local.push(own);
+  return { local, allowed: allowHosts };
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const app = createApp(opts);
   const bind = opts.bind ?? DEFAULT_BIND;
+  const { allowHosts, ...deps } = opts;
+  const hosts = hostPolicy(bind, allowHosts);
+  const app = createApp({ ...deps, ...(hosts ? { hosts } : {}) });
   await app.listen({ host: bind, port: opts.port ?? DEFAULT_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? DEFAULT_PORT);
-  const host = bind.includes(':') ? `[${bind}]` : bind;
+  const host = bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind;
   return { app, url: `http://${host}:${port}`, close: () => app.close() };
 }

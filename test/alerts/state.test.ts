@@ -74,7 +74,8 @@ describe('evaluateAlerts with the store', () => {
 
     const run1 = await evaluateAlerts(store, { at: AT, rules });
     const p1 = pendingAlerts(run1.states);
-    expect(p1.opened.map((s) => [s.id, s.summary])).toEqual([['low-count:kms01:Windows:25', 'Windows count 3 < 25']]);
+    // the stored log begins 3 hours before AT: a partial count (docs/definitions.md)
+    expect(p1.opened.map((s) => [s.id, s.summary])).toEqual([['low-count:kms01:Windows:25', 'Windows count 3 < 25 (partial)']]);
     await store.saveAlertStates!(markNotified(p1, AT));
 
     // One hour later, a 4th client: still below 25 — same alert id, not news, summary updated.
@@ -82,7 +83,7 @@ describe('evaluateAlerts with the store', () => {
     const run2 = await evaluateAlerts(store, { at: AT + HOUR, rules });
     const p2 = pendingAlerts(run2.states);
     expect(hasNews(p2)).toBe(false);
-    expect(p2.ongoing.map((s) => [s.summary, s.firstSeen, s.lastSeen])).toEqual([['Windows count 4 < 25', AT, AT + HOUR]]);
+    expect(p2.ongoing.map((s) => [s.summary, s.firstSeen, s.lastSeen])).toEqual([['Windows count 4 < 25 (partial)', AT, AT + HOUR]]);
 
     // 23 more clients (27 in all) → 27 ≥ 25 + 2: resolved, reported once.
     await store.writeBatch(Array.from({ length: 23 }, (_, i) => req('kms01', AT + DAY, cmid('x', i), `X${i}`)));

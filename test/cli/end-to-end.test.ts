@@ -52,7 +52,7 @@ describe('CLI on SQLite', () => {
       );
     const [ok, usage] = await Promise.all([cli(['report', '--csv', '--at', '2026-03-01T00:00:00Z']), cli(['report', '--nope'])]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout.split('\r\n')[0]).toBe('host,application,current,active,cap,minimum,clients,met');
+    expect(ok.stdout.split('\r\n')[0]).toBe('host,application,current,active,cap,minimum,clients,met,partial');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/unknown option '--nope'/);
   });

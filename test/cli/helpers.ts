@@ -1,5 +1,5 @@
 import type { CliContext, OutputStream } from '../../src/cli/context.js';
-import { run } from '../../src/cli/main.js';
+import { processContext, run } from '../../src/cli/main.js';
 import type { Store } from '../../src/store/types.js';
 
 export interface Captured extends OutputStream {
@@ -53,4 +53,13 @@ function bind(store: Store): Store {
     proto = Object.getPrototypeOf(proto);
   }
   return out as unknown as Store;
+}
+
+/** Runs the CLI in-process as a user would, on the database file `db` (opened as `kmswatch` opens it), and captures its output. */
+export async function runCliOnDb(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const ctx: CliContext = { ...processContext(), env: {}, stdout: { write: (t: string) => stdout.push(t) }, stderr: { write: (t: string) => stderr.push(t) } };
+  const code = await run(['node', 'kmswatch', '--db', db, ...args], ctx);
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }

@@ -61,7 +61,9 @@ describe('kmswatch ingest', () => {
     // anomaly, plus whatever kms-truncated.xml added: compare the fixture's own hosts only.
     const kms01 = report.hosts.find((h: { host: string }) => h.host === 'kms01.domain.com');
     // Window (2015-09-28T12:00Z, 2015-10-28T12:00Z]: only the seed request (0x0, N=25).
-    expect(kms01.counts).toEqual([{ application: 'Windows', current: 1, active: 1, cap: 50, thresholds: [{ minimum: 25, clients: 1, met: false }] }]);
+    // Its stored log, records 101-104 without a gap, reaches back to 2006 (record 103), before the
+    // window's start: the count is not partial.
+    expect(kms01.counts).toEqual([{ application: 'Windows', current: 1, active: 1, cap: 50, thresholds: [{ minimum: 25, clients: 1, met: false }], partial: false }]);
   });
 });
 
@@ -95,6 +97,19 @@ describe('kmswatch ingest DIR and patterns; a --db that does not exist', () => {
     const fresh = path.join(dir, 'fresh.db');
     const none = await cliOn(fresh, 'ingest', path.join(logs, 'none*.evtx'));
     expect(none.code).toBe(1);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('a directory that holds no export: exit 1, the directory named on stderr, no database created', async () => {
+    const drop = path.join(dir, 'no-exports');
+    mkdirSync(drop);
+    writeFileSync(path.join(drop, 'notes.txt'), 'no events here');
+    const fresh = path.join(dir, 'never.db');
+    const r = await cliOn(fresh, 'ingest', drop);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('No problems');
+    expect(r.stdout).toContain('1 problem, 1 file(s) not read: see below.');
+    expect(r.stderr).toBe(`kmswatch: ${drop}: not read: no export in this directory: its 1 file is not an export\n`);
     expect(existsSync(fresh)).toBe(false);
   });
 

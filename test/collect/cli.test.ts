@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +35,9 @@ describe('kmswatch collect / alerts / notify', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('*.xml: 2 files (0 unchanged), 3 new requests, 2 host events, 0 duplicates');
-    expect(first.stdout).toContain('mail sent: [KMS] CRITICAL kms01.contoso.com: Windows count 2 < 25 (+1 more)');
-    expect(smtp.messages.map((m) => m.subject)).toEqual(['[KMS] CRITICAL kms01.contoso.com: Windows count 2 < 25 (+1 more)']);
+    // the exports hold a few days of kms01's log, not the 30-day window: its count is partial
+    expect(first.stdout).toContain('mail sent: [KMS] CRITICAL kms01.contoso.com: Windows count 2 < 25 (partial) (+1 more)');
+    expect(smtp.messages.map((m) => m.subject)).toEqual(['[KMS] CRITICAL kms01.contoso.com: Windows count 2 < 25 (partial) (+1 more)']);
 
     const second = await runMine(['collect', '--config', config, '--smtp', smtp.url, '--at', '2026-03-01T01:00:00Z'], { store });
     expect(second.code).toBe(0);
@@ -61,10 +62,23 @@ describe('kmswatch collect / alerts / notify', () => {
     await runMine(['collect', '--config', config, '--at', AT], { store }); // no mail configured: alerts stored only
     const dry = await runMine(['notify', '--dry-run', '--at', AT], { store });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/^Subject: \[KMS\] CRITICAL kms01\.contoso\.com: Windows count 2 < 25 \(\+1 more\)\n\nkmswatch report at 2026-03-01 00:00 UTC\n/);
+    expect(dry.stdout).toMatch(/^Subject: \[KMS\] CRITICAL kms01\.contoso\.com: Windows count 2 < 25 \(partial\) \(\+1 more\)\n\nkmswatch report at 2026-03-01 00:00 UTC\n/);
     expect(dry.stdout).toContain('--- clients.csv (2 rows) ---');
     const states = await store.alertStates!();
     expect(states.every((s) => s.notifiedAt === null)).toBe(true);
+  });
+
+  it('collect: an empty drop folder is no error (ingest of such a folder is one: test/cli/ingest.test.ts)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kmswatch-cli-'));
+    await mkdir(path.join(dir, 'drop'));
+    const config = path.join(dir, 'kmswatch.yaml');
+    await writeFile(config, 'sources:\n  - files: "drop/*.evtx"\n');
+    const store = createMemoryStore();
+    await store.migrate();
+    const r = await runMine(['collect', '--config', config, '--at', AT], { store });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('drop/*.evtx: 0 files (0 unchanged)');
   });
 
   it('notify with news but no SMTP server fails with a clear error', async () => {

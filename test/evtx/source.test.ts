@@ -28,7 +28,8 @@ describe('readEvtxSource', () => {
   it('maps a classic Security-SPP record to a RawEvent', async () => {
     const file = path.join(corpusDir, 'evtxrs__Application_no_crc32.evtx');
     const items = await collect(file);
-    expect(items.every((i) => i.ok)).toBe(true);
+    // no problem: the file says it carries no CRCs, which is a note (test/evtx/integrity.test.ts)
+    expect(items.every((i) => i.ok || i.issue.note === true)).toBe(true);
     const evs = events(items);
     expect(evs.length).toBe(17);
     const e = evs.find((x) => x.recordId === 432)!;

@@ -26,7 +26,8 @@ describe('ingestEvents', () => {
     const summary = await ingestEvents(store, items, { batchSize: 2 });
     expect(summary).toEqual({
       files: 2, events: 5, requests: 3, hostEvents: 0, clientEvents: 0, anomalies: 1,
-      duplicates: 0, ignored: 1, logClears: 0, issues: [issue.ok ? null : issue.issue],
+      duplicates: 0, ignored: 1, logClears: 0, issues: [issue.ok ? null : issue.issue], notes: [], damagedKept: 0, damagedSkipped: 0,
+      ambiguousByOrder: 0, ambiguousEarlier: 0, shifted: 0, withheld: 0,
     });
     expect((await store.totals(AT)).requests).toBe(3);
   });

@@ -57,9 +57,9 @@ describe('resolveInputs', () => {
     expect(kms.files).toEqual([at('exports', 'a-kms.xml'), at('exports', 'b-kms.ndjson')]);
     const one = await resolveInputs([at('exports', '?-kms.xml')]);
     expect(one.files).toEqual([at('exports', 'a-kms.xml')]);
-    // The pattern matches truth.json too, which is skipped as not an export.
+    // The pattern matches truth.json only, which is skipped as not an export: a pattern that holds no export is a problem.
     const json = await resolveInputs([at('exports', '*.json')]);
-    expect(json).toEqual({ files: [], skipped: [at('exports', 'truth.json')], problems: [] });
+    expect(json).toEqual({ files: [], skipped: [at('exports', 'truth.json')], problems: [{ file: at('exports', '*.json'), reason: 'no export among the 1 file this pattern matches' }] });
     const none = await resolveInputs([at('exports', 'nothing*.evtx')]);
     expect(none).toEqual({ files: [], skipped: [], problems: [{ file: at('exports', 'nothing*.evtx'), reason: 'no file matches this pattern' }] });
     // A wildcard in a directory part is not expanded: the name goes to the reader as it is.
@@ -77,6 +77,23 @@ describe('resolveInputs', () => {
   it('a file named twice, or named and found in its directory, is read once, where it first comes', async () => {
     const r = await resolveInputs([at('exports', 'b-kms.ndjson'), at('exports', 'sub'), at('exports', 'b-kms.ndjson')]);
     expect(r.files).toEqual([at('exports', 'b-kms.ndjson'), at('exports', 'sub', 'c-kms.csv')]);
+  });
+
+  it('a directory that holds no export is a problem naming it: empty, or only files that are not exports', async () => {
+    mkdirSync(at('empty-drop'));
+    mkdirSync(at('notes', 'deeper'), { recursive: true });
+    writeFileSync(at('notes', 'README.txt'), 'not an export');
+    writeFileSync(at('notes', 'deeper', 'truth.json'), '{}');
+    const r = await resolveInputs([at('empty-drop'), at('notes'), at('exports', 'sub')]);
+    expect(r.files).toEqual([at('exports', 'sub', 'c-kms.csv')]);
+    expect(r.skipped).toEqual([at('notes', 'README.txt'), at('notes', 'deeper', 'truth.json')]);
+    expect(r.problems).toEqual([
+      { file: at('empty-drop'), reason: 'no export in this directory: it holds no file' },
+      { file: at('notes'), reason: 'no export in this directory: none of its 2 files is an export' },
+    ]);
+    // --format makes every found file an export; an empty directory stays a problem.
+    const forced = await resolveInputs([at('notes'), at('empty-drop')], { format: 'xml' });
+    expect(forced.problems).toEqual([{ file: at('empty-drop'), reason: 'no export in this directory: it holds no file' }]);
   });
 
   it('a link to a file is read; a link to a directory is not followed, so a loop ends', async () => {

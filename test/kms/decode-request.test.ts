@@ -146,6 +146,13 @@ describe('12290: field forms', () => {
     const message = `Eine Aktivierungsanforderung wurde verarbeitet.\r\nInformationen:\r\n${SEED}`;
     expect(asRequest(decodeEvent(rawEvent({ data: null, message }))).cmid).toBe('24ecc780-5463-4cfc-bc0c-71744241ee4f');
   });
+  it('splits an Info line from both ends: a machine name with commas stays whole (message and single Data string)', () => {
+    // Two fields before the name, six after it: the 10 commas of this line leave `LAB, PC03,x` between them.
+    const info = '0x0,25,LAB, PC03,x,0f1e2d3c-4b5a-4697-8877-665544332211,2026/2/3 7:44,0,2,43200,73111121-5638-40f6-bc11-f1d7b0d64300';
+    const fromMessage = asRequest(decodeEvent(rawEvent({ data: null, message: `An activation request has been processed.\nInfo:\n${info}` })));
+    expect(fromMessage).toMatchObject({ machine: 'LAB, PC03,x', minimumCount: 25, cmid: '0f1e2d3c-4b5a-4697-8877-665544332211', clientTimeText: '2026/2/3 7:44', licenseState: 2, minutesLeft: 43200 });
+    expect(asRequest(decodeEvent(rawEvent({ data: [info] })))).toEqual(fromMessage);
+  });
   it('takes record id null when the format has none', () => {
     expect(decodeEvent(rawEvent({ recordId: undefined, data: SEED.split(',') }))?.recordId).toBeNull();
   });

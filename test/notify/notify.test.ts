@@ -15,7 +15,11 @@ afterEach(async () => {
   smtp = undefined;
 });
 
-/** kms01: 3 Windows clients in OOB grace → count 3 < 25, all three waiting; two carry hostile names. */
+/**
+ * kms01: 3 Windows clients in OOB grace → count 3 < 25, all three waiting; two carry hostile names.
+ * Its stored log begins 3 hours before AT: the count is partial (docs/definitions.md), which the
+ * alert's summary says: "… (partial)".
+ */
 function fleet() {
   return storeWith([
     req('kms01', AT - 3 * HOUR, 'cmid-1', HOSTILE, { licenseState: 2 }),
@@ -35,11 +39,11 @@ describe('runNotify over real SMTP', () => {
     expect(result.outcome).toBe('sent');
     expect(smtp.messages).toHaveLength(1);
     const mail = smtp.messages[0];
-    expect(mail.subject).toBe('[KMS] CRITICAL kms01: Windows count 3 < 25');
+    expect(mail.subject).toBe('[KMS] CRITICAL kms01: Windows count 3 < 25 (partial)');
     expect(mail.from?.text).toBe('kmswatch@contoso.test');
     expect(smtp.recipients[0]).toEqual(['admins@contoso.test', 'oncall@contoso.test']);
 
-    expect(mail.text).toContain('[CRITICAL] kms01: Windows count 3 < 25');
+    expect(mail.text).toContain('[CRITICAL] kms01: Windows count 3 < 25 (partial)');
     expect(mail.text).toContain('3 affected clients (clients.csv)');
     expect(mail.text).toContain('kms01  Windows  current 3  (25 NOT met)');
 
@@ -80,7 +84,7 @@ describe('runNotify over real SMTP', () => {
     await store.writeBatch(Array.from({ length: 24 }, (_, i) => req('kms01', AT + 3 * HOUR, `more-${i}`, `M${i}`)));
     const resolved = await runNotify(store, { at: AT + 4 * HOUR, rules, transport, ...addresses });
     expect(resolved.outcome).toBe('sent');
-    expect(smtp.messages[2].subject).toBe('[KMS] RESOLVED kms01: Windows count 3 < 25');
+    expect(smtp.messages[2].subject).toBe('[KMS] RESOLVED kms01: Windows count 3 < 25 (partial)');
     expect(smtp.messages[2].attachments).toHaveLength(0);
     expect((await runNotify(store, { at: AT + 5 * HOUR, rules, transport, ...addresses })).outcome).toBe('nothing-new');
     expect(smtp.messages).toHaveLength(3);
@@ -91,7 +95,7 @@ describe('runNotify over real SMTP', () => {
     const store = await storeWith([req('kms<b>01\r\nBcc: evil@attacker.test', AT - HOUR, 'c1', 'PC1')]);
     await runNotify(store, { at: AT, rules, transport: createSmtpTransport(smtp.url, {}), ...addresses });
     const mail = smtp.messages[0];
-    expect(mail.subject).toBe('[KMS] CRITICAL kms<b>01 Bcc: evil@attacker.test: Windows count 1 < 25');
+    expect(mail.subject).toBe('[KMS] CRITICAL kms<b>01 Bcc: evil@attacker.test: Windows count 1 < 25 (partial)');
     expect(mail.bcc).toBeUndefined();
     expect(smtp.recipients[0]).not.toContain('evil@attacker.test');
     expect(String(mail.html)).toContain('kms&lt;b&gt;01');
@@ -132,14 +136,14 @@ describe('runNotify over real SMTP', () => {
     refuse = false;
     const retry = await runNotify(store, { at: AT + HOUR, rules, transport, ...addresses });
     expect(retry.outcome).toBe('sent');
-    expect(smtp.messages[0].subject).toBe('[KMS] CRITICAL kms01: Windows count 3 < 25');
+    expect(smtp.messages[0].subject).toBe('[KMS] CRITICAL kms01: Windows count 3 < 25 (partial)');
   });
 
   it('dry run renders without sending or saving state', async () => {
     const store = await fleet();
     const result = await runNotify(store, { at: AT, rules, dryRun: true });
     expect(result.outcome).toBe('dry-run');
-    expect(result.mail?.subject).toBe('[KMS] CRITICAL kms01: Windows count 3 < 25');
+    expect(result.mail?.subject).toBe('[KMS] CRITICAL kms01: Windows count 3 < 25 (partial)');
     expect(await store.alertStates!()).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ describe('report --json contract', () => {
 
   it('hosts, counts and thresholds', () => {
     const withCounts = json.hosts.find((h: any) => h.counts.length > 0);
-    expectShape(withCounts, { host: 'string', requests: 'number', lastRequestAt: 'iso|null', dnsPublishFailures: 'number', logClears: 'number', counts: 'array' }, 'hosts[]');
+    expectShape(withCounts, { host: 'string', aliases: 'array', requests: 'number', lastRequestAt: 'iso|null', dnsPublishFailures: 'number', logClears: 'number', counts: 'array' }, 'hosts[]');
     expectShape(withCounts.counts[0], { application: 'string', current: 'number', active: 'number', cap: 'number', thresholds: 'array' }, 'counts[]');
     expectShape(withCounts.counts[0].thresholds[0], { minimum: 'number', clients: 'number', met: 'boolean' }, 'thresholds[]');
   });

@@ -35,4 +35,17 @@ describe('CSV (RFC 4180, formula-safe)', () => {
     );
     expect(out).toBe('machine,n\r\n"PC,1",2\r\n\'=cmd,3\r\n');
   });
+
+  it('for a terminal, text cells are escaped and cut as the tables show them; the formula guard stays', () => {
+    const columns = [{ header: 'machine', value: (r: { m: string }) => r.m }];
+    const rows = [{ m: 'PC-\r\nINJECTED' }, { m: 'PC-\u001b[2J\u009b\u202e' }, { m: 'L'.repeat(5000) }, { m: '=HYPERLINK("x")' }];
+    // A CR/LF stays inside its field as the text `\r\n`; the 5,000 L end after 63 and `…` (64 columns).
+    expect(renderCsv(columns, rows, { terminal: true })).toBe(
+      ['machine', 'PC-\\r\\nINJECTED', 'PC-\\x1b[2J\\u009b\\u202e', `${'L'.repeat(63)}…`, `"'=HYPERLINK(""x"")"`, ''].join('\r\n'),
+    );
+    // Not for a terminal: every value whole, the CR/LF quoted.
+    const whole = renderCsv(columns, rows);
+    expect(whole).toContain('\r\n"PC-\r\nINJECTED"\r\n');
+    expect(whole).toContain(`\r\n${'L'.repeat(5000)}\r\n`);
+  });
 });

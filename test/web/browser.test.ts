@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/analysis/report.js';
+import { buildReport, type Report } from '../../src/analysis/report.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/types.js';
 import { readBytesSource } from '../../src/web/bytes-source.js';
@@ -187,6 +187,37 @@ describe('offline analysis page', () => {
     await page.click('#nav button[data-tab="overview"]');
     await page.screenshot({ path: path.join(artifacts, 'offline-evtx.png'), fullPage: true });
     expect(requests.filter((r) => !r.startsWith('GET ') || !r.includes('/assets/'))).toEqual([]);
+    await page.close();
+  });
+
+  it('asks for the host name before analysing an Event Viewer save; with it, joins the host a wevtutil text (code page 850) names', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/offline.html`);
+    const file = (name: string) => ({ name, mimeType: 'text/plain', buffer: readFileSync(path.join(repoRoot, 'test/fixtures/sources', name)) });
+    await page.setInputFiles('#file', [file('eventviewer-kms01.csv')]);
+    await page.waitForSelector('body[data-ready="needs-host"]', { timeout: 30_000 });
+    expect(await page.locator('#status').textContent()).toContain('eventviewer-kms01.csv: an Event Viewer save names no computer');
+    expect(await page.locator('#main').innerHTML()).toBe('');
+
+    await page.fill('#host', 'KMS01');
+    await page.fill('#encoding', 'cp850');
+    await page.fill('#timezone', 'Europe/Berlin');
+    await page.setInputFiles('#file', [file('eventviewer-kms01.csv'), file('wevtutil-kms01-cp850.txt')]);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+
+    // The same in Node: the text first (it names the computer), then the save under the host it names.
+    const other = createMemoryStore();
+    await other.migrate();
+    await ingestEvents(other, readBytesSource(file('wevtutil-kms01-cp850.txt').buffer, { file: 'kms.txt', timezone: 'Europe/Berlin', encoding: 'cp850' }), {});
+    await ingestEvents(other, readBytesSource(file('eventviewer-kms01.csv').buffer, { file: 'ev.csv', timezone: 'Europe/Berlin', host: 'KMS01.corp.contoso.com' }), {});
+    // eventviewer-kms01.csv's newest request, 2026-02-07T15:10:09Z, is the page's "as of".
+    const expected = JSON.parse(JSON.stringify(await buildReport(other, { at: Date.parse('2026-02-07T15:10:09Z'), timezone: 'Europe/Berlin' }))) as Report;
+    expect(expected.hosts.map((h) => h.host)).toEqual(['KMS01.corp.contoso.com']);
+    await expectTotals(page, expected);
+    await page.click('#nav button[data-tab="clients"]');
+    await page.fill('input[name="search"]', 'PC04');
+    await expect.poll(() => page.locator('[data-section="clients"] tbody [data-field="machine"]').allTextContents()).toEqual(['BÜRO-PC04']);
+    await other.close();
     await page.close();
   });
 

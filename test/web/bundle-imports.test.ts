@@ -6,7 +6,8 @@
  * This walks the modules the pages reach, as the bundler does (relative imports, `import type`
  * left out), and holds every Node built-in and package among them to the config's aliases.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ const BROWSER_PACKAGES = new Set<string>([
   'uplot', // the dashboard's charts: a browser library
   'zod', // alert config validation: plain ES, no Node modules
   'saxes', // the XML reader's parser: plain ES, text in and events out
+  'iconv-lite', // code pages of text exports (sources/codepage.ts): its Node needs are aliased, see below
 ]);
 
 function aliases(): RegExp[] {
@@ -73,6 +75,21 @@ describe('what the dashboard bundle reaches', () => {
     const { outside } = reached(ENTRIES);
     expect([...outside.keys()].some((s) => s.startsWith('node:'))).toBe(true); // the shimmed ones
     expect(unshimmed(outside)).toEqual([]);
+  });
+
+  it("aliases what iconv-lite requires from Node (Buffer, StringDecoder); its own browser field drops the rest", () => {
+    const root = path.dirname(createRequire(import.meta.url).resolve('iconv-lite/package.json'));
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { browser?: Record<string, unknown> };
+    const dropped = new Set(Object.entries(pkg.browser ?? {}).filter(([, to]) => to === false).map(([from]) => from));
+    const required = new Set<string>();
+    for (const dir of ['lib', 'encodings']) {
+      for (const name of readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.js'))) {
+        for (const m of readFileSync(path.join(root, dir, name), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) required.add(m[1]);
+      }
+    }
+    expect([...required].sort()).toEqual(expect.arrayContaining(['safer-buffer', 'string_decoder']));
+    const shims = aliases();
+    expect([...required].filter((spec) => !dropped.has(spec) && !shims.some((re) => re.test(spec)))).toEqual([]);
   });
 
   it('would catch one (probe: live-log.ts importing node:path)', () => {

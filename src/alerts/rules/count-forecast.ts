@@ -2,7 +2,7 @@ import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import { forecastCountDrop } from '../forecast.js';
 import type { AlertCandidate } from '../types.js';
-import { DAY, idPart, isoDay, sameHost } from './shared.js';
+import { DAY, idPart, isoDay, PARTIAL_NOTE, sameHost } from './shared.js';
 
 /**
  * Per host, application and minimum count m still met today: the date the count falls below m
@@ -20,13 +20,14 @@ export function countForecastAlerts(facts: AlertFacts, cfg: AlertRulesConfig['fo
       .map((c) => c.lastSeen);
     const date = forecastCountDrop(lastSeen, t.minimumCount, facts.at);
     if (date === null || date - facts.at > cfg.horizonDays * DAY) continue;
+    const partial = facts.partial(t.host);
     out.push({
       id: `count-forecast:${idPart(t.host)}:${t.application}:${t.minimumCount}`,
       rule: 'count-forecast',
       severity: cfg.severity ?? 'warning',
       host: t.host,
-      summary: `${t.application} count falls below ${t.minimumCount} on ${isoDay(date)} if no new clients arrive`,
-      details: { application: t.application, current, minimum: t.minimumCount, dropsBelowAt: new Date(date).toISOString() },
+      summary: `${t.application} count falls below ${t.minimumCount} on ${isoDay(date)} if no new clients arrive${partial ? PARTIAL_NOTE : ''}`,
+      details: { application: t.application, current, minimum: t.minimumCount, dropsBelowAt: new Date(date).toISOString(), partial },
       clients: [],
     });
   }

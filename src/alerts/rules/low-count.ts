@@ -1,7 +1,7 @@
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
-import { byMachine, idPart, isLapsed, sameHost, toAffected } from './shared.js';
+import { byMachine, idPart, isLapsed, PARTIAL_NOTE, sameHost, toAffected } from './shared.js';
 
 /**
  * Per host, application and minimum count m: critical when current < m, warning when
@@ -27,15 +27,16 @@ export function lowCountAlerts(facts: AlertFacts, cfg: AlertRulesConfig['lowCoun
       )
       .map(toAffected)
       .sort(byMachine);
+    const partial = facts.partial(t.host);
     out.push({
       id: `low-count:${idPart(t.host)}:${t.application}:${t.minimumCount}`,
       rule: 'low-count',
       severity: cfg.severity ?? (below ? 'critical' : 'warning'),
       host: t.host,
-      summary: below
+      summary: (below
         ? `${t.application} count ${current} < ${t.minimumCount}`
-        : `${t.application} count ${current}, within ${cfg.margin} of ${t.minimumCount}`,
-      details: { application: t.application, current, minimum: t.minimumCount, active: a.active, margin: cfg.margin, waiting: waiting.length },
+        : `${t.application} count ${current}, within ${cfg.margin} of ${t.minimumCount}`) + (partial ? PARTIAL_NOTE : ''),
+      details: { application: t.application, current, minimum: t.minimumCount, active: a.active, margin: cfg.margin, waiting: waiting.length, partial },
       clients: waiting,
     });
   }

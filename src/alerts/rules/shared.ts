@@ -52,3 +52,9 @@ export const idPart = (s: string): string => s.toLowerCase();
 export function byMachine(a: AffectedClient, b: AffectedClient): number {
   return a.machine.localeCompare(b.machine) || a.cmid.localeCompare(b.cmid);
 }
+
+/**
+ * The words a count alert adds when the count rests on less than the whole window
+ * (docs/definitions.md "partial"): the real count may be higher.
+ */
+export const PARTIAL_NOTE = ' (partial)';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { evaluateAlerts } from '../../alerts/run.js';
 import { pendingAlerts } from '../../alerts/state.js';
 import { loadRunSettings } from '../../collect/settings.js';
-import { printable } from '../../report/cells.js';
+import { shownCell } from '../../report/cells.js';
 import { renderJson } from '../../report/json.js';
 import type { AlertState } from '../../store/types.js';
 import type { CliContext } from '../context.js';
@@ -23,7 +23,8 @@ const iso = (t: number | null) => (t === null ? '-' : `${new Date(t).toISOString
 function line(s: AlertState): string {
   const state = s.status === 'resolved' ? 'RESOLVED' : s.severity.toUpperCase();
   const mailed = s.status === 'open' ? (s.notifiedAt === null ? 'new' : 'mailed') : s.resolvedNotifiedAt === null ? 'new' : 'mailed';
-  return `${state.padEnd(8)}  ${printable(s.host ?? '-').padEnd(20)}  ${printable(s.summary)}\n          ${printable(s.id)}  first ${iso(s.firstSeen)}  last ${iso(s.lastSeen)}  (${mailed})\n`;
+  // a summary may list machine names: cut as a table cell is (--json has it whole)
+  return `${state.padEnd(8)}  ${shownCell(s.host ?? '-').padEnd(20)}  ${shownCell(s.summary, 200)}\n          ${shownCell(s.id, 200)}  first ${iso(s.firstSeen)}  last ${iso(s.lastSeen)}  (${mailed})\n`;
 }
 
 export function register(program: Command, ctx: CliContext): void {

@@ -77,7 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
         opts,
       );
       if (opts.json) ctx.stdout.write(renderJson(clients));
-      else if (opts.csv) ctx.stdout.write(renderCsv(clientCsvColumns(), clients));
+      else if (opts.csv) ctx.stdout.write(renderCsv(clientCsvColumns(), clients, { terminal: ctx.stdout.isTTY }));
       else {
         const time = (iso: string | null) => (iso === null ? '' : formatLocal(iso, timezone));
         ctx.stdout.write(renderTable(clientColumns(time), clients, { width: tableWidth(ctx.stdout) }));

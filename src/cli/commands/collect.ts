@@ -36,7 +36,7 @@ export async function collectSettings(opts: MailCommandOptions): Promise<RunSett
 }
 
 /** One collect run inside an open command (shared with watch). Returns false when some source failed. */
-export async function collectOnce(ctx: CliContext, opts: MailCommandOptions): Promise<boolean> {
+export async function collectOnce(ctx: CliContext, opts: MailCommandOptions & { skipDamaged?: boolean }): Promise<boolean> {
   const settings = await collectSettings(opts);
   const { config } = settings;
   const timezone = resolveTimezone(opts.timezone ?? config.timezone, ctx.env);
@@ -51,12 +51,14 @@ export async function collectOnce(ctx: CliContext, opts: MailCommandOptions): Pr
       now: () => ctx.now(),
       dryRun: opts.dryRun,
       always: config.mail.always,
+      skipDamaged: opts.skipDamaged,
     }),
   );
   ctx.stdout.write(describeCollect(result));
   for (const issue of result.totals.issues) ctx.stderr.write(`kmswatch: ${formatIssue(issue)}\n`);
+  for (const note of result.totals.notes) ctx.stderr.write(`kmswatch: note: ${formatIssue(note)}\n`);
   for (const s of result.sources) if (s.error) ctx.stderr.write(`kmswatch: ${printable(s.source)}: ${printable(s.error)}\n`);
-  ctx.stdout.write(describeNotify(result.notify, Boolean(opts.dryRun)));
+  ctx.stdout.write(describeNotify(result.notify, Boolean(opts.dryRun), ctx.stdout.isTTY));
   return result.ok && result.totals.issues.length === 0;
 }
 
@@ -64,9 +66,10 @@ export function register(program: Command, ctx: CliContext): void {
   addMailOptions(
     program
       .command('collect')
-      .description('ingest new events from the configured sources (files, wevtutil), evaluate alerts, mail what is new: one run for cron, systemd timers and Task Scheduler'),
+      .description('ingest new events from the configured sources (files, wevtutil), evaluate alerts, mail what is new: one run for cron, systemd timers and Task Scheduler')
+      .option('--skip-damaged', 'leave out the events of EVTX chunks whose CRC fails instead of storing them marked'),
   ).action(async (_opts: MailCommandOptions, command: Command) => {
-    const ok = await collectOnce(ctx, command.optsWithGlobals<MailCommandOptions>());
+    const ok = await collectOnce(ctx, command.optsWithGlobals<MailCommandOptions & { skipDamaged?: boolean }>());
     if (!ok) raiseExitCode(ctx, EXIT_FAILED);
   });
 }

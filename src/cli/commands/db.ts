@@ -4,6 +4,7 @@ import { CliUsageError } from '../errors.js';
 import { raiseExitCode, type CliContext } from '../context.js';
 import { EXIT_FAILED } from '../errors.js';
 import { withStore } from '../store.js';
+import { terminalControls } from '../terminal.js';
 
 interface DbOptions {
   db?: string;
@@ -20,6 +21,8 @@ interface MigrationState {
   applied: { id: string; appliedAt: number }[];
   pending: string[];
   current: number;
+  /** Applied migrations unknown to this kmswatch and newer than it: the database is refused (STORE_SCHEMA_NEWER). */
+  newer: string[];
 }
 
 const isPostgres = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
@@ -54,8 +57,9 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.stdout.write(`backend ${state.backend}, schema version ${state.current}\n`);
         for (const a of state.applied) ctx.stdout.write(`  applied  ${a.id}  ${new Date(a.appliedAt).toISOString()}\n`);
         for (const id of state.pending) ctx.stdout.write(`  pending  ${id}\n`);
+        for (const id of state.newer) ctx.stdout.write(`  newer    ${id}  (unknown to this kmswatch, which refuses the database: use a newer kmswatch)\n`);
       }
-      if (state.pending.length > 0) raiseExitCode(ctx, EXIT_FAILED);
+      if (state.pending.length > 0 || state.newer.length > 0) raiseExitCode(ctx, EXIT_FAILED);
     });
 
   db.command('copy')
@@ -69,7 +73,8 @@ export function register(program: Command, ctx: CliContext): void {
       const { copySqliteToPostgres } = await import('../../store/postgres/copy-from-sqlite.js');
       const started = Date.now();
       const results = await copySqliteToPostgres(opts.from, opts.to, (table, rows) => {
-        if (ctx.stderr.isTTY) ctx.stderr.write(`\r${table}: ${rows} rows`);
+        // a counter redrawn in place: the CR goes to the terminal itself (table names are kmswatch's own)
+        if (ctx.stderr.isTTY) terminalControls(ctx.stderr).write(`\r${table}: ${rows} rows`);
       });
       if (ctx.stderr.isTTY) ctx.stderr.write('\n');
       for (const r of results) ctx.stdout.write(`${r.table.padEnd(14)} ${String(r.rows).padStart(10)} rows\n`);
@@ -83,7 +88,7 @@ function storeUrl(opts: DbOptions, ctx: CliContext): string {
 
 /** Reads the migrations table without applying anything (a missing SQLite file has none). */
 async function migrationState(url: string): Promise<MigrationState> {
-  const { MIGRATIONS, MIGRATIONS_TABLE, migrationVersion } = await import('../../store/migrations/index.js');
+  const { MIGRATIONS, MIGRATIONS_TABLE, migrationVersion, unknownNewerMigrations } = await import('../../store/migrations/index.js');
   if (isPostgres(url)) {
     const { createPool, postgresMigrationStatus } = await import('../../store/postgres/index.js');
     const pool = createPool(url, { max: 1 });
@@ -114,5 +119,6 @@ async function migrationState(url: string): Promise<MigrationState> {
     applied,
     pending: MIGRATIONS.filter((m) => !ids.has(m.id)).map((m) => m.id),
     current: applied.reduce((max, a) => Math.max(max, migrationVersion(a.id)), 0),
+    newer: unknownNewerMigrations([...ids], MIGRATIONS),
   };
 }

@@ -10,9 +10,13 @@ import { EvtxError } from '../../evtx/errors.js';
 import { dumpEvtxFile } from '../../evtx/node/parallel.js';
 import { nodeCrc32 } from '../../evtx/node/crc.js';
 import { openEvtxFile } from '../../evtx/node/read-file.js';
+import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../../evtx/file-header.js';
+import { EvtxIntegrity, type IntegrityFinding } from '../../evtx/integrity.js';
 import type { DumpFormat } from '../../evtx/render/chunk-output.js';
 import { errnoText } from '../../errno.js';
+import type { CliContext, OutputStream } from '../context.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
+import { terminalByteStream, terminalOutput } from '../terminal.js';
 
 /** Writes and waits when the stream asks to; `done` runs once the bytes are flushed. Rejects when the stream fails while waiting. */
 function write(stream: NodeJS.WritableStream, data: string | Uint8Array, done?: () => void): Promise<void> | void {
@@ -58,8 +62,8 @@ async function otherFormatHint(file: string): Promise<string> {
   }
 }
 
-async function notEvtx(file: string, e: EvtxError): Promise<void> {
-  process.stderr.write(`kmswatch: ${file}: not an EVTX file (${e.message})${await otherFormatHint(file)}\n`);
+async function notEvtx(file: string, e: EvtxError, stderr: OutputStream): Promise<void> {
+  stderr.write(`kmswatch: ${file}: not an EVTX file (${e.message})${await otherFormatHint(file)}\n`);
   process.exitCode = EXIT_FAILED;
 }
 
@@ -79,7 +83,7 @@ export interface DumpCommandOptions {
   format: DumpFormat;
   threads: number;
   out?: NodeJS.WritableStream;
-  err?: NodeJS.WritableStream;
+  err?: OutputStream;
   /** Output buffer size (tests: forces batches to outgrow their buffers). */
   outputBytes?: number;
   /** With threads > 1, whether the main thread renders too (tests: off, so workers render every batch). */
@@ -95,6 +99,17 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
   let ok = 0;
   let errors = 0;
   let started = false;
+  // damaged or cut files are said on stderr (src/evtx/integrity.ts); the exit code stays as documented
+  // (a file that cannot be opened or is not EVTX: the dump below says why, as it always did)
+  const integrity = await openEvtxFile(file).then(
+    async (h) => {
+      await h.close();
+      return new EvtxIntegrity(h.header, h.size);
+    },
+    () => null,
+  );
+  const finding = (f: IntegrityFinding) => err.write(`kmswatch: ${file}: ${f.severity === 'note' ? 'note: ' : ''}${f.message}\n`);
+  integrity?.begin().forEach(finding);
   for await (const batch of dumpEvtxFile(file, { format: opts.format, threads: opts.threads, outputBytes: opts.outputBytes, renderHere: opts.renderHere })) {
     opts.onBatch?.(batch.thread);
     if (!started && opts.format === 'xml') await write(out, '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
@@ -109,13 +124,16 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
     };
     for (const chunk of batch.chunks) {
       ok += chunk.ok;
-      const bad = chunk.errors.length > 0 || chunk.walkStop !== undefined || chunk.state === 'bad-magic' || chunk.state === 'short';
+      const h = chunk.header;
+      const damaged = integrity === null ? null : integrity.chunk(chunk.index, FILE_HEADER_SIZE + chunk.index * CHUNK_SIZE, chunk.state, h, h && chunk.ok > 0 ? { first: h.firstRecordId, last: h.lastRecordId } : null);
+      const bad = damaged !== null || chunk.errors.length > 0 || chunk.walkStop !== undefined || chunk.state === 'bad-magic' || chunk.state === 'short';
       if (!bad) continue;
       if (chunk.end > from) {
         pending++;
         await write(out, batch.data.subarray(from, chunk.end), settle);
       }
       from = chunk.end;
+      if (damaged) finding(damaged);
       for (const e of chunk.errors) {
         errors++;
         err.write(`kmswatch: ${file}: record error: ${e.message}\n`);
@@ -130,6 +148,7 @@ export async function runDump(file: string, opts: DumpCommandOptions): Promise<{
     settle();
   }
   if (opts.format === 'xml') await write(out, started ? '</Events>\n' : '<?xml version="1.0" encoding="utf-8"?>\n<Events>\n</Events>\n');
+  integrity?.end().forEach(finding);
   return { ok, errors };
 }
 
@@ -222,7 +241,10 @@ function formatInfo(i: EvtxInfo): string {
   ].join('\n');
 }
 
-export function register(program: Command): void {
+export function register(program: Command, ctx?: CliContext): void {
+  // main.ts hands over terminal-safe streams; a bare register() (tests) makes its own
+  const stdout = ctx?.stdout ?? terminalOutput(process.stdout);
+  const stderr = ctx?.stderr ?? terminalOutput(process.stderr);
   const evtx = program.command('evtx').description('read EVTX files directly (no database)');
   evtx
     .command('dump')
@@ -251,10 +273,15 @@ export function register(program: Command): void {
           });
           output.on('error', () => {}); // reported through write() / finished() below
         }
-        const out = output ?? process.stdout;
-        await runDump(file, { format: o.format, threads, out }).catch((e: unknown) => {
+        // to a terminal, decoded and escaped (terminal.ts); to a file or pipe, the bytes as they are
+        const out = output ?? terminalByteStream(process.stdout);
+        await runDump(file, { format: o.format, threads, out, err: stderr }).catch((e: unknown) => {
           throw output?.errored ? new DumpOutputError(o.output!, 'write', output.errored) : e;
         });
+        if (!output && out !== process.stdout) {
+          out.end();
+          await finished(out);
+        }
         if (output) {
           output.end();
           await finished(output).catch((e: unknown) => {
@@ -263,9 +290,9 @@ export function register(program: Command): void {
         }
       } catch (e) {
         output?.destroy();
-        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e);
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e, stderr);
         else if (e instanceof DumpOutputError) {
-          process.stderr.write(`kmswatch: ${e.message}\n`);
+          stderr.write(`kmswatch: ${e.message}\n`);
           process.exitCode = EXIT_FAILED;
         } else throw e;
       }
@@ -278,9 +305,9 @@ export function register(program: Command): void {
     .action(async (file: string, o: { json?: boolean }) => {
       try {
         const info = await collectInfo(file);
-        process.stdout.write(o.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
+        stdout.write(o.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       } catch (e) {
-        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e);
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e, stderr);
         else throw e;
       }
     });

@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
         buildReport(store, { at, timezone, idleHours: opts.idleHours, expiringDays: opts.expiringDays, anomalyLimit: opts.anomalies }),
       { create: false });
       if (opts.json) ctx.stdout.write(renderJson(report));
-      else if (opts.csv) ctx.stdout.write(renderReportCsv(report, opts.section));
+      else if (opts.csv) ctx.stdout.write(renderReportCsv(report, opts.section, { terminal: ctx.stdout.isTTY }));
       else ctx.stdout.write(renderReportText(report, { width: tableWidth(ctx.stdout) }));
     });
 }

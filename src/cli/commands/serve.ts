@@ -2,14 +2,20 @@ import type { Command } from 'commander';
 import { CliUsageError } from '../errors.js';
 import type { CliContext } from '../context.js';
 import { parseTimezone, resolveTimezone } from '../options.js';
+import { parseHostName } from '../../web/host-check.js';
+import { tokenProblem } from '../../web/security.js';
 
 interface ServeOptions {
   db?: string;
   port: string;
   bind: string;
   token?: string;
+  readToken?: string;
+  publicRead?: boolean;
+  allowHost: string[];
   timezone?: string;
   bodyLimit: string;
+  bodyTimeout: string;
 }
 
 function parsePort(text: string): number {
@@ -20,6 +26,25 @@ function parsePort(text: string): number {
 function parseMebibytes(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new CliUsageError(`--body-limit: "${text}" is not a size in MiB (1 or more)`, 'CLI_BAD_OPTION', '--body-limit');
   return Number(text) * 1024 * 1024;
+}
+
+function parseSeconds(text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new CliUsageError(`--body-timeout: "${text}" is not a number of seconds (more than 0)`, 'CLI_BAD_OPTION', '--body-timeout');
+  return Number(text) * 1000;
+}
+
+function collectHost(text: string, previous: string[]): string[] {
+  if (!parseHostName(text)) throw new CliUsageError(`--allow-host: "${text}" is not a host name, address or name:port`, 'CLI_BAD_OPTION', '--allow-host');
+  return [...previous, text];
+}
+
+/** The option's value, else the environment variable's (empty = unset); refused when it could never match. */
+function tokenFrom(given: string | undefined, option: string, envName: string, env: Record<string, string | undefined>): string | undefined {
+  const [value, source] = given !== undefined ? [given, option] : [env[envName] || undefined, envName];
+  if (value === undefined) return undefined;
+  const problem = tokenProblem(value);
+  if (problem) throw new CliUsageError(`${source} ${problem}: give a token of visible characters without spaces`, 'CLI_BAD_OPTION', option);
+  return value;
 }
 
 /** Resolves when the process is asked to stop (Ctrl-C, systemd stop). */
@@ -42,23 +67,36 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--port <n>', 'TCP port', '8427')
     .option('--bind <address>', 'address to listen on (loopback unless told otherwise)', '127.0.0.1')
     .option('--token <token>', 'bearer token that POST /api/ingest needs (default: KMSWATCH_TOKEN; without one, writes are refused)')
+    .option('--read-token <token>', 'token every read needs: Bearer, or the password of Basic authentication in a browser (default: KMSWATCH_READ_TOKEN; required when --bind is beyond loopback)')
+    .option('--public-read', 'beyond loopback, serve the dashboard and read API without a token (a warning is printed)')
+    .option('--allow-host <name>', 'answer this Host header too, e.g. a reverse proxy\'s name (repeatable; name or name:port)', collectHost, [])
     .option('--timezone <zone>', 'IANA zone for ingested times without an offset (default: this machine\'s)', parseTimezone)
     .option('--body-limit <MiB>', 'largest ingest request body', '32')
+    .option('--body-timeout <seconds>', 'an ingest body must arrive in full within this time', '60')
     .action(async (_opts: ServeOptions, command: Command) => {
       const opts = command.optsWithGlobals<ServeOptions>();
       const port = parsePort(opts.port);
       const bodyLimit = parseMebibytes(opts.bodyLimit);
-      const token = opts.token ?? (ctx.env.KMSWATCH_TOKEN || undefined);
+      const bodyTimeoutMs = parseSeconds(opts.bodyTimeout);
+      const token = tokenFrom(opts.token, '--token', 'KMSWATCH_TOKEN', ctx.env);
+      const readToken = tokenFrom(opts.readToken, '--read-token', 'KMSWATCH_READ_TOKEN', ctx.env);
+      if (readToken && opts.publicRead) throw new CliUsageError('--public-read and --read-token (or KMSWATCH_READ_TOKEN) contradict each other: give one', 'CLI_USAGE', '--public-read');
       const timezone = resolveTimezone(opts.timezone, ctx.env);
       // Loaded on use: the other commands start without fastify.
       const { startServer, isLoopback } = await import('../../web/server.js');
       const { VERSION } = await import('../../version.js');
+      const loopback = isLoopback(opts.bind);
+      if (!loopback && !readToken && !opts.publicRead) {
+        throw new CliUsageError(`--bind ${opts.bind} is beyond loopback: give --read-token (or KMSWATCH_READ_TOKEN) so that reads need a token, or --public-read to serve them to anyone`, 'CLI_USAGE', '--bind');
+      }
       const store = await ctx.openStore(opts.db);
       try {
-        const server = await startServer({ store, bind: opts.bind, port, token, timezone, bodyLimit, version: VERSION });
+        const server = await startServer({ store, bind: opts.bind, port, token, readToken, allowHosts: opts.allowHost, timezone, bodyLimit, bodyTimeoutMs, version: VERSION });
         ctx.stderr.write(`kmswatch: serving ${store.backend} store on ${server.url}/ (metrics: ${server.url}/metrics)\n`);
         if (!token) ctx.stderr.write('kmswatch: no --token or KMSWATCH_TOKEN: POST /api/ingest is refused\n');
-        if (!isLoopback(opts.bind)) ctx.stderr.write(`kmswatch: warning: listening on ${opts.bind}: the dashboard and read API need no login; put a reverse proxy with authentication in front\n`);
+        if (!loopback && opts.publicRead) {
+          ctx.stderr.write(`kmswatch: warning: --public-read: listening on ${opts.bind}, the dashboard, the read API and /metrics answer anyone who reaches the port; use --read-token or a reverse proxy with authentication\n`);
+        }
         const signal = await stopSignal();
         ctx.stderr.write(`kmswatch: ${signal}: stopping\n`);
         await server.close();

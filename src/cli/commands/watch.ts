@@ -8,6 +8,7 @@ import { addMailOptions, type MailCommandOptions } from './notify.js';
 
 interface WatchOptions extends MailCommandOptions {
   every: string;
+  skipDamaged?: boolean;
 }
 
 /** Signals that stop the loop; injectable so tests need not send real signals. */
@@ -21,7 +22,8 @@ export function register(program: Command, ctx: CliContext, signals: SignalSourc
     program
       .command('watch')
       .description('run collect in a loop (ingest, alerts, mail); SIGINT/SIGTERM stop it after the current run')
-      .option('--every <duration>', 'interval between runs: 30s, 15m, 1h…', '15m'),
+      .option('--every <duration>', 'interval between runs: 30s, 15m, 1h…', '15m')
+      .option('--skip-damaged', 'leave out the events of EVTX chunks whose CRC fails instead of storing them marked (as collect)'),
   ).action(async (_opts: WatchOptions, command: Command) => {
     const opts = command.optsWithGlobals<WatchOptions>();
     if (opts.at) throw new CliUsageError('--at makes no sense for watch (each run uses the current time)', 'CLI_BAD_OPTION', '--at');

@@ -5,6 +5,7 @@ import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../file-header.js';
 import type { ByteOut } from '../render/byte-out.js';
 import { renderChunkBytes, type ChunkSummary } from '../render/chunk-bytes.js';
 import type { DumpFormat } from '../render/chunk-output.js';
+import { nodeCrc32 } from './crc.js';
 import type { SlotReader } from './slot-reader.js';
 
 /** Slots per batch: 1 MiB read at once. */
@@ -24,8 +25,8 @@ export interface RenderedBatch {
 }
 
 /**
- * Renders slots [first, first + count) into `out`; chunk ranges are offsets into out.buf. CRCs
- * are not checked: a dump prints records, not CRC results (`evtx info` reports those).
+ * Renders slots [first, first + count) into `out`; chunk ranges are offsets into out.buf. CRCs are
+ * checked with zlib's CRC-32 so that the dump can say which chunks changed after they were written.
  */
 export function renderBatch(reader: SlotReader, first: number, count: number, format: DumpFormat, state: RenderState, out: ByteOut): RenderedBatch {
   const got = reader.read(first, count, state.input);
@@ -38,7 +39,7 @@ export function renderRead(input: Uint8Array, got: number, first: number, span: 
   for (let i = 0; i * CHUNK_SIZE < got; i++) {
     const index = first + i;
     const bytes = input.subarray(i * CHUNK_SIZE, Math.min((i + 1) * CHUNK_SIZE, got));
-    chunks.push(renderChunkBytes(bytes, index, FILE_HEADER_SIZE + index * CHUNK_SIZE, format, { cache: state.cache, flat: state.flat, crc32: null }, out));
+    chunks.push(renderChunkBytes(bytes, index, FILE_HEADER_SIZE + index * CHUNK_SIZE, format, { cache: state.cache, flat: state.flat, crc32: nodeCrc32 }, out));
   }
   return { chunks, last: got < span };
 }

@@ -64,6 +64,7 @@ export function renderChunkBytes(bytes: Uint8Array, index: number, fileOffset: n
   });
   const summary: ChunkSummary = { index, state: chunk.state, ok, errors, start, end: out.pos };
   if (chunk.walkStop) summary.walkStop = { offset: chunk.walkStop.context.offset, message: chunk.walkStop.message };
+  if (chunk.header) summary.header = chunk.header;
   if (chunk.header && chunk.header.headerCrcOk !== null) {
     summary.headerCrcOk = chunk.header.headerCrcOk;
     summary.dataCrcOk = chunk.header.dataCrcOk;

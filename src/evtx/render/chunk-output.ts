@@ -3,6 +3,7 @@
  * boundary. Used by the single-threaded path and by the worker alike, so both print the same.
  */
 import { parseChunk, walkChunk, type ChunkResult, type ChunkState, type ParseChunkOptions } from '../chunk.js';
+import type { ChunkHeader } from '../chunk-header.js';
 import type { EvtxError } from '../errors.js';
 import { CompiledJson } from './compiled-json.js';
 import { CompiledXml } from './compiled-xml.js';
@@ -29,6 +30,8 @@ export interface RenderedChunk {
   walkStop?: ChunkProblem;
   headerCrcOk?: boolean;
   dataCrcOk?: boolean | null;
+  /** The chunk's header (plain data), when the slot holds a chunk: its flags and record range. */
+  header?: ChunkHeader;
 }
 
 export interface RenderChunkOptions extends ParseChunkOptions {
@@ -74,6 +77,7 @@ export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number
   }
   const out: RenderedChunk = { index, state: chunk.state, text, ok, errors };
   if (chunk.walkStop) out.walkStop = { offset: chunk.walkStop.context.offset, message: chunk.walkStop.message };
+  if (chunk.header) out.header = chunk.header;
   if (chunk.header && chunk.header.headerCrcOk !== null) {
     out.headerCrcOk = chunk.header.headerCrcOk;
     out.dataCrcOk = chunk.header.dataCrcOk;

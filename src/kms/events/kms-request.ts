@@ -23,7 +23,7 @@ function requestFields(ev: RawEvent): string[] | string {
     if (data.length === FIELD_COUNT + 1) return trimmed(data, 1);
     if (data.length === FIELD_COUNT) return trimmed(data, 0);
     if (data.length === 1) {
-      const parts = splitInfo(data[0]);
+      const parts = splitRequestInfo(data[0]);
       if (parts.length === FIELD_COUNT) return parts;
       return `12290 with a single insertion string of ${parts.length} comma-separated fields; expected ${FIELD_COUNT}`;
     }
@@ -31,11 +31,31 @@ function requestFields(ev: RawEvent): string[] | string {
   }
   const info = infoFromMessage(ev.message);
   if (info === null) return '12290 without insertion strings and without an Info line in its message';
-  const parts = splitInfo(info);
+  const parts = splitRequestInfo(info);
   if (parts.length !== FIELD_COUNT) {
     return `12290 message Info line has ${parts.length} comma-separated fields; expected ${FIELD_COUNT}`;
   }
   return parts;
+}
+
+/** Fields before and after the machine name in an Info string. */
+const FIELDS_BEFORE_MACHINE = 2;
+const FIELDS_AFTER_MACHINE = 6;
+
+/**
+ * The nine fields of an Info string, trimmed. The machine name is the client's to choose and may
+ * hold commas, the other fields cannot: the string is split from both ends and what lies between
+ * the second and the sixth-last comma is the name.
+ */
+function splitRequestInfo(info: string): string[] {
+  const parts = info.split(',');
+  if (parts.length <= FIELD_COUNT) return splitInfo(info);
+  const after = parts.length - FIELDS_AFTER_MACHINE;
+  return [
+    ...parts.slice(0, FIELDS_BEFORE_MACHINE).map((p) => p.trim()),
+    parts.slice(FIELDS_BEFORE_MACHINE, after).join(',').trim(),
+    ...parts.slice(after).map((p) => p.trim()),
+  ];
 }
 
 function trimmed(data: readonly string[], from: number): string[] {

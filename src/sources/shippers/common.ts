@@ -2,7 +2,7 @@
  * Shared helpers for the JSON shipper mappers: each mapper turns one parsed JSON object into a
  * RawEvent, or returns the reason it cannot (a string), and never throws.
  */
-import { parseLocalTime } from '../time.js';
+import { readEventTime, setEventTime, type EventTime } from '../time.js';
 import type { InputFormat, RawEvent, ReadOptions } from '../types.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -72,7 +72,19 @@ export function withOptional(ev: RawEvent, extra: { provider?: string; recordId?
 
 /** Epoch ms of a time field, or the reason it cannot be read. */
 export function timeField(text: string | undefined, timezone: string, name: string): number | string {
+  const t = eventTimeField(text, timezone, name);
+  return typeof t === 'string' ? t : t.time;
+}
+
+/** The same with whether it was read as wall-clock time in the zone (setEventTime puts it on the event). */
+export function eventTimeField(text: string | undefined, timezone: string, name: string): EventTime | string {
   if (text === undefined) return `no ${name}`;
-  const t = parseLocalTime(text, timezone);
+  const t = readEventTime(text, timezone);
   return t === null ? `bad ${name} "${text}"` : t;
+}
+
+/** The event with its time read by eventTimeField (the zone it was read in, both instants of an ambiguous one). */
+export function withTime(ev: RawEvent, t: EventTime): RawEvent {
+  setEventTime(ev, t);
+  return ev;
 }

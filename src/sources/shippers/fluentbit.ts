@@ -7,7 +7,7 @@
  */
 import { splitEventId, toInteger } from '../event-id.js';
 import {
-  dataValue, field, hasAny, origin, textField, timeField, withOptional,
+  dataValue, field, hasAny, origin, textField, eventTimeField, withOptional, withTime,
   type JsonObject, type MapContext, type MapResult, type ShipperMapper,
 } from './common.js';
 import { mapEmbeddedXml } from './embedded-xml.js';
@@ -41,15 +41,15 @@ export const fluentbit: ShipperMapper = {
     if (rawId === undefined) return idText === undefined ? 'no EventID' : `bad EventID "${idText}"`;
     const legacy = !hasAny(obj, ['TimeCreated']) && hasAny(obj, ['TimeGenerated']);
     const time = legacy
-      ? timeField(textField(obj, 'TimeGenerated'), ctx.opts.timezone, 'TimeGenerated')
-      : timeField(textField(obj, 'TimeCreated'), ctx.opts.timezone, 'TimeCreated');
+      ? eventTimeField(textField(obj, 'TimeGenerated'), ctx.opts.timezone, 'TimeGenerated')
+      : eventTimeField(textField(obj, 'TimeCreated'), ctx.opts.timezone, 'TimeCreated');
     if (typeof time === 'string') return time;
-    return withOptional(
+    return withTime(withOptional(
       {
         ...splitEventId(rawId, toInteger(field(obj, 'Qualifiers'))),
         channel: textField(obj, 'Channel') ?? ctx.opts.channel ?? '',
         host: textField(obj, 'Computer') ?? textField(obj, 'ComputerName') ?? ctx.opts.host ?? '',
-        time,
+        time: time.time,
         data: inserts(obj),
         origin: origin(ctx, 'fluentbit'),
       },
@@ -58,6 +58,6 @@ export const fluentbit: ShipperMapper = {
         recordId: toInteger(field(obj, 'EventRecordID') ?? field(obj, 'RecordNumber')),
         message: textField(obj, 'Message'),
       },
-    );
+    ), time);
   },
 };

@@ -6,7 +6,7 @@
  */
 import { toInteger, splitEventId } from '../event-id.js';
 import {
-  dataValue, field, hasAny, origin, textField, timeField, withOptional,
+  dataValue, field, hasAny, origin, textField, eventTimeField, withOptional, withTime,
   type JsonObject, type MapContext, type MapResult, type ShipperMapper,
 } from './common.js';
 
@@ -19,15 +19,15 @@ export const nxlog: ShipperMapper = {
     const idText = textField(obj, 'EventID');
     const rawId = toInteger(idText);
     if (rawId === undefined) return idText === undefined ? 'no EventID' : `bad EventID "${idText}"`;
-    const time = timeField(textField(obj, 'EventTime'), ctx.opts.timezone, 'EventTime');
+    const time = eventTimeField(textField(obj, 'EventTime'), ctx.opts.timezone, 'EventTime');
     if (typeof time === 'string') return time;
     const data = field(obj, 'Data');
-    return withOptional(
+    return withTime(withOptional(
       {
         ...splitEventId(rawId),
         channel: textField(obj, 'Channel') ?? ctx.opts.channel ?? '',
         host: textField(obj, 'Hostname') ?? ctx.opts.host ?? '',
-        time,
+        time: time.time,
         // Without a Data array the insertion strings are not in the record: decode from Message.
         data: Array.isArray(data) ? data.map(dataValue) : null,
         origin: origin(ctx, 'nxlog'),
@@ -37,6 +37,6 @@ export const nxlog: ShipperMapper = {
         recordId: toInteger(field(obj, 'RecordNumber')),
         message: textField(obj, 'Message'),
       },
-    );
+    ), time);
   },
 };

@@ -13,7 +13,7 @@
  */
 import { splitEventId, toInteger } from '../event-id.js';
 import {
-  dataValue, field, hasAny, isObject, origin, textField, timeField, withOptional,
+  dataValue, field, hasAny, isObject, origin, textField, eventTimeField, withOptional, withTime,
   type JsonObject, type MapContext, type MapResult, type ShipperMapper,
 } from './common.js';
 
@@ -59,14 +59,14 @@ export const powershell: ShipperMapper = {
     const rawId = instanceId ?? toInteger(idText);
     if (rawId === undefined) return idText === undefined ? 'no Id / EventID / InstanceId' : `bad Id "${idText}"`;
     const timeKey = hasAny(obj, ['TimeCreated']) ? 'TimeCreated' : 'TimeGenerated';
-    const time = timeField(psTime(obj, timeKey), ctx.opts.timezone, timeKey);
+    const time = eventTimeField(psTime(obj, timeKey), ctx.opts.timezone, timeKey);
     if (typeof time === 'string') return time;
-    return withOptional(
+    return withTime(withOptional(
       {
         ...splitEventId(rawId, toInteger(field(obj, 'Qualifiers'))),
         channel: textField(obj, 'LogName') ?? textField(obj, 'ContainerLog') ?? ctx.opts.channel ?? '',
         host: textField(obj, 'MachineName') ?? ctx.opts.host ?? '',
-        time,
+        time: time.time,
         data: psData(obj),
         origin: origin(ctx, 'psjson'),
       },
@@ -75,6 +75,6 @@ export const powershell: ShipperMapper = {
         recordId: toInteger(field(obj, 'RecordId') ?? field(obj, 'Index')),
         message: textField(obj, 'Message'),
       },
-    );
+    ), time);
   },
 };

@@ -7,7 +7,7 @@
 import { splitEventIdInto, toInteger } from '../event-id.js';
 import type { RawEvent } from '../types.js';
 import {
-  dataValue, field, hasAny, isObject, objectField, origin, textField, timeField,
+  dataValue, field, hasAny, isObject, objectField, origin, textField, timeField, eventTimeField, withTime,
   type JsonObject, type MapContext, type MapResult, type ShipperMapper,
 } from './common.js';
 
@@ -59,13 +59,13 @@ export const winlogbeat: ShipperMapper = {
     const rawId = toInteger(idText);
     if (rawId === undefined) return idText === undefined ? 'no winlog.event_id' : `bad winlog.event_id "${idText}"`;
     const stamp = textField(obj, '@timestamp');
-    const time = stamp !== undefined ? timeField(stamp, 'UTC', '@timestamp') : timeField(textField(w, 'time_created'), ctx.opts.timezone, 'winlog.time_created');
+    const time = stamp !== undefined ? timeField(stamp, 'UTC', '@timestamp') : eventTimeField(textField(w, 'time_created'), ctx.opts.timezone, 'winlog.time_created');
     if (typeof time === 'string') return time;
     const ev: RawEvent = splitEventIdInto(rawId, undefined, {
       eventId: 0,
       channel: textField(w, 'channel') ?? textField(w, 'log_name') ?? ctx.opts.channel ?? '',
       host: textField(w, 'computer_name') ?? textField(objectField(obj, 'host'), 'name') ?? ctx.opts.host ?? '',
-      time,
+      time: typeof time === 'number' ? time : time.time,
       data: winlogbeatData(objectField(w, 'event_data')),
       origin: origin(ctx, 'winlogbeat'),
     });
@@ -75,6 +75,6 @@ export const winlogbeat: ShipperMapper = {
     if (recordId !== undefined) ev.recordId = recordId;
     const message = textField(obj, 'message');
     if (message !== undefined) ev.message = message;
-    return ev;
+    return typeof time === 'number' ? ev : withTime(ev, time);
   },
 };

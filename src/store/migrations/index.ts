@@ -9,12 +9,15 @@ import { postgresFailureIndex } from './0600-postgres-failure-index.js';
 import { postgresWindowDays } from './0700-postgres-window-days.js';
 import { postgresCmidBuckets } from './0800-postgres-cmid-buckets.js';
 import { postgresDeferredSummary } from './0900-postgres-deferred-summary.js';
+import { damagedRecords } from './1000-damaged-records.js';
+import { logSpans } from './1100-log-spans.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
+export { newestVersion, refuseNewerSchema, unknownNewerMigrations } from './newer.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

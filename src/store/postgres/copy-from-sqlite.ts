@@ -19,7 +19,7 @@ import { openPostgresStore } from './index.js';
  */
 export const COPIED_TABLES = [
   'strings', 'products', 'requests', 'request_hosts', 'client_summary', 'host_events', 'client_events', 'anomalies',
-  'checkpoints', 'log_clears', 'alert_states', 'meta',
+  'checkpoints', 'log_clears', 'alert_states', 'meta', 'log_spans',
 ] as const;
 
 export interface CopyTableResult {

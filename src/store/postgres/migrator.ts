@@ -1,4 +1,4 @@
-import { MIGRATIONS, MIGRATIONS_TABLE, migrationVersion, type Migration } from '../migrations/index.js';
+import { MIGRATIONS, MIGRATIONS_TABLE, migrationVersion, refuseNewerSchema, unknownNewerMigrations, type Migration } from '../migrations/index.js';
 import type { MigrationReport } from '../types.js';
 import { inTransaction, storeError, type PgClient, type PgPool } from './driver.js';
 
@@ -13,11 +13,14 @@ export interface MigrationStatus {
   applied: { id: string; appliedAt: number }[];
   pending: string[];
   current: number;
+  /** Applied migrations this kmswatch does not know, numbered above its newest: a newer kmswatch wrote them. */
+  newer: string[];
 }
 
 /**
  * Applies every pending migration in ONE transaction under pg_advisory_xact_lock: all steps or
  * none (PostgreSQL DDL is transactional), and a second process waits, then finds nothing to do.
+ * A database that a newer kmswatch migrated is refused before anything is applied (STORE_SCHEMA_NEWER).
  */
 export async function migratePostgres(pool: PgPool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationReport> {
   try {
@@ -25,6 +28,7 @@ export async function migratePostgres(pool: PgPool, migrations: readonly Migrati
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
       await ensureMigrationsTable(client);
       const done = new Set((await appliedMigrations(client)).map((m) => m.id));
+      refuseNewerSchema([...done], migrations, 'PostgreSQL database');
       const applied: string[] = [];
       for (const migration of migrations) {
         if (done.has(migration.id)) continue;
@@ -57,6 +61,7 @@ export async function postgresMigrationStatus(pool: PgPool, migrations: readonly
         applied,
         pending: migrations.filter((m) => !ids.has(m.id)).map((m) => m.id),
         current: currentVersion([...ids]),
+        newer: unknownNewerMigrations([...ids], migrations),
       };
     } finally {
       client.release();

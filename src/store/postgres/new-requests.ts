@@ -43,9 +43,19 @@ export function batchKeys(cols: RequestColumns): BatchKeys {
   return { groups, groupOf };
 }
 
+/**
+ * Whether stored rows the dedup key cannot be compared with (no record id, or another log) sit at
+ * row i's second: store/copies.ts compares their content. Read by newRequestRows.
+ */
+export function looseAt({ groups, groupOf }: BatchKeys, cols: RequestColumns, i: number): boolean {
+  const g = groups[groupOf[i]];
+  return g.looseEverywhere || g.loose.has(cols.second[i]);
+}
+
 /** The rows of `cols` that are new, in batch order (call under the batch's locks). */
 export async function newRequestRows(client: PgClient, cols: RequestColumns, { groups, groupOf }: BatchKeys): Promise<Int32Array> {
   await readStoredKeys(client, groups);
+  await readLooseSeconds(client, groups);
   const lookups = groups.filter((g) => g.pointLookup);
   if (lookups.length > 0) await lookUpKeys(client, cols, groupOf, groups, lookups);
 
@@ -76,6 +86,9 @@ export class KeyGroup {
   found: Set<number> | null = null;
   pointLookup = false;
   readonly seen = new KeySet();
+  /** Seconds of the range with stored rows of the host without a record id or of another log (all: looseEverywhere). */
+  readonly loose = new Set<number>();
+  looseEverywhere = false;
 
   constructor(
     readonly hostId: number,
@@ -151,6 +164,28 @@ async function readStoredKeys(client: PgClient, groups: KeyGroup[]): Promise<voi
       g.pointLookup = true;
       g.stored = null;
     }
+  });
+}
+
+async function readLooseSeconds(client: PgClient, groups: KeyGroup[]): Promise<void> {
+  const res = await client.query({
+    text: `SELECT g.i, r.second
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::integer[])
+                  WITH ORDINALITY AS g(host_id, channel_id, lo, hi, lim, i)
+             CROSS JOIN LATERAL (
+               SELECT second FROM requests
+                WHERE host_id = g.host_id AND second BETWEEN g.lo AND g.hi AND (channel_id <> g.channel_id OR rec < 0)
+                LIMIT g.lim) r`,
+    values: [groups.map((g) => g.hostId), groups.map((g) => g.channelId), groups.map((g) => g.min), groups.map((g) => g.max), groups.map((g) => g.limit)],
+    rowMode: 'array',
+  });
+  const counts = new Int32Array(groups.length);
+  for (const [i, second] of res.rows as [number, number][]) {
+    counts[i - 1]++;
+    groups[i - 1].loose.add(Number(second));
+  }
+  groups.forEach((g, k) => {
+    if (counts[k] >= g.limit || g.pointLookup) g.looseEverywhere = true;
   });
 }
 

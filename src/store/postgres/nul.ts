@@ -12,6 +12,11 @@ const REPLACEMENT = '\uFFFD';
 const hasNul = (s: unknown): boolean => typeof s === 'string' && s.includes('\u0000');
 const clean = <T>(s: T): T => (typeof s === 'string' ? (s.replace(NUL, REPLACEMENT) as T) : s);
 
+/** One string as the records' strings are stored: each NUL as U+FFFD. */
+export function textWithoutNul(s: string): string {
+  return clean(s);
+}
+
 export function withoutNul(records: readonly KmsRecord[]): readonly KmsRecord[] {
   let out: KmsRecord[] | null = null;
   let clean: KmsRequest | undefined;

@@ -4,12 +4,13 @@ import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from '../queries/latest-clients.js';
 import type {
-  AlertState, AnomalyRow, Checkpoint, ClientFilter, ClientOverview, ClientOverviewBounds, ClientRow, CloneRow, DailyActivityRow, FailureRow,
-  HostActivityRow, HostEventCountRow, LogClearRow, MigrationReport, ProductRow, RequestRow, Store,
+  AlertState, AnomalyRow, Checkpoint, ClientFilter, DamageMark, DamagedEventRow, ClientOverview, ClientOverviewBounds, ClientRow, CloneRow, DailyActivityRow, FailureRow,
+  HostActivityRow, HostEventCountRow, LogClearRow, LogSpanRow, MigrationReport, ProductRow, RequestRow, Store,
   StoreCapabilities, TotalsRow, WindowActiveRow, WindowCountRow, WriteResult,
 } from '../types.js';
 import { inTransaction, redactUrl, storeError, type PgClient, type PgPool } from './driver.js';
 import { migratePostgres } from './migrator.js';
+import { textWithoutNul } from './nul.js';
 import { CheckpointGuess } from './checkpoint-guess.js';
 import { LookupIds } from './lookup-ids.js';
 import { requestIdSequence } from './request-ids.js';
@@ -358,6 +359,10 @@ export class PostgresStore implements Store {
     return this.all(q.logClearsQuery, {});
   }
 
+  async coverage(): Promise<LogSpanRow[]> {
+    return this.all(q.coverageQuery, {});
+  }
+
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
     return this.all(q.clientRequestsQuery, { cmid: cmid.toLowerCase(), limit: Math.max(0, Math.trunc(limit)) });
   }
@@ -367,6 +372,25 @@ export class PostgresStore implements Store {
   }
 
   // ---- alert state and collector meta (src/alerts, src/collect; migration 0100) ----
+
+  async markDamaged(marks: readonly DamageMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    // the keys as writeBatch stores them: a NUL becomes U+FFFD there too (nul.ts)
+    const columns: unknown[][] = [[], [], [], [], [], [], []];
+    for (const m of marks) {
+      const row = [hostKey(textWithoutNul(m.host)), textWithoutNul(m.channel), Math.floor(m.time / 1000), m.recordId, textWithoutNul(m.file), m.chunk, m.checks];
+      row.forEach((v, i) => columns[i].push(v));
+    }
+    try {
+      await this.pool.query({ name: 'kmswatch_insertDamageMarks', text: q.insertDamageMarkSql.postgres, values: columns });
+    } catch (err) {
+      throw storeError(`marking ${marks.length} events from damaged chunks in ${redactUrl(this.url)}`, 'STORE_WRITE', err);
+    }
+  }
+
+  async damagedEvents(at: number): Promise<DamagedEventRow[]> {
+    return this.all(q.damagedEventsQuery, { at });
+  }
 
   async alertStates(): Promise<AlertState[]> {
     return this.all(q.alertStatesQuery, {});

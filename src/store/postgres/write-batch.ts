@@ -13,14 +13,21 @@ import {
   type PlannedWriter,
 } from '../columns.js';
 import { checkpointQuery } from '../queries/checkpoints.js';
-import { StoreError, type Checkpoint, type WriteResult } from '../types.js';
+import { StoreError, type Checkpoint, type LogSpan, type WriteResult } from '../types.js';
 import { sameCheckpoints, type BatchPairs, type CheckpointGuess } from './checkpoint-guess.js';
 import { CopyValueError, copyTextRows } from './copy-text.js';
 import type { PgClient } from './driver.js';
 import { BatchIds, type LookupIds } from './lookup-ids.js';
-import { batchKeys, newRequestRows } from './new-requests.js';
+import { batchKeys, looseAt, newRequestRows, type BatchKeys } from './new-requests.js';
+import { emptyVerdict, requestContentOfRow, type CopyKey, type CopyVerdict } from '../copies.js';
+import { copyWork, judgeBatch, type BatchRequests } from '../copy-candidates.js';
+import { withCopies } from '../copy-result.js';
+import { eventCopiesSql, eventCopyOf, requestCopiesSql, requestCopyOf } from '../queries/copies.js';
+import { deleteSpanSql, insertSpanSql, spanGroupSql, spanOf, spanValues } from '../queries/spans.js';
+import type { RawRow } from '../queries/query.js';
+import { batchSpans, mergeSpan } from '../spans.js';
 import { withoutNul } from './nul.js';
-import { requestColumns } from './request-columns.js';
+import { requestColumns, type RequestColumns } from './request-columns.js';
 import { reserveIds, type IdSequence } from './request-ids.js';
 import type { ClientFold } from './summary-fold.js';
 import { recordPending, type PendingSummary } from './summary-pending.js';
@@ -178,33 +185,92 @@ async function writePlanned(
     basis = await loadCheckpoints(client, pairs);
     plan = guessed !== null && sameCheckpoints(pairs, guess, basis) ? guessed : planBatch(records, basis, now);
   }
+
+  // which requests are new by their key; which records are copies of stored events (copies.ts)
+  const fresh = cols !== null && keys !== null ? await newRequestRows(client, cols, keys) : null;
+  const copies = await copyVerdict(client, records, basis, cols, keys, fresh);
+  if (copies.unplanned.size > 0) plan = planBatch(records, basis, now, false, copies.unplanned);
   state.checkpoints.planned(pairs, basis, plan);
 
   let summary: PostgresBatchResult['summary'] = null;
-  if (cols !== null && rowIds !== null && keys !== null) {
+  if (cols !== null && rowIds !== null && fresh !== null) {
     for (let i = 0; i < cols.size; i++) cols.epoch[i] = plan.records[cols.record[i]].epoch;
-    const fresh = await newRequestRows(client, cols, keys);
-    const fold = await writeRequests(client, records, cols, fresh, rowIds);
-    result.requests = fresh.length;
+    const kept = copies.notStored.size === 0 ? fresh : fresh.filter((row) => !copies.notStored.has(cols.record[row]));
+    const fold = await writeRequests(client, records, cols, kept, rowIds);
+    result.requests = kept.length;
     if (fold !== null) {
-      const batchId = await recordPending(client, rowIds, fresh.length);
+      const batchId = await recordPending(client, rowIds, kept.length);
       listed(batchId);
       summary = { batchId, fold };
     }
   }
-  const byKind = groupByKind(plan);
+  const byKind = groupByKind(plan, copies.notStored);
   for (const [kind, group] of byKind) {
     const spec = TABLES[kind];
     const inserted = await copyAndInsert(client, spec, group.values, group.recordIndex, records);
     result[spec.counter] = inserted;
   }
-  result.duplicates = records.length - (result.requests + result.hostEvents + result.clientEvents + result.anomalies);
+  withCopies(result, records.length, copies);
 
-  if (mode === 'shared') plan = await settle(client, records, pairs, now, state, basis, plan);
+  if (mode === 'shared') plan = await settle(client, records, pairs, now, state, basis, plan, copies.unplanned);
   await writeLogClears(client, plan);
   await writeCheckpoints(client, plan);
+  await writeSpans(client, batchSpans(plan, copies.unplanned));
   result.logClears = plan.logClears.length;
   return { result, added: ids.added, summary };
+}
+
+/** Which records of the batch are copies of stored events (store/copies.ts), read under the batch's locks. */
+async function copyVerdict(
+  client: PgClient, records: readonly KmsRecord[], basis: ReadonlyMap<string, Checkpoint>,
+  cols: RequestColumns | null, keys: BatchKeys | null, fresh: Int32Array | null,
+): Promise<CopyVerdict> {
+  const requests: BatchRequests | null = cols === null || keys === null || fresh === null ? null : {
+    rows: cols.size, positionOf: (j) => cols.record[j], fresh, looseAt: (j) => looseAt(keys, cols, j),
+    content: (j) => requestContentOfRow(cols, j), cmidId: (j) => cols.cmidId[j], hostId: (j) => cols.hostId[j],
+  };
+  // whether a host has sources read in a zone is read before: copyWork asks synchronously
+  const localSources = await readLocalSources(client, records);
+  const localHosts = new Set([...localSources.values()].map((s) => s.hostKey));
+  const zones = new Map([...localSources].map(([source, s]) => [source, s.zone]));
+  const work = copyWork(records, basis, requests, (key) => localHosts.has(key));
+  if (work.candidates.length === 0) return emptyVerdict();
+  const copies: CopyKey[] = [];
+  for (const question of work.questions) {
+    if (question.cmidIds.size > 0) {
+      const res = await client.query(requestCopiesSql.postgres, [[...question.cmidIds], question.hostId, question.fromSecond, question.toSecond]);
+      for (const row of res.rows as RawRow[]) copies.push(requestCopyOf(question.hostKey, row));
+    }
+    if (question.events) {
+      const res = await client.query(eventCopiesSql.postgres, [question.hostKey, question.from, question.to]);
+      for (const row of res.rows as RawRow[]) copies.push(eventCopyOf(question.hostKey, row));
+    }
+  }
+  return judgeBatch(records, work, copies, zones);
+}
+
+/** The stored sources read in a zone of the batch's hosts, by source. */
+async function readLocalSources(client: PgClient, records: readonly KmsRecord[]): Promise<Map<string, { hostKey: string; zone: string }>> {
+  const hosts = new Set<string>();
+  let prev: string | undefined;
+  for (const r of records) {
+    if (r.host === prev) continue;
+    prev = r.host;
+    hosts.add(r.host.toLowerCase());
+  }
+  const res = await client.query('SELECT DISTINCT host_key, source, zone FROM log_spans WHERE host_key = ANY($1::text[]) AND zone IS NOT NULL', [[...hosts]]);
+  return new Map((res.rows as { host_key: string; source: string; zone: string }[]).map((r) => [r.source, { hostKey: r.host_key, zone: r.zone }]));
+}
+
+/** Adds the batch's stretches to log_spans, merged with the ones they overlap or continue (store/spans.ts). */
+async function writeSpans(client: PgClient, spans: readonly LogSpan[]): Promise<void> {
+  for (const span of spans) {
+    const where = [span.hostKey, span.channel, span.epoch, span.source];
+    const stored = await client.query(spanGroupSql.postgres, where);
+    const { remove, write } = mergeSpan((stored.rows as RawRow[]).map(spanOf), span);
+    for (const spanKey of remove) await client.query(deleteSpanSql.postgres, [...where, spanKey]);
+    await client.query(insertSpanSql.postgres, spanValues(write));
+  }
 }
 
 /**
@@ -222,11 +288,12 @@ async function settle(
   state: WriterState,
   basis: ReadonlyMap<string, Checkpoint>,
   plan: BatchPlan,
+  unplanned: ReadonlySet<number>,
 ): Promise<BatchPlan> {
   await lockPairs(client, pairs, 'final');
   const stored = await loadCheckpoints(client, pairs);
   if (sameCheckpoints(pairs, basis, stored)) return plan;
-  const again = planBatch(records, stored, now);
+  const again = planBatch(records, stored, now, false, unplanned);
   if (!samePlan(plan, again)) throw new ConcurrentBatchConflict('the checkpoints changed the plan of the batch');
   state.checkpoints.planned(pairs, stored, again);
   return again;
@@ -304,11 +371,11 @@ interface KindGroup {
   recordIndex: number[];
 }
 
-function groupByKind(plan: BatchPlan): Map<EventKind, KindGroup> {
+function groupByKind(plan: BatchPlan, notStored: ReadonlySet<number>): Map<EventKind, KindGroup> {
   const groups = new Map<EventKind, KindGroup>();
   plan.records.forEach((p, i) => {
     const kind = p.record.kind;
-    if (kind === 'request') return;
+    if (kind === 'request' || notStored.has(i)) return;
     let g = groups.get(kind);
     if (!g) groups.set(kind, (g = { values: [], recordIndex: [] }));
     const spec = TABLES[kind];

@@ -24,3 +24,6 @@ export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearS
 export { clientOverviewSql, overviewFromRows, overviewRowsSql, readOverviewScan, type OverviewScan } from './client-overview.js';
 export { countWindowScan, windowScanSql, type WindowScan } from './window-scan.js';
 export { AS_OF_FIRST_WINDOW_MS, summaryAsOfSql } from './summary-as-of.js';
+export { damagedEventsQuery, insertDamageMarkSql } from './damaged.js';
+export { eventCopiesSql, eventCopyOf, requestCopiesSql, requestCopyOf } from './copies.js';
+export { coverageQuery, deleteSpanSql, insertSpanSql, localSourcesSql, spanGroupSql, spanOf, spanValues } from './spans.js';

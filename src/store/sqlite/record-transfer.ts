@@ -11,9 +11,9 @@ import type { PrefilledRequests } from './request-writer.js';
  * (request-columns.ts) with dictionary ids the main thread knows and provisional ones for the rest
  * (provisional-ids.ts), their buffers transferred, not copied. Structured clone of request objects
  * cost about 12 µs each (measured for the HTTP ingest worker), as much as storing them. The
- * writer thread plans the batch (epochs, log clears) on stand-ins that carry what planBatch reads
- * of a request (kind, host, channel, record id, time); the other record kinds are rare and travel
- * as they are.
+ * writer thread plans the batch (epochs, log clears) on stand-ins that carry what planBatch and
+ * copies.ts read of a request (kind, host, channel, record id, time, source, zone); the other
+ * record kinds are rare and travel as they are.
  */
 export interface PreparedBatch {
   count: number;
@@ -24,11 +24,15 @@ export interface PreparedBatch {
   numeric: Record<NumericColumn, Float64Array | Int32Array | Uint8Array>;
   /** Client time texts, joined by NUL (an array when one holds a NUL). */
   clientTimes: string | string[];
-  /** Per request: index into hosts and channels (as written). */
+  /** Per request: index into hosts and channels (as written), sources, and zones (-1: none). */
   hostAt: Int32Array;
   channelAt: Int32Array;
+  sourceAt: Int32Array;
+  zoneAt: Int32Array;
   hosts: string[];
   channels: string[];
+  sources: string[];
+  zones: string[];
   missingStrings: string[];
   missingProducts: [string, string, string][];
 }
@@ -44,8 +48,16 @@ export function prepareBatch(records: readonly KmsRecord[], ids: ProvisionalIds)
   const channelAt: number[] = [];
   const hosts: string[] = [];
   const channels: string[] = [];
+  const sourceAt: number[] = [];
+  const zoneAt: number[] = [];
+  const sources: string[] = [];
+  const zones: string[] = [];
   const hostIndex = new Map<string, number>();
   const channelIndex = new Map<string, number>();
+  const sourceIndex = new Map<string, number>();
+  const zoneIndex = new Map<string, number>();
+  let prevSource = -1;
+  let prevZone = -1;
   let prev: KmsRequest | undefined;
   let prevKey = '';
   let prevHost = -1;
@@ -63,8 +75,13 @@ export function prepareBatch(records: readonly KmsRecord[], ids: ProvisionalIds)
       prevHost = indexOf(hostIndex, hosts, record.host);
     }
     if (prev === undefined || record.channel !== prev.channel) prevChannel = indexOf(channelIndex, channels, record.channel);
+    // copies.ts names the source of shifted records and withholds the rest of a source read in a wrong zone
+    if (prev === undefined || record.source !== prev.source) prevSource = indexOf(sourceIndex, sources, record.source);
+    if (prev === undefined || record.timeZone !== prev.timeZone) prevZone = record.timeZone === undefined ? -1 : indexOf(zoneIndex, zones, record.timeZone);
     hostAt.push(prevHost);
     channelAt.push(prevChannel);
+    sourceAt.push(prevSource);
+    zoneAt.push(prevZone);
     planned.push({ record, hostKey: prevKey, epoch: 0 });
     prev = record;
   }
@@ -83,12 +100,16 @@ export function prepareBatch(records: readonly KmsRecord[], ids: ProvisionalIds)
     clientTimes: joined,
     hostAt: Int32Array.from(hostAt),
     channelAt: Int32Array.from(channelAt),
+    sourceAt: Int32Array.from(sourceAt),
+    zoneAt: Int32Array.from(zoneAt),
     hosts,
     channels,
+    sources,
+    zones,
     missingStrings: ids.missingStrings,
     missingProducts: ids.missingProducts,
   };
-  const transfer = [...Object.values(numeric).map((a) => a.buffer as ArrayBuffer), batch.hostAt.buffer as ArrayBuffer, batch.channelAt.buffer as ArrayBuffer];
+  const transfer = [...Object.values(numeric).map((a) => a.buffer as ArrayBuffer), batch.hostAt.buffer as ArrayBuffer, batch.channelAt.buffer as ArrayBuffer, batch.sourceAt.buffer as ArrayBuffer, batch.zoneAt.buffer as ArrayBuffer];
   return { batch, transfer: [...new Set(transfer)] };
 }
 
@@ -111,11 +132,13 @@ export function unpackBatch(batch: PreparedBatch): { standIns: KmsRecord[]; pref
   for (let i = 0; i < batch.count; i++) {
     if (standIns[i] !== undefined) continue;
     const order = columns.recordOrder[j];
-    // what planBatch reads of a request; the rest of the record is in the columns
-    standIns[i] = {
+    // what planBatch and copies.ts read of a request; the rest of the record is in the columns
+    const standIn = {
       kind: 'request', host: batch.hosts[batch.hostAt[j]], channel: batch.channels[batch.channelAt[j]],
-      recordId: order >= 0 ? order : null, time: columns.time[j], eventId: 12290, source: '',
+      recordId: order >= 0 ? order : null, time: columns.time[j], eventId: 12290, source: batch.sources[batch.sourceAt[j]],
     } as KmsRequest;
+    if (batch.zoneAt[j] >= 0) standIn.timeZone = batch.zones[batch.zoneAt[j]];
+    standIns[i] = standIn;
     j++;
   }
   return { standIns, prefilled: { columns, missingStrings: batch.missingStrings, missingProducts: batch.missingProducts } };

@@ -36,12 +36,14 @@ export interface WrittenRequests {
 }
 
 /**
- * Writes the requests of a planned batch inside the caller's IMMEDIATE transaction (which makes
- * every read here current: no other writer runs meanwhile):
+ * Writes the requests of a batch inside the caller's IMMEDIATE transaction (which makes every read
+ * here current: no other writer runs meanwhile), in steps the store interleaves with the batch plan:
  *   1. resolves strings and products to ids (cached per store instance, see dictionary.ts) into
- *      columns (request-columns.ts);
- *   2. drops duplicates up front: keys already stored (one index range read per host and channel
- *      of the batch) and repeats inside the batch, so that every remaining row is new;
+ *      columns (request-columns.ts): columnsOf / columnsOfPrefilled;
+ *   2. finds the duplicates up front: keys already stored (one index range read per host and
+ *      channel of the batch) and repeats inside the batch, so that every remaining row is new; and
+ *      the seconds where rows the key cannot compare with are stored (copies.ts): freshRows;
+ *   then, given the rows to store and their epochs (insertRows):
  *   3. inserts them with explicit ids (next after the highest) in multi-row statements, in time
  *      order: the table and its dedup index grow at their ends;
  *   4. inserts their request_cmids entries sorted by (bucket, cmid, id), so a batch touches each
@@ -59,6 +61,7 @@ export class SqliteRequestWriter {
   private readonly requestHosts: BulkInsert;
   private readonly keysInRange: Database.Statement;
   private readonly keyExists: Database.Statement;
+  private readonly looseInRange: Database.Statement;
 
   constructor(db: Database.Database) {
     const insertString = db.prepare('INSERT OR IGNORE INTO strings (value) VALUES (?)');
@@ -85,22 +88,24 @@ export class SqliteRequestWriter {
       'SELECT second, rec FROM requests WHERE host_id = ? AND second >= ? AND second <= ? AND channel_id = ? LIMIT ?',
     ).raw(true);
     this.keyExists = db.prepare('SELECT 1 FROM requests WHERE host_id = ? AND second = ? AND channel_id = ? AND rec = ?').pluck();
+    this.looseInRange = db.prepare(
+      'SELECT second FROM requests WHERE host_id = ? AND second >= ? AND second <= ? AND (channel_id <> ? OR rec < 0) LIMIT ?',
+    ).pluck();
   }
 
-  /** Stores the new requests of `planned` with ids after `maxIdBefore`. */
-  write(planned: readonly PlannedRecord[], maxIdBefore: number): WrittenRequests {
+  /** The columns of the requests of `planned` (epochs as planned so far; setEpochs() sets the final ones). */
+  columnsOf(planned: readonly PlannedRecord[]): RequestColumns {
     this.cols.fill(planned, this.dictionary);
-    return this.writeColumns(this.cols, maxIdBefore);
+    return this.cols;
   }
 
   /**
-   * The same for columns filled on the main thread (threaded-writer.ts): `planned` are the stand-ins
-   * of the same requests in the same order, giving their epochs; provisional ids (negative) are
+   * The columns filled on the main thread (threaded-writer.ts), with the provisional ids (negative)
    * replaced by the ids of the strings and products they stand for, found or inserted now.
    */
-  writePrefilled(prefilled: PrefilledRequests, planned: readonly PlannedRecord[], maxIdBefore: number): WrittenRequests {
+  columnsOfPrefilled(prefilled: PrefilledRequests, requests: number): RequestColumns {
     const cols = prefilled.columns;
-    if (cols.length !== planned.length) throw new StoreError(`prepared batch: ${cols.length} request rows for ${planned.length} requests`, 'STORE_WRITE');
+    if (cols.length !== requests) throw new StoreError(`prepared batch: ${cols.length} request rows for ${requests} requests`, 'STORE_WRITE');
     prefilled.stringIds = prefilled.missingStrings.map((v) => this.dictionary.id(v));
     prefilled.productIds = prefilled.missingProducts.map(([a, n, app]) => this.dictionary.productId(a, n, app));
     const strings = prefilled.stringIds;
@@ -110,14 +115,22 @@ export class SqliteRequestWriter {
     };
     if (strings.length > 0) for (const column of [cols.hostId, cols.channelId, cols.hostNameId, cols.sourceId, cols.resultHexId, cols.machineId, cols.machineKeyId, cols.cmidId]) real(column, strings);
     if (products.length > 0) real(cols.productId, products);
-    for (let i = 0; i < planned.length; i++) cols.epoch[i] = planned[i].epoch;
-    return this.writeColumns(cols, maxIdBefore);
+    return cols;
   }
 
-  private writeColumns(cols: RequestColumns, maxIdBefore: number): WrittenRequests {
+  /**
+   * Rows whose dedup key is neither stored nor earlier in the batch, in batch order; and whether
+   * other rows are stored at a row's second that the key cannot be compared with (no record id, or
+   * another log): copies.ts then compares their content.
+   */
+  freshRows(cols: RequestColumns): { fresh: Int32Array; looseAt(row: number): boolean } {
+    return this.newOnly(cols);
+  }
+
+  /** Stores rows `fresh` of `cols` (epochs set) with ids after `maxIdBefore`. */
+  insertRows(cols: RequestColumns, fresh: Int32Array, maxIdBefore: number): WrittenRequests {
     this.deltas.clear();
-    if (cols.length === 0) return { stored: 0, maxId: maxIdBefore, deltas: this.deltas };
-    const fresh = this.newOnly(cols);
+    if (cols.length === 0 || fresh.length === 0) return { stored: 0, maxId: maxIdBefore, deltas: this.deltas };
     const firstId = maxIdBefore + 1;
     // ids[i]: the id row i gets (rows dropped as duplicates keep 0 and are never read)
     const ids = new Float64Array(cols.length);
@@ -157,7 +170,7 @@ export class SqliteRequestWriter {
    * per (host, channel) group as second → rec (a number, or a set when one second holds several),
    * so no key string is built per row.
    */
-  private newOnly(cols: RequestColumns): Int32Array {
+  private newOnly(cols: RequestColumns): { fresh: Int32Array; looseAt(row: number): boolean } {
     const groups = new Map<number, KeyGroup | KeyGroup[]>();
     const groupOf = (hostId: number, channelId: number, second: number): KeyGroup => {
       const found = groups.get(hostId);
@@ -196,6 +209,10 @@ export class SqliteRequestWriter {
         const stored = this.keysInRange.all(g.hostId, g.min, g.max, g.channelId, limit) as [number, number][];
         if (stored.length >= limit) g.pointLookup = true;
         else for (const [second, rec] of stored) g.add(second, rec);
+        // rows of this host the key cannot be compared with: without a record id, or in another log
+        const loose = this.looseInRange.all(g.hostId, g.min, g.max, g.channelId, limit) as number[];
+        if (loose.length >= limit || g.pointLookup) g.looseEverywhere = true;
+        else for (const second of loose) g.loose.add(second);
       }
     }
     const out = new Int32Array(n);
@@ -208,7 +225,10 @@ export class SqliteRequestWriter {
       if (g.pointLookup && this.keyExists.get(g.hostId, second, g.channelId, rec) !== undefined) continue;
       out[count++] = i;
     }
-    return out.subarray(0, count);
+    return {
+      fresh: out.subarray(0, count),
+      looseAt: (row) => rowGroups[row].looseEverywhere || rowGroups[row].loose.has(cols.second[row]),
+    };
   }
 }
 
@@ -295,6 +315,9 @@ class KeyGroup {
   max: number;
   count = 0;
   pointLookup = false;
+  /** Seconds of the range holding stored rows without a record id or of another log (all: looseEverywhere). */
+  readonly loose = new Set<number>();
+  looseEverywhere = false;
   /** Keyed by the second minus `base`: small integers, which V8 keeps unboxed (epoch seconds are not). */
   private readonly keys = new Map<number, number | Set<number>>();
   private readonly base: number;

@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3';
 import type { KmsRecord } from '../../kms/types.js';
-import { planBatch, checkpointId } from '../batch-plan.js';
-import type { PlannedRecord } from '../batch-plan.js';
+import { checkBatchRecord, planBatch, checkpointId } from '../batch-plan.js';
+import { emptyVerdict, requestContentOfRow, type CopyKey, type CopyVerdict } from '../copies.js';
+import { copyWork, judgeBatch, type BatchRequests } from '../copy-candidates.js';
+import { withCopies } from '../copy-result.js';
+import { batchSpans, mergeSpan } from '../spans.js';
+import type { RequestColumns } from '../request-columns.js';
 import {
   ANOMALY_COLUMNS, CLIENT_EVENT_COLUMNS, HOST_EVENT_COLUMNS,
   writeAnomaly, writeClientEvent, writeHostEvent,
@@ -11,9 +15,9 @@ import { hostKey } from '../dedup.js';
 import * as q from '../queries/index.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type CloneRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type DamageMark, type DamagedEventRow, type ClientOverview, type ClientOverviewBounds, type ClientRow, type CloneRow,
   type DailyActivityRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
-  type LogClearRow, type MigrationReport, type ProductRow, type RequestRow, type Store,
+  type LogClearRow, type LogSpan, type LogSpanRow, type MigrationReport, type ProductRow, type RequestRow, type Store,
   type StoreCapabilities, type TotalsRow, type WindowActiveRow, type WindowCountRow, type WriteResult,
 } from '../types.js';
 import { BulkInsert } from './bulk-insert.js';
@@ -135,25 +139,36 @@ export class SqliteStore implements Store {
     let written: WrittenRequests | undefined;
     let summaryWritten = false;
     const run = this.db.transaction(() => {
+      if (prefilled === null) records.forEach(checkBatchRecord);
       const maxIdBefore = ins.summary.beginBatch();
       const stored = this.loadCheckpoints(records);
-      const plan = planBatch(records, stored, Date.now(), prefilled !== null);
-      const requests: PlannedRecord[] = [];
-      for (const p of plan.records) {
+      const positions: number[] = [];
+      for (let i = 0; i < records.length; i++) if (records[i].kind === 'request') positions.push(i);
+      const cols = prefilled === null
+        ? ins.requests.columnsOf(positions.map((i) => ({ record: records[i], hostKey: hostKey(records[i].host), epoch: 0 })))
+        : ins.requests.columnsOfPrefilled(prefilled, positions.length);
+      const { fresh, looseAt } = ins.requests.freshRows(cols);
+      const copies = this.copyVerdict(records, stored, positions, cols, fresh, looseAt);
+      const plan = planBatch(records, stored, Date.now(), true, copies.unplanned);
+      for (let j = 0; j < positions.length; j++) cols.epoch[j] = plan.records[positions[j]].epoch;
+      for (let i = 0; i < plan.records.length; i++) {
+        const p = plan.records[i];
+        if (copies.notStored.has(i)) continue;
         switch (p.record.kind) {
-          case 'request': requests.push(p); break;
+          case 'request': break;
           case 'host': ins.hostEvents.add(writeHostEvent, p); break;
           case 'client': ins.clientEvents.add(writeClientEvent, p); break;
           case 'anomaly': ins.anomalies.add(writeAnomaly, p); break;
         }
       }
-      written = prefilled === null ? ins.requests.write(requests, maxIdBefore) : ins.requests.writePrefilled(prefilled, requests, maxIdBefore);
+      const kept = copies.notStored.size === 0 ? fresh : fresh.filter((row) => !copies.notStored.has(positions[row]));
+      written = ins.requests.insertRows(cols, kept, maxIdBefore);
       result.requests = written.stored;
       summaryWritten = ins.summary.endBatch(written.deltas, written.maxId);
       result.hostEvents = flushed(ins.hostEvents);
       result.clientEvents = flushed(ins.clientEvents);
       result.anomalies = flushed(ins.anomalies);
-      result.duplicates = records.length - result.requests - result.hostEvents - result.clientEvents - result.anomalies;
+      withCopies(result, records.length, copies);
       for (const clear of plan.logClears) {
         result.logClears += ins.insertLogClear.run({
           host: clear.host, hostKey: clear.hostKey, channel: clear.channel, epoch: clear.epoch,
@@ -167,6 +182,7 @@ export class SqliteStore implements Store {
           lastTime: cp.lastTime, epoch: cp.epoch, updatedAt: cp.updatedAt,
         });
       }
+      this.writeSpans(batchSpans(plan, copies.unplanned));
     });
     try {
       run.immediate();
@@ -179,6 +195,53 @@ export class SqliteStore implements Store {
     }
     if (written !== undefined) ins.summary.committed(written.deltas, written.maxId, summaryWritten);
     return result;
+  }
+
+  /** Which records of the batch are copies of stored events (store/copies.ts), read inside the batch's transaction. */
+  private copyVerdict(
+    records: readonly KmsRecord[], stored: ReadonlyMap<string, Checkpoint>, positions: readonly number[],
+    cols: RequestColumns, fresh: Int32Array, looseAt: (row: number) => boolean,
+  ): CopyVerdict {
+    const requests: BatchRequests | null = positions.length === 0 ? null : {
+      rows: positions.length, positionOf: (j) => positions[j], fresh, looseAt,
+      content: (j) => requestContentOfRow(cols, j), cmidId: (j) => cols.cmidId[j], hostId: (j) => cols.hostId[j],
+    };
+    const localSources = new Map<string, string>();
+    const work = copyWork(records, stored, requests, (key) => {
+      const sources = this.db.prepare(q.localSourcesSql.sqlite).all({ hostKey: key }) as { source: string; zone: string }[];
+      for (const { source, zone } of sources) localSources.set(source, zone);
+      return sources.length > 0;
+    });
+    if (work.candidates.length === 0) return emptyVerdict();
+    const copies: CopyKey[] = [];
+    for (const question of work.questions) {
+      if (question.cmidIds.size > 0) {
+        const rows = this.db.prepare(q.requestCopiesSql.sqlite).all({
+          cmidIds: JSON.stringify([...question.cmidIds]), hostId: question.hostId,
+          fromSecond: question.fromSecond, toSecond: question.toSecond,
+        }) as q.RawRow[];
+        for (const row of rows) copies.push(q.requestCopyOf(question.hostKey, row));
+      }
+      if (question.events) {
+        const rows = this.db.prepare(q.eventCopiesSql.sqlite).all({ hostKey: question.hostKey, from: question.from, to: question.to }) as q.RawRow[];
+        for (const row of rows) copies.push(q.eventCopyOf(question.hostKey, row));
+      }
+    }
+    return judgeBatch(records, work, copies, localSources);
+  }
+
+  /** Adds the batch's stretches to log_spans, merged with the ones they overlap or continue (store/spans.ts). */
+  private writeSpans(spans: readonly LogSpan[]): void {
+    if (spans.length === 0) return;
+    const group = this.db.prepare(q.spanGroupSql.sqlite);
+    const remove = this.db.prepare(q.deleteSpanSql.sqlite);
+    const insert = this.db.prepare(q.insertSpanSql.sqlite);
+    for (const span of spans) {
+      const where = { hostKey: span.hostKey, channel: span.channel, epoch: span.epoch, source: span.source };
+      const { remove: keys, write } = mergeSpan((group.all(where) as q.RawRow[]).map(q.spanOf), span);
+      for (const spanKey of keys) remove.run({ ...where, spanKey });
+      insert.run({ ...write });
+    }
   }
 
   /**
@@ -430,12 +493,37 @@ export class SqliteStore implements Store {
     return this.all(q.logClearsQuery, {});
   }
 
+  async coverage(): Promise<LogSpanRow[]> {
+    return this.all(q.coverageQuery, {});
+  }
+
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
     return this.all(q.clientRequestsQuery, { cmid: cmid.toLowerCase(), limit: Math.max(0, Math.trunc(limit)) });
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
     return this.all(q.dailyActivityQuery, { from, to, ...q.secondBounds(from, to), host: host === null ? null : hostKey(host) });
+  }
+
+  // ---- marks of events from damaged EVTX chunks (migration 1000) ----
+
+  async markDamaged(marks: readonly DamageMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    try {
+      const insert = this.db.prepare(q.insertDamageMarkSql.sqlite);
+      this.db.transaction(() => {
+        for (const m of marks) {
+          insert.run({ hostKey: hostKey(m.host), channel: m.channel, second: Math.floor(m.time / 1000), rec: m.recordId, file: m.file, chunk: m.chunk, checks: m.checks });
+        }
+      }).immediate();
+    } catch (err) {
+      throw new StoreError(`marking ${marks.length} events from damaged chunks in ${this.location} failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
+    }
+  }
+
+  async damagedEvents(at: number): Promise<DamagedEventRow[]> {
+    await this.writerSynced();
+    return this.all(q.damagedEventsQuery, { at });
   }
 
   // ---- alert state and collector meta (src/alerts, src/collect; migration 0100) ----

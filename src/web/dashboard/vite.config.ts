@@ -21,6 +21,9 @@ export default defineConfig({
       { find: /^node:stream$/, replacement: shim('node-stream.ts') },
       { find: /^node:fs(\/promises)?$/, replacement: shim('node-fs.ts') },
       { find: /^csv-parse$/, replacement: shim('csv-parse.ts') },
+      // iconv-lite (code pages of text exports, src/sources/codepage.ts) takes Buffer and StringDecoder from these
+      { find: /^safer-buffer$/, replacement: shim('safer-buffer.ts') },
+      { find: /^(node:)?string_decoder$/, replacement: shim('string-decoder.ts') },
     ],
   },
   build: {

@@ -10,6 +10,7 @@ import { detectFormat } from '../../sources/detect.js';
 import { UNKNOWN_FORMAT_REASON } from '../../sources/formats.js';
 import { isJsonFormat, readJsonBatches } from '../../sources/json.js';
 import type { EventOrigin, InputFormat, InputIssue, ReadOptions, SourceItem } from '../../sources/types.js';
+import { readWevtutilTextBatches } from '../../sources/wevtutil-text.js';
 import { readXmlBatches } from '../../sources/xml.js';
 import { readEvtxBytes } from '../bytes-source.js';
 
@@ -19,6 +20,17 @@ export interface ParseBodyOptions {
   timezone: string;
   format?: InputFormat;
   host?: string;
+  /** Code page of a text export without a BOM (ReadOptions.encoding). */
+  encoding?: string;
+  /** Leave out the events of damaged EVTX chunks (IngestOptions.skipDamaged) instead of keeping them marked. */
+  skipDamaged?: boolean;
+}
+
+/** records[index] was read from a damaged EVTX chunk (RawEvent.damage): stored with a damage mark. */
+export interface ParsedDamage {
+  index: number;
+  chunk: number;
+  checks: string;
 }
 
 export interface ParsedBody {
@@ -33,6 +45,12 @@ export interface ParsedBody {
   issues: InputIssue[];
   /** issueAt[k]: how many records had been decoded before issues[k]. */
   issueAt: number[];
+  /** Notes (InputIssue.note: an EVTX file without CRCs…): no problems, as IngestSummary.notes. */
+  notes: InputIssue[];
+  /** The records read from damaged EVTX chunks, by index, in order (as IngestSummary.damagedKept). */
+  damaged: ParsedDamage[];
+  /** KMS events of damaged chunks left out (skipDamaged), as IngestSummary.damagedSkipped. */
+  damagedSkipped: number;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -56,10 +74,12 @@ async function* itemBatches(bytes: Uint8Array, opts: ParseBodyOptions): AsyncGen
   }
   const readOpts: ReadOptions = { file: opts.file, timezone: opts.timezone };
   if (opts.host !== undefined) readOpts.host = opts.host;
+  if (opts.encoding !== undefined) readOpts.encoding = opts.encoding;
   if (format === 'evtx') yield [...readEvtxBytes(bytes, readOpts)];
   else if (format === 'xml') yield* readXmlBatches(slices(bytes), readOpts);
   else if (format === 'csv-export' || format === 'csv-eventviewer') yield* readCsvBatches(slices(bytes), { ...readOpts, format });
   else if (isJsonFormat(format)) yield* readJsonBatches(slices(bytes), opts.format ? { ...readOpts, format } : { ...readOpts, hint: format });
+  else if (format === 'wevtutil-text') yield* readWevtutilTextBatches(slices(bytes), readOpts);
 }
 
 /** Reads and decodes a whole body; the records are not stored yet. */
@@ -68,12 +88,20 @@ export async function parseBody(bytes: Uint8Array, opts: ParseBodyOptions): Prom
   const origins: EventOrigin[] = [];
   const issues: InputIssue[] = [];
   const issueAt: number[] = [];
+  const notes: InputIssue[] = [];
+  const damaged: ParsedDamage[] = [];
+  let damagedSkipped = 0;
   let events = 0;
   let ignored = 0;
   for await (const items of itemBatches(bytes, opts)) {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (!item.ok) {
+        // a note (an EVTX file without CRCs, a stale header count) is no problem: not a 400
+        if (item.issue.note) {
+          notes.push(item.issue);
+          continue;
+        }
         issues.push(item.issue);
         issueAt.push(records.length);
         continue;
@@ -84,9 +112,18 @@ export async function parseBody(bytes: Uint8Array, opts: ParseBodyOptions): Prom
         ignored++;
         continue;
       }
+      // as IngestBatcher: a KMS event of a damaged chunk is left out or kept with its damage
+      const damage = item.event.damage;
+      if (damage !== undefined) {
+        if (opts.skipDamaged) {
+          damagedSkipped++;
+          continue;
+        }
+        damaged.push({ index: records.length, chunk: damage.chunk, checks: damage.checks });
+      }
       records.push(record);
       origins.push(item.event.origin);
     }
   }
-  return { events, ignored, records, originOf: (i) => origins[i], issues, issueAt };
+  return { events, ignored, records, originOf: (i) => origins[i], issues, issueAt, notes, damaged, damagedSkipped };
 }

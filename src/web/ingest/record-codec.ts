@@ -9,7 +9,7 @@
 import { lookupProduct } from '../../kms/products.js';
 import type { KmsRecord, KmsRequest } from '../../kms/types.js';
 import type { EventOrigin, InputFormat, InputIssue } from '../../sources/types.js';
-import type { ParsedBody } from './parse-body.js';
+import type { ParsedBody, ParsedDamage } from './parse-body.js';
 
 /** eventId, recordId, time, result, minimumCount, clientTime, licenseState, minutesLeft, flags */
 const NUMS = 9;
@@ -18,6 +18,8 @@ const STRS = 8;
 const NO_RECORD_ID = 1;
 const NO_CLIENT_TIME = 2;
 const IS_VM = 4;
+/** The time was read as wall-clock time in EncodedBody.zone (KmsRecord.timeZone). */
+const LOCAL_TIME = 8;
 /** Joins the string table; a table holding it anywhere is sent as an array instead. */
 const SEPARATOR = '\u0000';
 
@@ -26,6 +28,12 @@ export interface EncodedBody {
   ignored: number;
   issues: InputIssue[];
   issueAt: number[];
+  notes: InputIssue[];
+  /** Few (a damaged chunk holds a few hundred records): sent as they are. */
+  damaged: ParsedDamage[];
+  damagedSkipped: number;
+  /** The zone the requests' local times were read in (one body is read in one zone). */
+  zone: string | null;
   count: number;
   /** Per record: index into `others`, or -1 for a request (taken from the columns in order). */
   otherAt: Int32Array;
@@ -73,6 +81,7 @@ export function encodeBody(parsed: ParsedBody): { message: EncodedBody; transfer
   let q = 0;
   let prev: KmsRequest | null = null;
   let prevOrigin: EventOrigin | null = null;
+  let zone: string | null = null;
   for (let i = 0; i < count; i++) {
     const r = records[i];
     const o = parsed.originOf(i);
@@ -101,7 +110,8 @@ export function encodeBody(parsed: ParsedBody): { message: EncodedBody; transfer
     nums[n + 5] = r.clientTime ?? 0;
     nums[n + 6] = r.licenseState;
     nums[n + 7] = r.minutesLeft;
-    nums[n + 8] = (r.recordId === null ? NO_RECORD_ID : 0) | (r.clientTime === null ? NO_CLIENT_TIME : 0) | (r.isVm ? IS_VM : 0);
+    nums[n + 8] = (r.recordId === null ? NO_RECORD_ID : 0) | (r.clientTime === null ? NO_CLIENT_TIME : 0) | (r.isVm ? IS_VM : 0) | (r.timeZone !== undefined ? LOCAL_TIME : 0);
+    if (r.timeZone !== undefined) zone ??= r.timeZone;
     const s = q * STRS;
     // host, channel, source, result and product mostly repeat the previous request's: reuse its ids
     if (prev === null || r.host !== prev.host) strs[s] = table.id(r.host);
@@ -122,6 +132,7 @@ export function encodeBody(parsed: ParsedBody): { message: EncodedBody; transfer
   }
   const message: EncodedBody = {
     events: parsed.events, ignored: parsed.ignored, issues: parsed.issues, issueAt: parsed.issueAt,
+    notes: parsed.notes, damaged: parsed.damaged, damagedSkipped: parsed.damagedSkipped, zone,
     count, otherAt, others, nums, strs, table: table.packed(), originNums, originStrs,
   };
   return { message, transfer: [nums.buffer, strs.buffer, otherAt.buffer, originNums.buffer, originStrs.buffer] as ArrayBuffer[] };
@@ -169,6 +180,7 @@ export function decodeBody(m: EncodedBody): ParsedBody {
       activationId,
       product: lastProduct,
     };
+    if (flags & LOCAL_TIME && m.zone !== null) request.timeZone = m.zone;
     records[i] = request;
     q++;
   }
@@ -182,5 +194,8 @@ export function decodeBody(m: EncodedBody): ParsedBody {
       ...(Number.isNaN(index) ? {} : { index }),
     };
   };
-  return { events: m.events, ignored: m.ignored, records, originOf, issues: m.issues, issueAt: m.issueAt };
+  return {
+    events: m.events, ignored: m.ignored, records, originOf, issues: m.issues, issueAt: m.issueAt,
+    notes: m.notes, damaged: m.damaged, damagedSkipped: m.damagedSkipped,
+  };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrationVersion } from '../../../src/store/migrations/index.js';
+import { StoreError } from '../../../src/store/types.js';
 import { backendFactory, selectedBackends, type BackendFactory } from './backends.js';
 import { request } from '../fixtures/records.js';
 import { AT, C1, C2, C3, handDataset } from './dataset.js';
@@ -23,6 +24,36 @@ for (const backend of sqlBackends) {
       // the schema works end to end
       expect((await store.writeBatch(handDataset())).requests).toBe(10);
       expect((await store.totals(AT)).requests).toBe(9);
+    });
+  });
+}
+
+for (const backend of sqlBackends) {
+  describe(`${backend}: a database a newer kmswatch migrated`, () => {
+    let factory: BackendFactory;
+    beforeAll(async () => {
+      factory = await backendFactory(backend);
+    });
+    afterAll(async () => factory?.dispose());
+
+    it('is refused with STORE_SCHEMA_NEWER naming both versions', async () => {
+      const store = await factory.open();
+      // What a newer kmswatch leaves behind: one more migration, numbered past the newest known here.
+      const future = `${String(lastVersion + 1).padStart(4, '0')}-from-a-newer-kmswatch`;
+      await rawRun(store, `INSERT INTO schema_migrations (id, applied_at) VALUES ('${future}', 1)`);
+      const err = await store.migrate().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(StoreError);
+      expect(err).toMatchObject({ code: 'STORE_SCHEMA_NEWER' });
+      const message = (err as Error).message;
+      expect(message).toContain(`schema version ${lastVersion + 1} (migration ${future})`);
+      expect(message).toContain(`newer than version ${lastVersion}, the newest this kmswatch knows`);
+      // A migration of an older or the same number that is unknown here is not "newer": no refusal.
+      await rawRun(store, `DELETE FROM schema_migrations WHERE id = '${future}'`);
+      await rawRun(store, `INSERT INTO schema_migrations (id, applied_at) VALUES ('0002-a-branch', 1)`);
+      expect(await store.migrate()).toEqual({ applied: [], current: lastVersion });
     });
   });
 }
@@ -60,6 +91,14 @@ for (const backend of sqlBackends) {
       expect(counts.map((r) => Object.values(r).map(String))).toEqual([['fresh-host', 'Windows', '2', '25', '50', '2']]);
     });
   });
+}
+
+/** Runs one statement on a SQL store (test-only access to the driver). */
+async function rawRun(store: unknown, sql: string): Promise<void> {
+  const s = store as { db?: { exec(sql: string): unknown }; pool?: { query(sql: string): Promise<unknown> } };
+  if (s.db) s.db.exec(sql);
+  else if (s.pool) await s.pool.query(sql);
+  else throw new Error('not a SQL store');
 }
 
 /** Runs read-only SQL on a SQL store, whichever backend it is (test-only access to the driver). */

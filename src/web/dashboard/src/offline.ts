@@ -10,10 +10,12 @@ import { buildReport } from '../../../analysis/report.js';
 import { ingestEvents } from '../../../ingest/ingest.js';
 import { createMemoryStore } from '../../../store/memory.js';
 import type { Store } from '../../../store/types.js';
+import { damagedSummary } from '../../../report/damaged.js';
 import { readBytesSource } from '../../bytes-source.js';
 import { queryClients } from '../../clients-query.js';
 import { buildTimeline } from '../../timeline.js';
 import { byId, clear, el } from './dom.js';
+import { filesWithoutComputer, hostForFile, namingFilesFirst } from './offline-hosts.js';
 import { renderAll, setStatus } from './shell.js';
 import type { DataSource } from './source.js';
 
@@ -41,22 +43,38 @@ async function analyse(files: File[]): Promise<void> {
   document.body.dataset.ready = 'false';
   const timezone = byId<HTMLInputElement>('timezone').value.trim() || 'UTC';
   const atText = byId<HTMLInputElement>('at').value;
+  const hostField = byId<HTMLInputElement>('host');
+  const typedHost = hostField.value.trim();
+  const encoding = byId<HTMLInputElement>('encoding').value.trim() || undefined;
+  const hostless = await filesWithoutComputer(files);
+  if (hostless.size > 0 && !typedHost) {
+    // Event Viewer saves name no computer: without a name, two hosts' saves would merge into one
+    setStatus(`${[...hostless].map((f) => f.name).join(', ')}: an Event Viewer save names no computer. Enter the KMS host's name above and drop the file again.`, true);
+    hostField.focus();
+    document.body.dataset.ready = 'needs-host';
+    return;
+  }
   const store = createMemoryStore();
   await store.migrate();
   const issues = el('ul', { class: 'issues' });
+  const notes = el('ul', { class: 'notes' });
   let events = 0;
   let requests = 0;
   let issueCount = 0;
-  for (const file of files) {
+  for (const file of namingFilesFirst(files, hostless)) {
     setStatus(`Reading ${file.name}…`);
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const summary = await ingestEvents(store, readBytesSource(bytes, { file: file.name, timezone }), {});
+    const host = hostless.has(file) ? await hostForFile(store, typedHost) : undefined;
+    const source = readBytesSource(bytes, { file: file.name, timezone, ...(host !== undefined ? { host } : {}), ...(encoding !== undefined ? { encoding } : {}) });
+    const summary = await ingestEvents(store, source, {});
     events += summary.events;
     requests += summary.requests;
     issueCount += summary.issues.length;
     for (const i of summary.issues.slice(0, 20)) {
       issues.appendChild(el('li', {}, `${i.file}${i.line !== undefined ? ` line ${i.line}` : ''}${i.record !== undefined ? ` record ${i.record}` : ''}: ${i.reason}`));
     }
+    // notes (an EVTX file without CRCs, a header count behind a log copied while open) are no problems
+    for (const n of summary.notes.slice(0, 20)) notes.appendChild(el('li', { class: 'note' }, `${n.file}: note: ${n.reason}`));
   }
   const at = atText ? Date.parse(`${atText}Z`) : ((await newestEvent(store)) ?? Date.now());
   const report = await buildReport(store, { at, timezone });
@@ -67,6 +85,8 @@ async function analyse(files: File[]): Promise<void> {
     el('p', {}, 'Read ', el('span', { 'data-field': 'files' }, files.length), ' file(s): ', el('span', { 'data-field': 'events' }, events), ' events, ',
       el('span', { 'data-field': 'requests' }, requests), ' activation requests, ', el('span', { 'data-field': 'issues' }, issueCount), ' problems.'),
     issueCount ? issues : null,
+    damagedSummary(report) ? el('p', { class: 'damaged', 'data-field': 'damaged' }, damagedSummary(report), ' ', report.damaged.chunks.map((d) => `${d.file} chunk ${d.chunk}: ${d.host}, records ${d.firstRecordId}–${d.lastRecordId}`).join('; ')) : null,
+    notes.childElementCount ? notes : null,
   );
   byId('main').prepend(summary);
   setStatus(`Analysed in this browser: ${files.map((f) => f.name).join(', ')}. Nothing was uploaded.`);

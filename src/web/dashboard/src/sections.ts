@@ -34,11 +34,12 @@ export function overview(report: Report, timeline: Timeline | null, alerts: Aler
       const chart = el('div', { class: 'chart' });
       const card = el(
         'article',
-        { class: `count-card ${ok ? 'ok' : 'low'}`, 'data-host': h.host, 'data-application': c.application },
+        { class: `count-card ${ok ? 'ok' : 'low'}${c.partial ? ' partial' : ''}`, 'data-host': h.host, 'data-application': c.application, 'data-partial': String(c.partial) },
         el('h3', {}, el('span', { 'data-field': 'host' }, h.host), ' · ', el('span', { 'data-field': 'application' }, c.application)),
         el('p', { class: 'big' }, el('span', { 'data-field': 'current' }, c.current), el('span', { class: 'of' }, ' current count')),
         el('p', {}, 'Active CMIDs ', el('span', { 'data-field': 'active' }, c.active), ' · cap ', el('span', { 'data-field': 'cap' }, c.cap)),
         el('p', { 'data-field': 'thresholds' }, thresholdText(c)),
+        c.partial ? el('p', { class: 'partial-note', 'data-field': 'partial' }, partialText(h)) : null,
         drops.length ? el('p', { class: 'forecast', 'data-field': 'forecast' }, drops.map((d) => `below ${d.minimum} on ${shortTime(d.at)} without new clients`).join('; ')) : null,
         chart,
       );
@@ -100,7 +101,34 @@ export function products(report: Report): HTMLElement {
   ], report.products);
 }
 
+/** Why a host's counts are partial (docs/definitions.md "partial"). */
+function partialText(h: HostReport): string {
+  const log = h.coverage.find((c) => c.log !== 'Application');
+  if (log === undefined) return 'Partial: no request log stored for this host';
+  const holes = log.holes.filter((x) => x.kind !== 'before-first-event').length;
+  return `Partial: the stored log begins ${shortTime(log.firstEventAt)}${holes ? ` and has ${holes} hole${holes === 1 ? '' : 's'}` : ''}; the count may be too low`;
+}
+
+/** Per host and log: what the stored events cover, the holes, the files and zones they came from. */
+export function coverage(report: Report): HTMLElement {
+  const rows = report.hosts.flatMap((h) => h.coverage.map((c) => ({ host: h.host, ...c })));
+  const holeKind = { 'records-missing': 'records missing', 'log-cleared': 'log cleared', 'before-first-event': 'before the first event' } as const;
+  return table('coverage', [
+    { header: 'Host', field: 'host', value: (c) => c.host },
+    { header: 'Log', field: 'log', value: (c) => c.log },
+    { header: 'First event', field: 'firstEventAt', value: (c) => shortTime(c.firstEventAt) },
+    { header: 'Last event', field: 'lastEventAt', value: (c) => shortTime(c.lastEventAt) },
+    { header: 'Window covered', field: 'coversWindow', value: (c) => c.coversWindow },
+    { header: 'Holes', field: 'holes', value: (c) => c.holes.map((x) => `${shortTime(x.from)} – ${shortTime(x.to)} (${holeKind[x.kind]})`).join('; ') },
+    { header: 'Read from (zone)', field: 'sources', value: (c) => [...new Map(c.stretches.map((s) => [s.source, s.zone])).entries()].map(([src, zone]) => (zone ? `${src} in ${zone}` : src)).join('; ') },
+  ], rows);
+}
+
 export function hosts(report: Report): HTMLElement {
+  return el('div', {}, hostTable(report), el('h3', {}, 'Coverage of the stored logs'), coverage(report));
+}
+
+function hostTable(report: Report): HTMLElement {
   return table<HostReport>('hosts', [
     { header: 'Host', field: 'host', value: (h) => h.host },
     { header: 'Requests', field: 'requests', value: (h) => h.requests },

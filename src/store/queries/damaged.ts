@@ -1,0 +1,75 @@
+import type { DamagedEventRow } from '../types.js';
+import { defineQuery, num, numOrNull, str, strOrNull } from './query.js';
+
+/**
+ * Marks of events read from damaged EVTX chunks (migration 1000) and the stored events they name.
+ * A mark is the event's dedup identity: on requests (host_id, second, channel_id, rec) through the
+ * strings of its host key and channel, found by the requests_dedup index; on the other event
+ * tables their text dedup key `<record id>@<second>` (src/store/dedup.ts). Marks are few (a damaged
+ * chunk holds a few hundred records), so each is looked up on its own.
+ */
+
+const INSERT_COLUMNS = 'host_key, channel, second, rec, file, chunk, checks';
+
+export const insertDamageMarkSql = {
+  sqlite: `INSERT INTO damaged_records (${INSERT_COLUMNS}) VALUES (@hostKey, @channel, @second, @rec, @file, @chunk, @checks) ON CONFLICT DO NOTHING`,
+  // one statement for a batch's marks: parallel arrays, unnested
+  postgres: `
+    INSERT INTO damaged_records (${INSERT_COLUMNS})
+    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::int[], $7::text[])
+    ON CONFLICT DO NOTHING`,
+} as const;
+
+const textKey = (d: string) => ({ sqlite: `${d}.rec || '@' || ${d}.second`, postgres: `${d}.rec::text || '@' || ${d}.second::text` });
+
+const otherEvents = (kind: string, table: string, key: string, at: string) => `
+    SELECT '${kind}' AS kind, d.host_key, d.channel, d.rec, e.time, d.file, d.chunk, d.checks,
+           NULL AS machine, NULL AS cmid, NULL AS result
+    FROM damaged_records d
+    JOIN ${table} e ON e.host_key = d.host_key AND e.channel = d.channel AND e.dedup_key = ${key}
+    WHERE e.time <= ${at}`;
+
+const body = (dialect: 'sqlite' | 'postgres', at: string) => `
+    SELECT x.kind, h.host, x.channel, x.rec, x.time, x.file, x.chunk, x.checks, x.machine, x.cmid, x.result
+    FROM (
+      SELECT 'request' AS kind, d.host_key, d.channel, d.rec, r.time, d.file, d.chunk, d.checks,
+             (SELECT m.value FROM strings m WHERE m.id = r.machine_id) AS machine,
+             (SELECT c.value FROM strings c WHERE c.id = r.cmid_id) AS cmid,
+             r.result
+      FROM damaged_records d
+      JOIN strings hk ON hk.value = d.host_key
+      JOIN strings ch ON ch.value = d.channel
+      JOIN requests r ON r.host_id = hk.id AND r.second = d.second AND r.channel_id = ch.id AND r.rec = d.rec
+      WHERE r.time <= ${at}
+      UNION ALL ${otherEvents('host', 'host_events', textKey('d')[dialect], at)}
+      UNION ALL ${otherEvents('client', 'client_events', textKey('d')[dialect], at)}
+      UNION ALL ${otherEvents('anomaly', 'anomalies', textKey('d')[dialect], at)}
+    ) x
+    JOIN host_names h ON h.host_key = x.host_key
+    ORDER BY x.file, x.chunk, x.host_key, x.channel, x.rec, x.time`;
+
+function kind(value: unknown): DamagedEventRow['kind'] {
+  const k = str(value);
+  if (k === 'request' || k === 'host' || k === 'client' || k === 'anomaly') return k;
+  throw new TypeError(`unknown event kind ${JSON.stringify(k)}`);
+}
+
+export const damagedEventsQuery = defineQuery<DamagedEventRow>({
+  name: 'damagedEvents',
+  params: ['at'],
+  sqlite: body('sqlite', '@at'),
+  postgres: body('postgres', '$1'),
+  mapRow: (r) => ({
+    kind: kind(r.kind),
+    host: str(r.host),
+    channel: str(r.channel),
+    recordId: num(r.rec),
+    time: num(r.time),
+    file: str(r.file),
+    chunk: num(r.chunk),
+    checks: str(r.checks),
+    machine: strOrNull(r.machine),
+    cmid: strOrNull(r.cmid),
+    result: numOrNull(r.result),
+  }),
+});
