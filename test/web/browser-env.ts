@@ -41,6 +41,7 @@ export async function startBrowserEnv(
     locale: 'en-US',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
     ...(httpCredentials ? { httpCredentials } : {}),
   });
   return {

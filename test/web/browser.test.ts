@@ -4,54 +4,36 @@
  * playwright-core. The numbers on the page are compared with buildReport (report --json) over the
  * same data. Screenshots go to test-artifacts/web/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/types.js';
 import { readBytesSource } from '../../src/web/bytes-source.js';
 import { ingestEvents } from '../../src/ingest/ingest.js';
-import { startServer, type RunningServer } from '../../src/web/server.js';
-import { findChromium } from '../helpers/chromium.js';
 import { repoRoot } from '../helpers/paths.js';
+import { expectTotals, field, startBrowserEnv, type BrowserEnv } from './browser-env.js';
 import { AT, fleetEvents, fleetEvtx, XSS_NAME } from './fleet.js';
 import { fleetStore, referenceReport, TOKEN } from './helpers.js';
 
 const artifacts = path.join(repoRoot, 'test-artifacts', 'web');
 const AT_QUERY = '?at=2026-03-01T00:00:00.000Z';
 
-let work: string;
 let store: Store;
-let server: RunningServer;
-let context: BrowserContext;
+let env: BrowserEnv;
+let server: BrowserEnv['server'];
+let context: BrowserEnv['context'];
 let report: Report;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  work = mkdtempSync(path.join(tmpdir(), 'kmswatch-web-'));
-  const outDir = path.join(work, 'dashboard');
-  await build({ configFile: path.join(repoRoot, 'src/web/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
   store = await fleetStore();
   report = (await referenceReport(store)) as Report;
-  server = await startServer({ store, port: 0, staticDir: outDir, timezone: 'UTC', now: () => AT, token: TOKEN });
-  // A fresh profile per run (launchPersistentContext is how playwright takes --user-data-dir).
-  const browser = await findChromium();
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: browser.executablePath,
-    env: { ...process.env, ...browser.env } as Record<string, string>,
-    headless: true,
-    // a fixed language: under LANG=C.UTF-8 Chromium reports navigator.language 'en-US@posix', which
-    // uPlot passes to Intl.NumberFormat at load (RangeError: the dashboard script stops)
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
+  env = await startBrowserEnv(store, { now: () => AT, token: TOKEN });
+  ({ server, context } = env);
   context.on('page', (p) => p.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -59,10 +41,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
+  await env?.close();
   await store?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 async function openDashboard(query = AT_QUERY): Promise<Page> {
@@ -70,24 +50,6 @@ async function openDashboard(query = AT_QUERY): Promise<Page> {
   await page.goto(`${server.url}/${query}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return page;
-}
-
-async function field(page: Page, scope: string, name: string): Promise<string> {
-  return (await page.locator(`${scope} [data-field="${name}"]`).first().textContent()) ?? '';
-}
-
-async function expectTotals(page: Page, r: Report) {
-  for (const k of ['requests', 'clients', 'machines', 'hosts', 'anomalies'] as const) {
-    expect(await field(page, '[data-section="totals"]', `totals.${k}`), k).toBe(String(r.totals[k]));
-  }
-  for (const h of r.hosts) {
-    for (const c of h.counts) {
-      const card = `[data-host="${h.host}"][data-application="${c.application}"]`;
-      expect(await field(page, card, 'current'), `${h.host} ${c.application}`).toBe(String(c.current));
-      expect(await field(page, card, 'active')).toBe(String(c.active));
-    }
-  }
-  expect(await page.locator('.count-card').count()).toBe(r.hosts.reduce((n, h) => n + h.counts.length, 0));
 }
 
 describe('dashboard', () => {

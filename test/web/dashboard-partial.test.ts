@@ -4,41 +4,22 @@
  * (test/helpers/partial-fleet.ts), is marked partial and says why; kms-full's is not; the hosts tab
  * lists what each host's log covers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { startServer, type RunningServer } from '../../src/web/server.js';
-import { findChromium } from '../helpers/chromium.js';
 import { AT, FULL, SHORT, partialFleet } from '../helpers/partial-fleet.js';
-import { repoRoot } from '../helpers/paths.js';
+import { startBrowserEnv, type BrowserEnv } from './browser-env.js';
 
-let work: string;
-let server: RunningServer;
-let context: BrowserContext;
+let env: BrowserEnv;
+let server: BrowserEnv['server'];
+let context: BrowserEnv['context'];
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'kmswatch-partial-web-'));
-  const outDir = path.join(work, 'dashboard');
-  await build({ configFile: path.join(repoRoot, 'src/web/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  server = await startServer({ store: await partialFleet(createMemoryStore()), port: 0, staticDir: outDir, timezone: 'UTC', now: () => AT });
-  const browser = await findChromium();
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: browser.executablePath,
-    env: { ...process.env, ...browser.env } as Record<string, string>,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  env = await startBrowserEnv(await partialFleet(createMemoryStore()), { now: () => AT });
+  ({ server, context } = env);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await env?.close();
 });
 
 describe('dashboard', () => {

@@ -7,44 +7,33 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestEvents } from '../../src/ingest/ingest.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/types.js';
 import { readBytesSource } from '../../src/web/bytes-source.js';
-import { startServer, type RunningServer } from '../../src/web/server.js';
-import { findChromium } from '../helpers/chromium.js';
 import { damagedFleet, type DamagedFleet } from '../helpers/damaged-evtx.js';
-import { corpusDir, repoRoot } from '../helpers/paths.js';
+import { corpusDir } from '../helpers/paths.js';
+import { startBrowserEnv, type BrowserEnv } from './browser-env.js';
 
 let work: string;
 let store: Store;
-let server: RunningServer;
-let context: BrowserContext;
+let env: BrowserEnv;
+let server: BrowserEnv['server'];
+let context: BrowserEnv['context'];
 let fleet: DamagedFleet;
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'kmswatch-offline-damage-'));
   fleet = damagedFleet(path.join(work, 'fleet'));
-  const outDir = path.join(work, 'dashboard');
-  await build({ configFile: path.join(repoRoot, 'src/web/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
   store = createMemoryStore();
-  server = await startServer({ store, port: 0, staticDir: outDir, timezone: 'UTC', token: 'offline-damage-token' });
-  const browser = await findChromium();
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: browser.executablePath,
-    env: { ...process.env, ...browser.env } as Record<string, string>,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  env = await startBrowserEnv(store, { token: 'offline-damage-token' });
+  ({ server, context } = env);
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
+  await env?.close();
   await store?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
