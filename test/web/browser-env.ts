@@ -27,6 +27,8 @@ export async function startBrowserEnv(
   serverOptions: Partial<ServerOptions> = {},
   /** User name and password the browser answers a Basic login with. */
   httpCredentials?: { username: string; password: string },
+  /** The browser's language from a POSIX locale (LANG=C.UTF-8), as a Linux desktop may give it, instead of en-US. */
+  posixLocale = false,
 ): Promise<BrowserEnv> {
   const work = mkdtempSync(path.join(tmpdir(), 'kmswatch-web-'));
   const outDir = path.join(work, 'dashboard');
@@ -35,10 +37,10 @@ export async function startBrowserEnv(
   const browser = await findChromium();
   const context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
     executablePath: browser.executablePath,
-    env: { ...process.env, ...browser.env } as Record<string, string>,
+    env: { ...process.env, ...browser.env, ...(posixLocale ? { LANG: 'C.UTF-8', LC_ALL: '', LANGUAGE: '' } : {}) } as Record<string, string>,
     headless: true,
-    // see browser.test.ts: a fixed language keeps uPlot's Intl.NumberFormat working under LANG=C.UTF-8
-    locale: 'en-US',
+    // one language for every run unless asked (posixLocale: see src/web/dashboard/src/locale-guard.ts)
+    ...(posixLocale ? {} : { locale: 'en-US' }),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,

@@ -1,4 +1,5 @@
 /** The dashboard: everything from the JSON API of `kmswatch serve`. */
+import './locale-guard.js'; // before anything that loads uPlot
 import type { Report } from '../../../analysis/types.js';
 import type { ClientPage } from '../../clients-query.js';
 import type { Timeline } from '../../timeline.js';

@@ -3,6 +3,7 @@
  * project's own code (src/evtx, src/sources, src/kms, src/analysis, memory store). No request
  * leaves the page: there is no fetch here at all.
  */
+import './locale-guard.js'; // before anything that loads uPlot
 import { defaultConfig } from '../../../alerts/config.js';
 import { evaluateRules } from '../../../alerts/evaluate.js';
 import { gatherFacts } from '../../../alerts/facts.js';
