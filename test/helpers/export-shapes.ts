@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dnsPublishFailedEvent, dnsPublishOkEvent, requestEvent, type SimEvent } from '../../src/simulate/events.js';
 import { eventXml, openOutput, winlogbeatDocument } from '../../src/simulate/outputs/formats.js';
+import { wevtutilTextBlocks } from './wevtutil-text.js';
 
 export interface ShapeHost {
   /** The computer name as Windows writes it into events (FQDN). */
@@ -158,23 +159,7 @@ export function writeEveryShape(dir: string, hosts: readonly ShapeHost[]): Shape
     }
 
     // wevtutil qe <log> /f:text > x.txt from Windows PowerShell 5.1: UTF-16LE with BOM, both logs appended
-    const text = [kms, app].map((events) => events.map((e, i) => [
-      `Event[${i}]:`,
-      `  Log Name: ${e.channel}`,
-      `  Source: ${e.provider}`,
-      `  Date: ${isoLocal(e.time, host.zone)}`,
-      `  Event ID: ${e.eventId}`,
-      '  Task: N/A',
-      '  Level: Information',
-      '  Opcode: N/A',
-      '  Keyword: Classic',
-      '  User: N/A',
-      '  User Name: N/A',
-      `  Computer: ${e.computer}`,
-      '  Description:',
-      e.message.replace(/\r?\n/g, '\r\n'),
-      '',
-    ].join('\r\n')).join('\r\n')).join('\r\n');
+    const text = [kms, app].map((events) => wevtutilTextBlocks(events, (e) => isoLocal(e.time, host.zone))).join('\r\n');
     writeFileSync(name('wevtutil-text', 'txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     count = host.events.length;
     add('wevtutil /f:text', name('wevtutil-text', 'txt'), true);

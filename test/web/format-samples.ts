@@ -14,6 +14,7 @@ import { openOutput } from '../../src/simulate/outputs/formats.js';
 import type { InputFormat } from '../../src/sources/types.js';
 import { fixture } from '../sources/helpers.js';
 import { fleetEvents, fleetEvtx } from './fleet.js';
+import { wevtutilTextBlocks } from '../helpers/wevtutil-text.js';
 
 export interface FormatSample {
   /** What the file is, in words (the export command). */
@@ -41,27 +42,7 @@ function wevtutilDate(ms: number): string {
 
 /** `wevtutil qe "Key Management Service" /f:text`: one block per event, the description last. */
 export function wevtutilText(events: readonly SimEvent[]): string {
-  return events
-    .map((ev, i) =>
-      [
-        `Event[${i}]:`,
-        `  Log Name: ${ev.channel}`,
-        `  Source: ${ev.provider}`,
-        `  Date: ${wevtutilDate(ev.time)}`,
-        `  Event ID: ${ev.eventId}`,
-        '  Task: N/A',
-        '  Level: Information',
-        '  Opcode: N/A',
-        '  Keyword: Classic',
-        '  User: N/A',
-        '  User Name: N/A',
-        `  Computer: ${ev.computer}`,
-        '  Description: ',
-        ev.message,
-        '',
-      ].join('\r\n'),
-    )
-    .join('\r\n');
+  return wevtutilTextBlocks(events, (e) => wevtutilDate(e.time));
 }
 
 let cached: FormatSample[] | null = null;
