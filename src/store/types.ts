@@ -109,16 +109,9 @@ export interface DamageMark {
   checks: string;
 }
 
-export interface DamagedEventRow {
+/** A stored event with the first mark stored for it. */
+export interface DamagedEventRow extends DamageMark {
   kind: 'request' | 'host' | 'client' | 'anomaly';
-  host: string;
-  channel: string;
-  recordId: number;
-  time: number;
-  /** The file and chunk of the first mark stored for the event. */
-  file: string;
-  chunk: number;
-  checks: string;
   /** Requests only; null for the other kinds. */
   machine: string | null;
   cmid: string | null;
