@@ -21,13 +21,10 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '365' },
     backends: { type: 'string', default: 'sqlite,postgres' },
     pg: { type: 'string', default: process.env.KMSWATCH_TEST_PG || 'postgres://postgres@127.0.0.1:5432/test' },
-    // SQLite: `thread` writes in a worker thread as `kmswatch` does, `main` on the main thread
-    writer: { type: 'string', default: 'thread' },
   },
 });
 
 const { openStore } = await dist('store/index.js');
-const { openSqliteStore } = await dist('store/sqlite/index.js');
 const { ingestFiles } = await dist('ingest/ingest.js');
 const { buildReport } = await dist('analysis/report.js');
 
@@ -58,13 +55,11 @@ try {
       u.pathname = `/${dbName}`;
       url = u.toString();
     }
-    const store = backend === 'sqlite' ? await openSqliteStore(url, { writerThread: args.writer !== 'main' }) : await openStore(url);
+    const store = await openStore(url);
     try {
       t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const summary = await ingestFiles(store, files, { timezone: 'UTC' });
-      // SQLite writes client_summary at the end of an ingest (sqlite/summary-sync.ts)
-      await store.writeSummary?.();
       const seconds = (performance.now() - t0) / 1000;
       const cpu = cpuSeconds(cpu0);
       t0 = performance.now();

@@ -1,4 +1,8 @@
+import type { OpenStoreOptions } from '../store/index.js';
 import type { Store } from '../store/types.js';
+
+/** How a command opens its store: `create`, `readOnly` (src/store/index.ts). */
+export type StoreOpenOptions = OpenStoreOptions;
 
 /** Where a command writes: data to stdout, progress and diagnostics to stderr. */
 export interface OutputStream {
@@ -15,8 +19,11 @@ export interface CliContext {
   stdout: OutputStream;
   stderr: OutputStream;
   env: Record<string, string | undefined>;
-  /** Opens the store named by --db / KMSWATCH_DB (default: src/store/index.ts openStore); `create: false` for commands that only read. */
-  openStore(url: string | undefined, options?: { create?: boolean }): Promise<Store>;
+  /**
+   * Opens the store named by --db / KMSWATCH_DB (default: src/store/index.ts openStore); `create: false`
+   * for commands that never ingest, `readOnly` for those that only read (no migration, no write).
+   */
+  openStore(url: string | undefined, options?: StoreOpenOptions): Promise<Store>;
   /** Commands raise it (never lower it): 1 when some input failed. */
   exitCode: number;
   /** The current time, for --at's default. */

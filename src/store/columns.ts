@@ -1,21 +1,13 @@
-import type { KmsAnomaly, KmsClientEvent, KmsHostEvent, KmsRequest } from '../kms/types.js';
+import type { KmsAnomaly, KmsClientEvent, KmsHostEvent } from '../kms/types.js';
 import type { PlannedRecord } from './batch-plan.js';
 import { dedupKey } from './dedup.js';
 
 /**
  * Column order of each event table and writers that put one record's values in that order at
  * values[offset..], shared by the backends' bulk paths.
- *
- * Requests go through RequestColumns (request-columns.ts) first: every repeated string replaced by
- * its dictionary id (dictionary.ts), as the narrow requests table stores them.
+ * Requests have a narrow row of their own (request-row.ts).
  */
 const COMMON = ['host', 'host_key', 'channel', 'record_id', 'time', 'dedup_key', 'epoch', 'source'] as const;
-
-export const REQUEST_COLUMNS = [
-  'host_id', 'second', 'channel_id', 'rec', 'time', 'epoch', 'host_name_id', 'source_id', 'result',
-  'result_hex_id', 'minimum_count', 'machine_id', 'machine_key_id', 'cmid_id', 'product_id',
-  'client_time_text', 'client_time', 'is_vm', 'license_state', 'minutes_left',
-] as const;
 
 export const HOST_EVENT_COLUMNS = [...COMMON, 'event_id', 'type', 'result_hex', 'domain', 'detail'] as const;
 
@@ -24,10 +16,6 @@ export const CLIENT_EVENT_COLUMNS = [...COMMON, 'event_id', 'result', 'result_he
 export const ANOMALY_COLUMNS = [...COMMON, 'event_id', 'provider', 'reason', 'raw'] as const;
 
 export type PlannedWriter = (values: unknown[], offset: number, p: PlannedRecord) => void;
-
-export function productKeyOf(r: KmsRequest): [activationId: string, name: string, application: string] {
-  return [r.activationId.toLowerCase(), r.product.name, r.product.application];
-}
 
 /** Writes the 8 common columns; returns the offset after them. */
 function writeCommon(v: unknown[], o: number, p: PlannedRecord): number {

@@ -187,23 +187,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-/** The content both exports of a request carry, from the columns of a narrow row (ids of one store). */
-export interface RequestContentColumns {
-  resultHexId: ArrayLike<number>;
-  minimumCount: ArrayLike<number>;
-  machineKeyId: ArrayLike<number>;
-  cmidId: ArrayLike<number>;
-  clientTimeText: readonly string[];
-  isVm: ArrayLike<number>;
-  licenseState: ArrayLike<number>;
-  minutesLeft: ArrayLike<number>;
-  productId: ArrayLike<number>;
-}
-
-export function requestContentOfRow(c: RequestContentColumns, i: number): string {
-  return requestContent(c.resultHexId[i], c.minimumCount[i], c.machineKeyId[i], c.cmidId[i], c.clientTimeText[i], c.isVm[i], c.licenseState[i], c.minutesLeft[i], c.productId[i]);
-}
-
+/** The content both exports of a request carry, from its narrow row's values (ids of one store). */
 export function requestContent(
   resultHexId: number, minimumCount: number, machineKeyId: number, cmidId: number, clientTimeText: string,
   isVm: number | boolean, licenseState: number, minutesLeft: number, productId: number,

@@ -1,92 +1,82 @@
-import { StoreError } from './types.js';
+import type { Driver } from './driver.js';
+import { sql } from './driver.js';
 
 /**
- * In-memory cache of the `strings` and `products` lookup tables (migration 0001) of one store
- * instance. Rows of these tables are only ever added, so a cached id stays right, provided only
- * committed ids are cached: a backend calls forget() when a transaction that added ids fails.
- *
- * Backends fill the cache their own way (SQLite synchronously on a miss through `fetch`,
- * PostgreSQL in one round trip per batch before the rows are built); `id()` never misses after that.
+ * The ids of the strings and products the narrow requests table stores (migration 0001): each
+ * batch's new values are inserted (each statement committed on its own, before the batch's
+ * transaction: an id that no row uses is harmless) and read back, two statements per table, and
+ * every id is kept in memory for the next batches.
  */
-export interface Dictionary {
-  id(value: string): number;
-  productId(activationId: string, name: string, application: string): number;
-  /** id(value.toLowerCase()), remembered by the value as written (saves a string per row). */
-  lowerId?(value: string): number;
-  /**
-   * A machine name's ids as written and lower-case, in one lookup; the entry also remembers the
-   * CMID last seen with it (a machine reports the same one request after request), so the caller
-   * can skip looking that up. `cacheable` is false for an answer that must not be remembered.
-   */
-  machineIds?(value: string): MachineIds;
-}
+const insertStrings = {
+  name: 'insertStrings', params: ['values'],
+  sqlite: 'INSERT INTO strings (value) SELECT value FROM json_each(@values) WHERE true ON CONFLICT DO NOTHING',
+  postgres: 'INSERT INTO strings (value) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
+} as const;
+const selectStrings = {
+  name: 'selectStrings', params: ['values'],
+  sqlite: 'SELECT id, value FROM strings WHERE value IN (SELECT value FROM json_each(@values))',
+  postgres: 'SELECT id, value FROM strings WHERE value = ANY ($1::text[])',
+} as const;
+const insertProducts = {
+  name: 'insertProducts', params: ['products'],
+  sqlite: `INSERT INTO products (activation_id, name, application)
+           SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@products) WHERE true ON CONFLICT DO NOTHING`,
+  postgres: `INSERT INTO products (activation_id, name, application)
+             SELECT p ->> 0, p ->> 1, p ->> 2 FROM json_array_elements($1::json) p ON CONFLICT DO NOTHING`,
+} as const;
+const selectProducts = sql('selectProducts', [], () => 'SELECT id, activation_id, name, application FROM products');
 
-export interface MachineIds {
-  readonly id: number;
-  readonly keyId: number;
-  readonly cacheable: boolean;
-  lastCmid?: string;
-  lastCmidId?: number;
-}
+export type ProductKey = readonly [activationId: string, name: string, application: string];
 
-export const productKey = (activationId: string, name: string, application: string): string =>
-  `${activationId}\u0000${name}\u0000${application}`;
+/** The text key of a product; kept on the tuple, which the writer reuses for every request of it. */
+const productKeys = new WeakMap<ProductKey, string>();
+const productKey = (p: ProductKey): string => {
+  let key = productKeys.get(p);
+  if (key === undefined) productKeys.set(p, (key = `${p[0]}\u0000${p[1]}\u0000${p[2]}`));
+  return key;
+};
 
-export class DictionaryCache implements Dictionary {
-  readonly strings = new Map<string, number>();
-  readonly products = new Map<string, number>();
-  /** value as written → id of its lower-case form. */
-  private readonly lowered = new Map<string, number>();
-  /** machine name as written → its ids. */
-  private readonly machines = new Map<string, MachineIds>();
+export class Dictionary {
+  private readonly strings = new Map<string, number>();
+  private readonly products = new Map<string, number>();
 
-  constructor(
-    /** Called on a miss; returns the id (inserting the row when needed), or undefined if it cannot. */
-    private readonly fetchString?: (value: string) => number,
-    private readonly fetchProduct?: (activationId: string, name: string, application: string) => number,
-  ) {}
+  /** Makes sure every value and product has an id. */
+  async resolve(tx: Driver, values: Iterable<string>, products: Iterable<ProductKey>): Promise<void> {
+    const missing = [...new Set([...values].filter((v) => !this.strings.has(v)))];
+    if (missing.length > 0) {
+      await tx.run(insertStrings, { values: tx.list(missing) });
+      for (const r of await tx.rows(selectStrings, { values: tx.list(missing) })) this.strings.set(String(r.value), Number(r.id));
+      const lost = missing.find((v) => !this.strings.has(v));
+      if (lost !== undefined) throw new Error(`no id for the string ${JSON.stringify(lost)}`);
+    }
+    const newProducts = new Map<string, ProductKey>();
+    for (const p of products) if (!this.products.has(productKey(p))) newProducts.set(productKey(p), p);
+    if (newProducts.size > 0) {
+      await tx.run(insertProducts, { products: JSON.stringify([...newProducts.values()]) });
+      for (const r of await tx.rows(selectProducts)) {
+        this.products.set(productKey([String(r.activation_id), String(r.name), String(r.application)]), Number(r.id));
+      }
+    }
+  }
+
+  has(value: string): boolean {
+    return this.strings.has(value);
+  }
+
+  hasProduct(p: ProductKey): boolean {
+    return this.products.has(productKey(p));
+  }
 
   id(value: string): number {
     const id = this.strings.get(value);
-    if (id !== undefined) return id;
-    if (!this.fetchString) throw new StoreError(`string ${JSON.stringify(value)} has no id yet`, 'STORE_WRITE');
-    const fetched = this.fetchString(value);
-    this.strings.set(value, fetched);
-    return fetched;
+    if (id === undefined) throw new Error(`the string ${JSON.stringify(value)} was not resolved`);
+    return id;
   }
 
-  lowerId(value: string): number {
-    const id = this.lowered.get(value);
-    if (id !== undefined) return id;
-    const fetched = this.id(value.toLowerCase());
-    this.lowered.set(value, fetched);
-    return fetched;
+  productId(p: ProductKey): number {
+    const id = this.products.get(productKey(p));
+    if (id === undefined) throw new Error(`the product ${p.join(' / ')} was not resolved`);
+    return id;
   }
 
-  machineIds(value: string): MachineIds {
-    let entry = this.machines.get(value);
-    if (entry === undefined) {
-      entry = { id: this.id(value), keyId: this.lowerId(value), cacheable: true };
-      this.machines.set(value, entry);
-    }
-    return entry;
-  }
-
-  productId(activationId: string, name: string, application: string): number {
-    const key = productKey(activationId, name, application);
-    const id = this.products.get(key);
-    if (id !== undefined) return id;
-    if (!this.fetchProduct) throw new StoreError(`product ${key} has no id yet`, 'STORE_WRITE');
-    const fetched = this.fetchProduct(activationId, name, application);
-    this.products.set(key, fetched);
-    return fetched;
-  }
-
-  /** Drops everything (after a failed transaction: ids it added were rolled back). */
-  forget(): void {
-    this.strings.clear();
-    this.products.clear();
-    this.lowered.clear();
-    this.machines.clear();
-  }
 }

@@ -1,22 +1,15 @@
-import type {
-  KmsAnomaly,
-  KmsApplication,
-  KmsClientEvent,
-  KmsHostEvent,
-  KmsRecord,
-  KmsRequest,
-} from '../kms/types.js';
+import type { KmsApplication, KmsRecord, KmsRequest } from '../kms/types.js';
 import {
   StoreError,
   type AlertState,
   type AnomalyRow,
   type Checkpoint,
   type ClientFilter,
-  type DamageMark,
-  type DamagedEventRow,
   type ClientRow,
   type CloneRow,
   type DailyActivityRow,
+  type DamageMark,
+  type DamagedEventRow,
   type FailureRow,
   type HostActivityRow,
   type HostEventCountRow,
@@ -25,6 +18,7 @@ import {
   type LogSpanRow,
   type MigrationReport,
   type ProductRow,
+  type PruneResult,
   type RequestRow,
   type Store,
   type TotalsRow,
@@ -32,199 +26,186 @@ import {
   type WindowCountRow,
   type WriteResult,
 } from './types.js';
-
+import { checkBatchRecord, checkpointId, planBatch } from './batch-plan.js';
 import { eventContent, emptyVerdict, type CopyKey, type CopyVerdict } from './copies.js';
 import { copyWork, judgeBatch, type BatchRequests } from './copy-candidates.js';
 import { withCopies } from './copy-result.js';
+import { dedupKey, hostKey } from './dedup.js';
+import { textWithoutNul, withoutNul } from './nul.js';
+import { inWindow, latestFirst, utcDayStart } from './rules/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
 
 /**
  * A Store kept in plain arrays and maps. It runs in a browser (no Node APIs) and serves as the
  * second, independent implementation the SQL backends are compared with, so it favours obvious
- * code over speed: every query is a scan. Semantics: docs/definitions.md.
+ * code over speed: every query is a scan. The rules it shares with the SQL writers come from the
+ * same modules: the dedup identity (dedup.ts), log clears and epochs (batch-plan.ts), copies the
+ * key cannot tell (copies.ts), coverage (spans.ts), the latest order and the window (rules/).
+ * Semantics: docs/definitions.md.
  */
 export function createMemoryStore(): Store {
   return new MemoryStore();
 }
 
-const DAY_MS = 86_400_000;
+type Kind = KmsRecord['kind'];
+type OfKind<K extends Kind> = Extract<KmsRecord, { kind: K }>;
 
-interface Stored<T> {
+interface Stored<T extends KmsRecord = KmsRecord> {
   record: T;
-  /** Insertion order, the last tie-breaker for "latest". */
+  /** Insertion order, the last tie-breaker of the latest order. */
   seq: number;
+}
+
+/** The WriteResult and PruneResult field that counts each kind. */
+const COUNT_OF = { request: 'requests', host: 'hostEvents', client: 'clientEvents', anomaly: 'anomalies' } as const;
+
+/** An event's dedup identity within its host and log (dedup.ts), the key of its damage marks. */
+function eventKey(record: KmsRecord): string {
+  return `${hostKey(record.host)}\u0000${record.channel}\u0000${dedupKey(record)}`;
+}
+
+/** A stored event's identity: each kind has its own, as each has its own table in SQL. */
+function identity(record: KmsRecord): string {
+  return `${record.kind}\u0000${eventKey(record)}`;
+}
+
+/** The event key a damage mark names (dedup.ts reads only the record id and time of an event that has one). */
+function markKey(m: DamageMark): string {
+  return eventKey({ host: m.host, channel: m.channel, recordId: m.recordId, time: m.time } as KmsRecord);
 }
 
 class MemoryStore implements Store {
   readonly backend = 'memory' as const;
-  readonly capabilities = { transactionalDdl: true, copy: false, concurrentWriters: false };
+  readonly readOnly = false;
 
-  private readonly requests: Stored<KmsRequest>[] = [];
-  private readonly hostEvents: Stored<KmsHostEvent>[] = [];
-  private readonly clientEvents: Stored<KmsClientEvent>[] = [];
-  private readonly anomalyList: Stored<KmsAnomaly>[] = [];
-  private readonly seen = new Set<string>();
+  /** Every stored event by its identity, in storage order. */
+  private events = new Map<string, Stored>();
+  private seq = 0;
+  /** Checkpoints by checkpointId(host key, channel). */
   private readonly checkpointMap = new Map<string, Checkpoint>();
   private readonly clears: LogClearRow[] = [];
   private readonly alerts = new Map<string, AlertState>();
   private readonly meta = new Map<string, string>();
-  /** Damage marks by the dedup key of the event they name; the first mark of an event wins. */
-  private readonly damage = new Map<string, DamageMark>();
-  /** Host names compare case-insensitively; every query shows the spelling first written. */
+  /** Damage marks by the event key they name; the first mark of an event wins. */
+  private damage = new Map<string, DamageMark>();
+  /** Host names compare case-insensitively; every query shows the spelling first stored. */
   private readonly hostNames = new Map<string, string>();
-  private readonly checkpointHostNames = new Map<string, string>();
   /** Stretches of each host's logs read (store/spans.ts). */
   private spans: LogSpan[] = [];
-  private seq = 0;
   private closed = false;
 
   async migrate(): Promise<MigrationReport> {
     return { applied: [], current: 0 };
   }
 
-  async writeBatch(records: readonly KmsRecord[]): Promise<WriteResult> {
+  async writeBatch(input: readonly KmsRecord[]): Promise<WriteResult> {
     this.assertOpen();
-    // Validate everything first so a bad record leaves the store untouched (all or nothing).
-    records.forEach((r, i) => validateRecord(r, i));
+    // as the SQL backends store them: each NUL as U+FFFD (nul.ts)
+    const records = withoutNul(input);
+    // check everything first so a bad record leaves the store untouched (all or nothing)
+    records.forEach(checkRecord);
+    const keys = records.map(identity);
+    // copies of stored events the key cannot tell (no record id, no log, times off): copies.ts
+    const copies = this.copyVerdict(records, keys);
+    const plan = planBatch(records, this.checkpointMap, Date.now(), true, copies.unplanned);
 
     const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
-    const now = Date.now();
-    // copies of stored events the key cannot tell (no record id, no log, times off): copies.ts
-    const copies = this.copyVerdict(records);
-    const epochs = new Array<number>(records.length).fill(0);
-    const batchKeys = new Set<string>();
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      if (copies.unplanned.has(i)) continue;
-      const key = dedupKey(record);
-      if (this.seen.has(key) || batchKeys.has(key)) {
-        epochs[i] = this.epochOf(record);
-        continue;
-      }
-      batchKeys.add(key);
-      if (!this.hostNames.has(record.host.toLowerCase())) this.hostNames.set(record.host.toLowerCase(), record.host);
-      const cpKey = `${record.host.toLowerCase()}\u0000${record.channel}`;
-      if (!this.checkpointHostNames.has(cpKey)) this.checkpointHostNames.set(cpKey, record.host);
-      if (record.recordId !== null && this.advanceCheckpoint(record, now)) result.logClears++;
-      epochs[i] = this.epochOf(record);
-      // a copy of a stored event: its record id counts for the checkpoint, the event is stored once
-      if (copies.notStored.has(i)) continue;
-      this.seen.add(key);
-      const seq = this.seq++;
-      switch (record.kind) {
-        case 'request':
-          this.requests.push({ record, seq });
-          result.requests++;
-          break;
-        case 'host':
-          this.hostEvents.push({ record, seq });
-          result.hostEvents++;
-          break;
-        case 'client':
-          this.clientEvents.push({ record, seq });
-          result.clientEvents++;
-          break;
-        case 'anomaly':
-          this.anomalyList.push({ record, seq });
-          result.anomalies++;
-          break;
-      }
-    }
+    records.forEach((record, i) => {
+      if (copies.notStored.has(i) || this.events.has(keys[i])) return;
+      this.events.set(keys[i], { record, seq: this.seq++ });
+      if (!this.hostNames.has(hostKey(record.host))) this.hostNames.set(hostKey(record.host), record.host);
+      result[COUNT_OF[record.kind]]++;
+    });
     withCopies(result, records.length, copies);
-    const planned = records.map((record, i) => ({ record, hostKey: record.host.toLowerCase(), epoch: epochs[i] }));
-    for (const span of batchSpans({ records: planned, logClears: [], checkpoints: [] }, copies.unplanned)) {
-      const same = this.spans.filter((s) => s.hostKey === span.hostKey && s.channel === span.channel && s.epoch === span.epoch && s.source === span.source);
-      const { remove, write } = mergeSpan(same, span);
-      const gone = new Set(remove);
-      this.spans = this.spans.filter((s) => !same.includes(s) || !gone.has(s.spanKey));
+
+    for (const cp of plan.checkpoints) {
+      const { hostKey: key, ...checkpoint } = cp;
+      this.checkpointMap.set(checkpointId(key, cp.channel), checkpoint);
+    }
+    for (const clear of plan.logClears) {
+      // shown with its checkpoint's spelling, the first of its (host, channel)
+      const host = this.checkpointMap.get(checkpointId(clear.hostKey, clear.channel))?.host ?? clear.host;
+      const { channel, epoch, detectedAt, previousLastRecordId, firstRecordId } = clear;
+      this.clears.push({ host, channel, epoch, detectedAt, previousLastRecordId, firstRecordId });
+      result.logClears++;
+    }
+    for (const span of batchSpans(plan, copies.unplanned)) {
+      const group = this.spans.filter((s) => s.hostKey === span.hostKey && s.channel === span.channel && s.epoch === span.epoch && s.source === span.source);
+      const { remove, write } = mergeSpan(group, span);
+      this.spans = this.spans.filter((s) => !(group.includes(s) && remove.includes(s.spanKey)));
       this.spans.push(write);
     }
     return result;
   }
 
-  private epochOf(record: KmsRecord): number {
-    return this.checkpointMap.get(`${record.host.toLowerCase()}\u0000${record.channel}`)?.epoch ?? 0;
-  }
-
   /** copies.ts over this store: every stored event is at hand, so every new request is looked at. */
-  private copyVerdict(records: readonly KmsRecord[]): CopyVerdict {
+  private copyVerdict(records: readonly KmsRecord[], keys: readonly string[]): CopyVerdict {
     const positions: number[] = [];
     const fresh: number[] = [];
-    const keys = new Set<string>();
-    for (let i = 0; i < records.length; i++) {
-      if (records[i].kind !== 'request') continue;
-      const key = dedupKey(records[i]);
-      if (!this.seen.has(key) && !keys.has(key)) fresh.push(positions.length);
-      keys.add(key);
+    const inBatch = new Set<string>();
+    records.forEach((r, i) => {
+      if (r.kind !== 'request') return;
+      if (!this.events.has(keys[i]) && !inBatch.has(keys[i])) fresh.push(positions.length);
+      inBatch.add(keys[i]);
       positions.push(i);
-    }
+    });
     const cmidIds = new Map<string, number>();
-    const cmidId = (cmid: string) => {
+    const cmidId = (cmid: string): number => {
       const c = cmid.toLowerCase();
-      let id = cmidIds.get(c);
-      if (id === undefined) cmidIds.set(c, (id = cmidIds.size));
-      return id;
+      if (!cmidIds.has(c)) cmidIds.set(c, cmidIds.size);
+      return cmidIds.get(c)!;
     };
+    const request = (row: number) => records[positions[row]] as KmsRequest;
     const requests: BatchRequests = {
-      rows: positions.length, positionOf: (j) => positions[j], fresh, looseAt: () => true,
-      content: (j) => requestContentOf(records[positions[j]] as KmsRequest), cmidId: (j) => cmidId((records[positions[j]] as KmsRequest).cmid), hostId: () => 0,
+      rows: positions.length, positionOf: (row) => positions[row], fresh, looseAt: () => true, hostId: () => 0,
+      content: (row) => requestContentOf(request(row)), cmidId: (row) => cmidId(request(row).cmid),
     };
-    const localSources = new Map(this.spans.filter((s) => s.zone !== null).map((s) => [s.source, s.zone as string]));
     const work = copyWork(records, this.checkpointMap, requests, (key) => this.spans.some((s) => s.hostKey === key && s.zone !== null));
     if (work.candidates.length === 0) return emptyVerdict();
-    const copies: CopyKey[] = [];
+    const stored: CopyKey[] = [];
     for (const q of work.questions) {
-      for (const { record: r } of this.requests) {
-        const second = Math.floor(r.time / 1000);
-        if (r.host.toLowerCase() !== q.hostKey || second < q.fromSecond || second > q.toSecond || !q.cmidIds.has(cmidId(r.cmid))) continue;
-        copies.push(copyKeyOf(r, requestContentOf(r)));
-      }
-      if (!q.events) continue;
-      for (const list of [this.hostEvents, this.clientEvents, this.anomalyList] as Stored<KmsRecord>[][]) {
-        for (const { record: r } of list) {
-          if (r.host.toLowerCase() !== q.hostKey || r.time < q.from || r.time > q.to) continue;
-          copies.push(copyKeyOf(r, eventContent(r as Parameters<typeof eventContent>[0])));
+      for (const { record: r } of this.events.values()) {
+        if (hostKey(r.host) !== q.hostKey) continue;
+        if (r.kind === 'request') {
+          const second = Math.floor(r.time / 1000);
+          if (second >= q.fromSecond && second <= q.toSecond && q.cmidIds.has(cmidId(r.cmid))) stored.push(copyKeyOf(r, requestContentOf(r)));
+        } else if (q.events && r.time >= q.from && r.time <= q.to) {
+          stored.push(copyKeyOf(r, eventContent(r as Parameters<typeof eventContent>[0])));
         }
       }
     }
-    return judgeBatch(records, work, copies, localSources);
+    const localSources = new Map(this.spans.filter((s) => s.zone !== null).map((s) => [s.source, s.zone as string]));
+    return judgeBatch(records, work, stored, localSources);
   }
 
-  /** Moves the (host, channel) checkpoint; returns true when the record starts a new epoch (log clear). */
-  private advanceCheckpoint(record: KmsRecord, now: number): boolean {
-    const recordId = record.recordId as number;
-    const key = `${record.host.toLowerCase()}\u0000${record.channel}`;
-    const cp = this.checkpointMap.get(key);
-    if (!cp || cp.lastRecordId === null || cp.lastTime === null) {
-      this.checkpointMap.set(key, {
-        // as the SQL backends: a checkpoint keeps the spelling of the first event of its (host, channel)
-        host: cp?.host ?? this.checkpointHostNames.get(key) ?? record.host,
-        channel: record.channel,
-        lastRecordId: recordId,
-        lastTime: record.time,
-        epoch: cp?.epoch ?? 0,
-        updatedAt: now,
-      });
-      return false;
+  async prune(before: number, options: { dryRun?: boolean } = {}): Promise<PruneResult> {
+    this.assertOpen();
+    const dryRun = options.dryRun === true;
+    const result: PruneResult = {
+      before, dryRun, requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, damageMarks: 0, logSpans: 0, clientsRemoved: 0,
+    };
+    const gone = [...this.events].filter(([, s]) => s.record.time < before);
+    const goneEventKeys = new Set<string>();
+    for (const [, { record }] of gone) {
+      result[COUNT_OF[record.kind]]++;
+      goneEventKeys.add(eventKey(record));
     }
-    // "later" compares whole seconds, like the dedup key and the SQL backends' batch plan
-    if (recordId <= cp.lastRecordId && Math.floor(record.time / 1000) > Math.floor(cp.lastTime / 1000)) {
-      const epoch = cp.epoch + 1;
-      this.clears.push({
-        host: cp.host,
-        channel: cp.channel,
-        epoch,
-        detectedAt: record.time,
-        previousLastRecordId: cp.lastRecordId,
-        firstRecordId: recordId,
-      });
-      this.checkpointMap.set(key, { ...cp, lastRecordId: recordId, lastTime: record.time, epoch, updatedAt: now });
-      return true;
+    // a mark goes with the event it names; one that names no stored event stays
+    const marksGone = [...this.damage.keys()].filter((key) => goneEventKeys.has(key));
+    // a stretch read across `before` now holds only what is kept: it starts there (its record ids
+    // and event count stay as read)
+    const spansKept = this.spans.filter((s) => s.lastTime >= before).map((s) => ({ ...s, firstTime: Math.max(s.firstTime, before) }));
+    const cmidsBefore = new Set(this.list('request').map((s) => s.record.cmid.toLowerCase()));
+    const cmidsAfter = new Set(this.list('request').filter((s) => s.record.time >= before).map((s) => s.record.cmid.toLowerCase()));
+    result.damageMarks = marksGone.length;
+    result.logSpans = this.spans.length - spansKept.length;
+    result.clientsRemoved = cmidsBefore.size - cmidsAfter.size;
+    if (!dryRun) {
+      for (const [key] of gone) this.events.delete(key);
+      for (const key of marksGone) this.damage.delete(key);
+      this.spans = spansKept;
     }
-    if (recordId > cp.lastRecordId && record.time >= cp.lastTime) {
-      this.checkpointMap.set(key, { ...cp, lastRecordId: recordId, lastTime: record.time, updatedAt: now });
-    }
-    return false;
+    return result;
   }
 
   async checkpoints(): Promise<Checkpoint[]> {
@@ -232,7 +213,7 @@ class MemoryStore implements Store {
   }
 
   async checkpoint(host: string, channel: string): Promise<Checkpoint | null> {
-    const cp = this.checkpointMap.get(`${host.toLowerCase()}\u0000${channel}`);
+    const cp = this.checkpointMap.get(checkpointId(hostKey(host), channel));
     return cp ? { ...cp } : null;
   }
 
@@ -242,52 +223,51 @@ class MemoryStore implements Store {
       requests: reqs.length,
       clients: new Set(reqs.map((r) => r.cmid.toLowerCase())).size,
       machines: new Set(reqs.map((r) => r.machine.toLowerCase())).size,
-      hosts: new Set(reqs.map((r) => r.host.toLowerCase())).size,
-      anomalies: this.anomalyList.filter((a) => a.record.time <= at).length,
+      hosts: new Set(reqs.map((r) => hostKey(r.host))).size,
+      anomalies: this.list('anomaly').filter((a) => a.record.time <= at).length,
     };
   }
 
   async hostActivity(at: number): Promise<HostActivityRow[]> {
     const byHost = new Map<string, HostActivityRow>();
-    for (const { record: h } of this.hostEvents) {
-      if (h.time > at) continue;
-      const key = h.host.toLowerCase();
-      if (!byHost.has(key)) byHost.set(key, { host: this.hostName(h.host), requests: 0, firstRequestAt: null, lastRequestAt: null });
-    }
+    const row = (host: string): HostActivityRow => {
+      const key = hostKey(host);
+      if (!byHost.has(key)) byHost.set(key, { host: this.hostName(host), requests: 0, firstRequestAt: null, lastRequestAt: null });
+      return byHost.get(key)!;
+    };
+    for (const { record: h } of this.list('host')) if (h.time <= at) row(h.host);
     for (const r of this.requestsUpTo(at)) {
-      const key = r.host.toLowerCase();
-      const row = byHost.get(key) ?? { host: this.hostName(r.host), requests: 0, firstRequestAt: null, lastRequestAt: null };
-      row.requests++;
-      row.firstRequestAt = row.firstRequestAt === null ? r.time : Math.min(row.firstRequestAt, r.time);
-      row.lastRequestAt = row.lastRequestAt === null ? r.time : Math.max(row.lastRequestAt, r.time);
-      byHost.set(key, row);
+      const g = row(r.host);
+      g.requests++;
+      g.firstRequestAt = Math.min(g.firstRequestAt ?? r.time, r.time);
+      g.lastRequestAt = Math.max(g.lastRequestAt ?? r.time, r.time);
     }
-    return sortBy([...byHost.values()], (r) => r.host.toLowerCase());
+    return sortBy([...byHost.values()], (r) => hostKey(r.host));
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
     const groups = new Map<string, { host: string; application: KmsApplication; minimumCount: number; cmids: Set<string> }>();
     for (const r of this.successesIn(from, to)) {
-      const key = `${r.host.toLowerCase()}\u0000${r.product.application}\u0000${r.minimumCount}`;
+      const key = `${hostKey(r.host)}\u0000${r.product.application}\u0000${r.minimumCount}`;
       const g = groups.get(key) ?? { host: this.hostName(r.host), application: r.product.application, minimumCount: r.minimumCount, cmids: new Set() };
       g.cmids.add(r.cmid.toLowerCase());
       groups.set(key, g);
     }
     const rows = [...groups.values()].map((g) => ({ host: g.host, application: g.application, minimumCount: g.minimumCount, clients: g.cmids.size }));
-    return sortBy(rows, (r) => `${r.host.toLowerCase()}\u0000${r.application}\u0000${String(1e6 - r.minimumCount).padStart(7, '0')}`);
+    return rows.sort((a, b) => compare(hostKey(a.host), hostKey(b.host)) || compare(a.application, b.application) || b.minimumCount - a.minimumCount);
   }
 
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
     const groups = new Map<string, { host: string; application: KmsApplication; maxMinimum: number; cmids: Set<string> }>();
     for (const r of this.successesIn(from, to)) {
-      const key = `${r.host.toLowerCase()}\u0000${r.product.application}`;
+      const key = `${hostKey(r.host)}\u0000${r.product.application}`;
       const g = groups.get(key) ?? { host: this.hostName(r.host), application: r.product.application, maxMinimum: 0, cmids: new Set() };
       g.cmids.add(r.cmid.toLowerCase());
       g.maxMinimum = Math.max(g.maxMinimum, r.minimumCount);
       groups.set(key, g);
     }
     const rows = [...groups.values()].map((g) => ({ host: g.host, application: g.application, active: g.cmids.size, maxMinimum: g.maxMinimum }));
-    return sortBy(rows, (r) => `${r.host.toLowerCase()}\u0000${r.application}`);
+    return sortBy(rows, (r) => `${hostKey(r.host)}\u0000${r.application}`);
   }
 
   async clones(at: number): Promise<CloneRow[]> {
@@ -314,7 +294,7 @@ class MemoryStore implements Store {
     const groups = new Map<string, FailureRow>();
     for (const r of this.requestsIn(from, to)) {
       if (r.result === 0) continue;
-      const key = `${r.machine.toLowerCase()}\u0000${r.cmid.toLowerCase()}\u0000${r.host.toLowerCase()}\u0000${r.result}`;
+      const key = `${r.machine.toLowerCase()}\u0000${r.cmid.toLowerCase()}\u0000${hostKey(r.host)}\u0000${r.result}`;
       const g = groups.get(key) ?? { machine: r.machine, cmid: r.cmid, host: this.hostName(r.host), result: r.result, requests: 0, lastAt: r.time };
       g.requests++;
       g.lastAt = Math.max(g.lastAt, r.time);
@@ -324,23 +304,18 @@ class MemoryStore implements Store {
   }
 
   async latestClients(at: number, filter: ClientFilter = {}): Promise<ClientRow[]> {
-    const groups = new Map<string, { latest: Stored<KmsRequest>; firstSeen: number; requests: number }>();
-    for (const s of this.requests) {
-      const r = s.record;
+    const groups = new Map<string, { latest: KmsRequest; firstSeen: number; requests: number }>();
+    // latest first: the first request of each client is its latest
+    for (const r of this.newestFirst(this.list('request')).map((s) => s.record)) {
       if (r.time > at) continue;
       const key = `${r.cmid.toLowerCase()}\u0000${r.product.application}`;
-      const g = groups.get(key);
-      if (!g) {
-        groups.set(key, { latest: s, firstSeen: r.time, requests: 1 });
-        continue;
-      }
+      const g = groups.get(key) ?? { latest: r, firstSeen: r.time, requests: 0 };
       g.requests++;
       g.firstSeen = Math.min(g.firstSeen, r.time);
-      if (isLater(s, g.latest)) g.latest = s;
+      groups.set(key, g);
     }
     const rows: ClientRow[] = [];
-    for (const g of groups.values()) {
-      const r = g.latest.record;
+    for (const { latest: r, firstSeen, requests } of groups.values()) {
       const row: ClientRow = {
         cmid: r.cmid,
         application: r.product.application,
@@ -354,8 +329,8 @@ class MemoryStore implements Store {
         result: r.result,
         minimumCount: r.minimumCount,
         lastSeen: r.time,
-        firstSeen: g.firstSeen,
-        requests: g.requests,
+        firstSeen,
+        requests,
       };
       if (matchesFilter(row, filter)) rows.push(row);
     }
@@ -386,8 +361,10 @@ class MemoryStore implements Store {
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {
-    const all = this.anomalyList.filter((a) => a.record.time <= at);
-    all.sort((a, b) => b.record.time - a.record.time || b.seq - a.seq);
+    // newest first by time, then storage order (not the latest order: record ids play no part)
+    const all = this.list('anomaly')
+      .filter((a) => a.record.time <= at)
+      .sort((a, b) => b.record.time - a.record.time || b.seq - a.seq);
     const rows = all.slice(0, Math.max(0, limit)).map(({ record: a }) => ({
       host: this.hostName(a.host),
       channel: a.channel,
@@ -403,26 +380,16 @@ class MemoryStore implements Store {
   }
 
   async hostEventCounts(at: number): Promise<HostEventCountRow[]> {
-    const groups = new Map<string, { row: HostEventCountRow; latest: Stored<KmsHostEvent> }>();
-    for (const s of this.hostEvents) {
-      const h = s.record;
+    const groups = new Map<string, HostEventCountRow>();
+    // latest first: the first event of each group names its last result and domain
+    for (const { record: h } of this.newestFirst(this.list('host'))) {
       if (h.time > at) continue;
-      const key = `${h.host.toLowerCase()}\u0000${h.type}`;
-      const g = groups.get(key);
-      if (!g) {
-        groups.set(key, { row: { host: this.hostName(h.host), type: h.type, count: 1, lastAt: h.time, lastResultHex: null, lastDomain: null }, latest: s });
-        continue;
-      }
-      g.row.count++;
-      if (isLater(s, g.latest)) g.latest = s;
+      const key = `${hostKey(h.host)}\u0000${h.type}`;
+      const g = groups.get(key) ?? { host: this.hostName(h.host), type: h.type, count: 0, lastAt: h.time, lastResultHex: h.resultHex, lastDomain: h.domain };
+      g.count++;
+      groups.set(key, g);
     }
-    const rows = [...groups.values()].map(({ row, latest }) => ({
-      ...row,
-      lastAt: latest.record.time,
-      lastResultHex: latest.record.resultHex,
-      lastDomain: latest.record.domain,
-    }));
-    return sortBy(rows, (r) => `${r.host.toLowerCase()}\u0000${r.type}`);
+    return sortBy([...groups.values()], (r) => `${hostKey(r.host)}\u0000${r.type}`);
   }
 
   async logClears(): Promise<LogClearRow[]> {
@@ -437,9 +404,7 @@ class MemoryStore implements Store {
 
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
     const wanted = cmid.toLowerCase();
-    return this.requests
-      .filter((s) => s.record.cmid.toLowerCase() === wanted)
-      .sort((a, b) => (isLater(a, b) ? -1 : 1))
+    return this.newestFirst(this.list('request').filter((s) => s.record.cmid.toLowerCase() === wanted))
       .slice(0, Math.max(0, limit))
       .map(({ record: r }) => ({
         host: this.hostName(r.host),
@@ -459,40 +424,41 @@ class MemoryStore implements Store {
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
-    const wantedHost = host?.toLowerCase() ?? null;
     const groups = new Map<string, { row: DailyActivityRow; cmids: Set<string> }>();
     for (const r of this.requestsIn(from, to)) {
-      if (wantedHost !== null && r.host.toLowerCase() !== wantedHost) continue;
-      const day = Math.floor(r.time / DAY_MS) * DAY_MS;
-      const key = `${r.host.toLowerCase()}\u0000${r.product.application}\u0000${day}`;
+      if (host !== null && hostKey(r.host) !== hostKey(host)) continue;
+      const day = utcDayStart(r.time);
+      const key = `${hostKey(r.host)}\u0000${r.product.application}\u0000${day}`;
       const g = groups.get(key) ?? { row: { host: this.hostName(r.host), application: r.product.application, day, clients: 0, requests: 0 }, cmids: new Set<string>() };
       g.row.requests++;
       if (r.result === 0) g.cmids.add(r.cmid.toLowerCase());
       groups.set(key, g);
     }
     const rows = [...groups.values()].map(({ row, cmids }) => ({ ...row, clients: cmids.size }));
-    return rows.sort((a, b) => a.day - b.day || compare(a.host.toLowerCase(), b.host.toLowerCase()) || compare(a.application, b.application));
+    return rows.sort((a, b) => a.day - b.day || compare(hostKey(a.host), hostKey(b.host)) || compare(a.application, b.application));
   }
 
   async markDamaged(marks: readonly DamageMark[]): Promise<void> {
     this.assertOpen();
-    for (const m of marks) {
-      const key = markKey(m.host, m.channel, m.recordId, m.time);
-      if (!this.damage.has(key)) this.damage.set(key, { ...m });
+    for (const mark of marks) {
+      // the keys as writeBatch stores them (nul.ts)
+      const m = { ...mark, host: textWithoutNul(mark.host), channel: textWithoutNul(mark.channel), file: textWithoutNul(mark.file) };
+      const key = markKey(m);
+      if (!this.damage.has(key)) this.damage.set(key, m);
     }
   }
 
   async damagedEvents(at: number): Promise<DamagedEventRow[]> {
     const rows: (DamagedEventRow & { hostKey: string })[] = [];
-    const visit = (r: KmsRecord) => {
-      if (r.recordId === null || r.time > at) return;
-      const mark = this.damage.get(markKey(r.host, r.channel, r.recordId, r.time));
-      if (mark === undefined) return;
+    for (const { record: r } of this.events.values()) {
+      if (r.recordId === null || r.time > at) continue;
+      const mark = this.damage.get(eventKey(r));
+      if (mark === undefined) continue;
       const request = r.kind === 'request' ? r : null;
       rows.push({
         kind: r.kind,
         host: this.hostName(r.host),
-        hostKey: r.host.toLowerCase(),
+        hostKey: hostKey(r.host),
         channel: r.channel,
         recordId: r.recordId,
         time: r.time,
@@ -503,8 +469,7 @@ class MemoryStore implements Store {
         cmid: request?.cmid ?? null,
         result: request?.result ?? null,
       });
-    };
-    for (const list of [this.requests, this.hostEvents, this.clientEvents, this.anomalyList] as Stored<KmsRecord>[][]) for (const s of list) visit(s.record);
+    }
     rows.sort((a, b) => compare(a.file, b.file) || a.chunk - b.chunk || compare(a.hostKey, b.hostKey) || compare(a.channel, b.channel) || a.recordId - b.recordId || a.time - b.time);
     return rows.map(({ hostKey: _k, ...row }) => row);
   }
@@ -531,27 +496,36 @@ class MemoryStore implements Store {
     this.closed = true;
   }
 
-  /** The display name of a host as the SQL backends' host_names view gives it (first spelling of its checkpoints). */
+  /** The display name of a host as the SQL backends' host_names view gives it (least spelling among its checkpoints). */
   private checkpointHostName(key: string): string {
-    const names = [...this.checkpointHostNames].filter(([k]) => k.startsWith(`${key}\u0000`)).map(([, name]) => name);
+    const names = [...this.checkpointMap.values()].filter((cp) => hostKey(cp.host) === key).map((cp) => cp.host);
     return names.length === 0 ? key : names.reduce((a, b) => (b < a ? b : a));
   }
 
   private hostName(host: string): string {
-    return this.hostNames.get(host.toLowerCase()) ?? host;
+    return this.hostNames.get(hostKey(host)) ?? host;
   }
 
   private assertOpen(): void {
     if (this.closed) throw new StoreError('memory store is closed', 'STORE_WRITE');
   }
 
-  private requestsUpTo(at: number): KmsRequest[] {
-    return this.requests.filter((s) => s.record.time <= at).map((s) => s.record);
+  /** The stored events of one kind, in storage order. */
+  private list<K extends Kind>(kind: K): Stored<OfKind<K>>[] {
+    return [...this.events.values()].filter((s): s is Stored<OfKind<K>> => s.record.kind === kind);
   }
 
-  /** Requests in the left-open, right-closed interval (from, to]. */
+  private newestFirst<T extends KmsRecord>(list: Stored<T>[]): Stored<T>[] {
+    const key = (s: Stored<T>) => ({ time: s.record.time, recordId: s.record.recordId, stored: s.seq });
+    return list.sort((a, b) => latestFirst(key(a), key(b)));
+  }
+
+  private requestsUpTo(at: number): KmsRequest[] {
+    return this.list('request').map((s) => s.record).filter((r) => r.time <= at);
+  }
+
   private requestsIn(from: number, to: number): KmsRequest[] {
-    return this.requests.filter((s) => s.record.time > from && s.record.time <= to).map((s) => s.record);
+    return this.list('request').map((s) => s.record).filter((r) => inWindow(r.time, from, to));
   }
 
   private successesIn(from: number, to: number): KmsRequest[] {
@@ -559,45 +533,11 @@ class MemoryStore implements Store {
   }
 }
 
-/**
- * The dedup key of docs/definitions.md: (host lower-case, channel, record id, time truncated to the
- * second). Without a record id (Event Viewer CSV) the event's content stands in for it; the memory
- * store keeps the content as text rather than hashing it, which is equivalent.
- */
-export function dedupKey(record: KmsRecord): string {
-  const head = `${record.host.toLowerCase()}\u0000${record.channel}\u0000`;
-  const second = Math.floor(record.time / 1000);
-  if (record.recordId !== null) return `${head}${record.recordId}\u0000${second}`;
-  return `${head}~${record.eventId}\u0000${second}\u0000${contentOf(record)}`;
-}
-
-/** The key of an event with a record id: dedupKey()'s, from the fields a damage mark keeps. */
-function markKey(host: string, channel: string, recordId: number, time: number): string {
-  return `${host.toLowerCase()}\u0000${channel}\u0000${recordId}\u0000${Math.floor(time / 1000)}`;
-}
-
-function contentOf(record: KmsRecord): string {
-  switch (record.kind) {
-    case 'request':
-      return [
-        record.resultHex,
-        record.minimumCount,
-        record.machine,
-        record.cmid,
-        record.clientTimeText,
-        record.isVm ? 1 : 0,
-        record.licenseState,
-        record.minutesLeft,
-        record.activationId,
-      ].join(',');
-    case 'host':
-      return [record.type, record.resultHex ?? '', record.domain ?? '', record.detail].join('\u0001');
-    case 'client':
-      return Object.entries(record.fields)
-        .map(([k, v]) => `${k}=${v}`)
-        .join('\u0001');
-    case 'anomaly':
-      return [record.provider, record.reason, record.raw].join('\u0001');
+/** checkBatchRecord (batch-plan.ts), and the product every query of this store reads of a request. */
+function checkRecord(record: KmsRecord, index: number): void {
+  checkBatchRecord(record, index);
+  if (record.kind === 'request' && typeof record.product?.application !== 'string') {
+    throw new StoreError(`record ${index} of the batch (${record.source}): request without product`, 'STORE_WRITE');
   }
 }
 
@@ -608,29 +548,13 @@ function requestContentOf(r: KmsRequest): string {
 
 function copyKeyOf(r: KmsRecord, content: string): CopyKey {
   return {
-    kind: r.kind, hostKey: r.host.toLowerCase(), channel: r.channel, second: Math.floor(r.time / 1000), time: r.time,
+    kind: r.kind, hostKey: hostKey(r.host), channel: r.channel, second: Math.floor(r.time / 1000), time: r.time,
     recordId: r.recordId ?? null, eventId: r.eventId, content, source: r.source,
   };
 }
 
-function validateRecord(record: KmsRecord, index: number): void {
-  const fail = (why: string): never => {
-    throw new StoreError(`record ${index} of the batch (${record?.source ?? 'unknown source'}): ${why}`, 'STORE_WRITE');
-  };
-  if (!record || typeof record !== 'object') fail('not a record');
-  if (!['request', 'host', 'client', 'anomaly'].includes(record.kind)) fail(`unknown kind ${String(record.kind)}`);
-  if (typeof record.host !== 'string') fail('host is not a string');
-  if (typeof record.channel !== 'string') fail('channel is not a string');
-  if (!Number.isFinite(record.time)) fail('time is not a number');
-  if (record.recordId !== null && !Number.isFinite(record.recordId)) fail('record id is not a number');
-  if (record.kind === 'request') {
-    if (typeof record.cmid !== 'string' || typeof record.machine !== 'string') fail('request without cmid or machine');
-    if (!record.product || typeof record.product.application !== 'string') fail('request without product');
-  }
-}
-
 function matchesFilter(row: ClientRow, f: ClientFilter): boolean {
-  if (f.host !== undefined && row.host.toLowerCase() !== f.host.toLowerCase()) return false;
+  if (f.host !== undefined && hostKey(row.host) !== hostKey(f.host)) return false;
   if (f.application !== undefined && row.application !== f.application) return false;
   if (f.state !== undefined && row.licenseState !== f.state) return false;
   if (f.vm !== undefined && row.isVm !== f.vm) return false;
@@ -640,15 +564,6 @@ function matchesFilter(row: ClientRow, f: ClientFilter): boolean {
     if (!row.machine.toLowerCase().includes(needle) && !row.cmid.toLowerCase().includes(needle)) return false;
   }
   return true;
-}
-
-/** Later event time wins; then the higher record id; then the later insertion. */
-function isLater<T extends KmsRecord>(a: Stored<T>, b: Stored<T>): boolean {
-  if (a.record.time !== b.record.time) return a.record.time > b.record.time;
-  const ra = a.record.recordId ?? -1;
-  const rb = b.record.recordId ?? -1;
-  if (ra !== rb) return ra > rb;
-  return a.seq > b.seq;
 }
 
 function compare(a: string, b: string): number {

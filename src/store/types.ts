@@ -7,10 +7,19 @@ import type { KmsApplication, KmsRecord } from '../kms/types.js';
  */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres' | 'memory';
-  readonly capabilities: StoreCapabilities;
+  /** Opened with `readOnly` (openStore): every write method fails with STORE_READ_ONLY. */
+  readonly readOnly: boolean;
 
-  /** Applies pending migrations (idempotent). Called by openStore(). */
+  /** Applies pending migrations (idempotent). openStore() calls it unless the store is opened read-only. */
   migrate(): Promise<MigrationReport>;
+
+  /**
+   * Deletes every event with time < before (requests, host and client events, anomalies, their
+   * damage marks, stretches of coverage that end before it; a stretch across it then starts at it)
+   * in one transaction and brings the summaries back in line; `dryRun` counts what would go and changes nothing. Checkpoints, log
+   * clears, alert states and meta are kept (docs/definitions.md "prune").
+   */
+  prune(before: number, options?: { dryRun?: boolean }): Promise<PruneResult>;
 
   /**
    * Writes one batch in one transaction: all of it or nothing. Duplicates (same host, channel,
@@ -118,13 +127,19 @@ export interface DamagedEventRow extends DamageMark {
   result: number | null;
 }
 
-export interface StoreCapabilities {
-  /** DDL inside transactions rolls back (PostgreSQL yes, SQLite yes). */
-  transactionalDdl: boolean;
-  /** Bulk path uses COPY (PostgreSQL) rather than prepared multi-row inserts. */
-  copy: boolean;
-  /** Several processes may write concurrently. */
-  concurrentWriters: boolean;
+/** What prune() deleted, or would delete on a dry run: rows per kind of event. */
+export interface PruneResult {
+  before: number;
+  dryRun: boolean;
+  requests: number;
+  hostEvents: number;
+  clientEvents: number;
+  anomalies: number;
+  damageMarks: number;
+  /** Stretches of coverage (log_spans) whose last event is before `before`. */
+  logSpans: number;
+  /** Clients (CMIDs) left with no request at all. */
+  clientsRemoved: number;
 }
 
 export interface MigrationReport {
@@ -359,7 +374,7 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
     message: string,
-    readonly code: 'STORE_OPEN' | 'STORE_MISSING' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL' | 'STORE_SCHEMA_NEWER',
+    readonly code: 'STORE_OPEN' | 'STORE_MISSING' | 'STORE_MIGRATE' | 'STORE_WRITE' | 'STORE_QUERY' | 'STORE_URL' | 'STORE_SCHEMA_NEWER' | 'STORE_SCHEMA_OLDER' | 'STORE_READ_ONLY',
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -16,7 +16,8 @@ export type WebErrorCode =
   | 'WEB_HEADERS_TOO_LARGE'
   | 'WEB_INTERNAL'
   | 'WEB_INGEST_WORKER'
-  | 'WEB_NO_DASHBOARD';
+  | 'WEB_NO_DASHBOARD'
+  | 'WEB_READ_ONLY';
 
 export const WEB_STATUS: Readonly<Record<WebErrorCode, number>> = {
   WEB_BAD_REQUEST: 400,
@@ -37,7 +38,12 @@ export const WEB_STATUS: Readonly<Record<WebErrorCode, number>> = {
   WEB_INTERNAL: 500,
   WEB_INGEST_WORKER: 500,
   WEB_NO_DASHBOARD: 503,
+  /** A write to a store opened read-only (a read-only file, folder or PostgreSQL role). */
+  WEB_READ_ONLY: 503,
 };
+
+/** What a write to a store opened read-only is answered with. */
+export const READ_ONLY_MESSAGE = 'the store is open read-only: nothing can be stored (a read-only database file, folder or PostgreSQL role)';
 
 export class WebError extends Error {
   override readonly name = 'WebError';
@@ -96,6 +102,9 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     return { status: WEB_STATUS.WEB_INGEST_WORKER, body: { error: 'WEB_INGEST_WORKER', message: 'an ingest worker failed on this body (see the server log); send it again' }, internal: true };
   }
   const message = typeof e?.message === 'string' ? e.message : String(error);
+  // a write that reached a store opened read-only (StoreError STORE_READ_ONLY): the server's setup, not a bug
+  // (its message names the database: not for the client)
+  if (e && e.code === 'STORE_READ_ONLY') return { status: WEB_STATUS.WEB_READ_ONLY, body: { error: 'WEB_READ_ONLY', message: READ_ONLY_MESSAGE }, internal: false };
   const known = typeof e?.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
   if (known) return { status: WEB_STATUS[known], body: { error: known, message }, internal: false };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;

@@ -43,7 +43,7 @@ export async function runCli(args: string[], options: { store?: Store; env?: Rec
 
 /** The store's methods bound to it, so a spread copy still works. */
 function bind(store: Store): Store {
-  const out: Record<string, unknown> = { backend: store.backend, capabilities: store.capabilities };
+  const out: Record<string, unknown> = { backend: store.backend, readOnly: store.readOnly };
   let proto = Object.getPrototypeOf(store);
   while (proto && proto !== Object.prototype) {
     for (const key of Object.getOwnPropertyNames(proto)) {

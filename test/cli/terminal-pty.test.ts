@@ -140,8 +140,9 @@ describe('hostile names on a terminal', () => {
       if (found.length > 0) failures.push(`${JSON.stringify(args)}: ${found.slice(0, 3).join('; ')}`);
       if (args[0] === 'report' && !args.includes('--csv') && !args.includes('--json') && args.length > 3) {
         expect(wideLines(r.text), 'report lines wider than the terminal').toEqual([]);
-        // the data is shown, escaped, not dropped; the 5,000-character name ends in an ellipsis
-        for (const shown of ['PC-\\x1b[2J-clear', 'PC-\\x1b]0;pwned\\x07-title', 'PC-\\x00-nul', 'PC-\\u009b31m-csi', 'PC-\\u202etxt.exe', 'PC-\\r\\nINJECTED', `${'L'.repeat(63)}…`, 'KMS-\\x1b[2J-host']) {
+        // the data is shown, escaped, not dropped; the 5,000-character name ends in an ellipsis; a
+        // NUL is stored as U+FFFD on every backend (store/nul.ts)
+        for (const shown of ['PC-\\x1b[2J-clear', 'PC-\\x1b]0;pwned\\x07-title', 'PC-\uFFFD-nul', 'PC-\\u009b31m-csi', 'PC-\\u202etxt.exe', 'PC-\\r\\nINJECTED', `${'L'.repeat(63)}…`, 'KMS-\\x1b[2J-host']) {
           expect(r.text).toContain(shown);
         }
       }
@@ -189,7 +190,7 @@ describe('the same outputs piped stay verbatim', () => {
     expect(csv).toContain(`\r\n${HOSTILE.rlo},`);
     expect(csv).toContain(`\r\n"'=HYPERLINK(""http://evil.test"",""click"")",`);
     const clients = piped(['clients', '--csv', ...AT]).stdout.toString('utf8');
-    expect(clients).toContain(`\r\n${HOSTILE.nul},`);
+    expect(clients).toContain(`\r\n${HOSTILE.nul.replace('\u0000', '\uFFFD')},`);
     expect(clients).toContain(`\r\n${HOSTILE.csi},`);
     const notify = piped(['notify', '--dry-run', '--always', '--config', fx.config, ...AT]).stdout.toString('utf8');
     // the dry run shows the attachment with LF line ends (a CRLF inside a field too)

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,7 +6,8 @@ import * as q from '../../src/store/queries/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defaultStoreUrl, openStore, StoreError } from '../../src/store/index.js';
 import { MIGRATIONS, migrationVersion } from '../../src/store/migrations/index.js';
-import { migrateSqlite } from '../../src/store/sqlite/migrator.js';
+import { migrate } from '../../src/store/migrate.js';
+import { SqliteDriver } from '../../src/store/sqlite/driver.js';
 import { request } from './fixtures/records.js';
 
 const LATEST = migrationVersion(MIGRATIONS[MIGRATIONS.length - 1].id);
@@ -31,36 +32,41 @@ describe('migrations', () => {
     expect(MIGRATIONS[0].postgres.length).toBe(MIGRATIONS[0].sqlite.length);
   });
 
-  it('build the schema on a fresh database and apply nothing the second time', () => {
-    const db = new Database(':memory:');
-    const first = migrateSqlite(db);
+  it('build the schema on a fresh database and apply nothing the second time', async () => {
+    const driver = SqliteDriver.open(':memory:');
+    const db = driver.handle;
+    const first = await migrate(driver);
     expect(first).toEqual({ applied: MIGRATIONS.map((m) => m.id), current: LATEST });
     const objects = db.prepare(`SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all();
     expect(objects).toEqual(expect.arrayContaining([
       { type: 'table', name: 'requests' }, { type: 'table', name: 'host_events' }, { type: 'table', name: 'client_events' },
       { type: 'table', name: 'anomalies' }, { type: 'table', name: 'checkpoints' }, { type: 'table', name: 'log_clears' },
       { type: 'table', name: 'schema_migrations' }, { type: 'view', name: 'host_names' },
-      { type: 'index', name: 'requests_dedup' }, { type: 'table', name: 'request_cmids' }, { type: 'index', name: 'requests_failed_time' },
-      { type: 'table', name: 'summary_mark' },
+      { type: 'index', name: 'requests_dedup' }, { type: 'index', name: 'requests_cmid_bucket' }, { type: 'index', name: 'requests_failed_time' },
       { type: 'table', name: 'strings' }, { type: 'table', name: 'products' },
       { type: 'table', name: 'client_summary' }, { type: 'table', name: 'request_hosts' },
     ]));
-    expect(migrateSqlite(db)).toEqual({ applied: [], current: LATEST });
-    db.close();
+    // the tables of the deferred summaries are gone (migration 1200)
+    expect(objects).not.toEqual(expect.arrayContaining([{ type: 'table', name: 'summary_mark' }]));
+    expect(objects).not.toEqual(expect.arrayContaining([{ type: 'table', name: 'request_cmids' }]));
+    expect(await migrate(driver)).toEqual({ applied: [], current: LATEST });
+    await driver.close();
   });
 
-  it('a failing migration leaves no trace and raises STORE_MIGRATE', () => {
-    const db = new Database(':memory:');
+  it('a failing migration leaves no trace and raises STORE_MIGRATE', async () => {
+    const driver = SqliteDriver.open(':memory:');
+    const db = driver.handle;
     const broken = { id: '0001-broken', sqlite: ['CREATE TABLE a (x INTEGER)', 'CREATE TABLE oops ('], postgres: [] };
-    expect(() => migrateSqlite(db, [broken])).toThrow(expect.objectContaining({ name: 'StoreError', code: 'STORE_MIGRATE' }));
-    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'a'`).all()).toEqual([]);
-    expect(db.prepare(`SELECT id FROM schema_migrations`).all()).toEqual([]);
-    db.close();
+    await expect(migrate(driver, [broken])).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_MIGRATE' });
+    // the migration and its row in schema_migrations (created in the same transaction) are gone
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE name IN ('a', 'schema_migrations')`).all()).toEqual([]);
+    await driver.close();
   });
 
-  it('the queries use the indexes meant for them', () => {
-    const db = new Database(':memory:');
-    migrateSqlite(db);
+  it('the queries use the indexes meant for them', async () => {
+    const driver = SqliteDriver.open(':memory:');
+    const db = driver.handle;
+    await migrate(driver);
     const plan = (query: q.Query<unknown>) => {
       const params = Object.fromEntries(query.params.map((p) => [p, 1]));
       const stmt = db.prepare(`EXPLAIN QUERY PLAN ${query.sqlite}`);
@@ -69,17 +75,17 @@ describe('migrations', () => {
     // a time range of the requests is read per host through the dedup index (host_id, second, …)
     expect(plan(q.windowCountsQuery)).toMatch(/requests_dedup \(host_id=\? AND second>\? AND second<\?\)/);
     expect(plan(q.dailyActivityQuery)).toMatch(/requests_dedup \(host_id=\? AND second>\? AND second<\?\)/);
-    // one client's requests: a primary-key seek per bucket of request_cmids, then rows by id
-    expect(plan(q.clientRequestsQuery)).toMatch(/SEARCH x USING PRIMARY KEY \(bucket=\? AND cmid_id=\?\)/);
+    // one client's requests: a seek per bucket of requests_cmid_bucket
+    expect(plan(q.clientRequestsQuery)).toMatch(/SEARCH r USING INDEX requests_cmid_bucket \(<expr>=\? AND cmid_id=\?\)/);
     expect(plan(q.failuresQuery)).toMatch(/requests_failed_time/);
     // the summary forms never read the requests table
-    for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery]) {
+    for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery, q.hostActivitySummaryQuery]) {
       expect(plan(query as q.Query<unknown>)).not.toMatch(/\brequests\b/);
     }
     // latest clients "as of now": client_summary in primary-key order (cmid first), no sort
     const rowsPlan = (db.prepare(`EXPLAIN QUERY PLAN ${q.clientSummaryRowsSql.sqlite}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(rowsPlan).not.toMatch(/\brequests\b|TEMP B-TREE/);
-    db.close();
+    await driver.close();
   });
 });
 
@@ -90,14 +96,19 @@ describe('openStore', () => {
     else process.env.KMSWATCH_DB = saved;
   });
 
-  it('opens a SQLite file in WAL mode, migrated, and keeps data across reopen', async () => {
+  it('opens a SQLite file in WAL mode, migrated, leaves it in rollback-journal mode on a clean close, and keeps data across reopen', async () => {
     const file = path.join(dir, 'a.db');
     const store = await openStore(file);
     expect(store.backend).toBe('sqlite');
     await store.writeBatch([request()]);
+    const open = new Database(file, { readonly: true });
+    expect(open.pragma('journal_mode', { simple: true })).toBe('wal');
+    open.close();
     await store.close();
+    // the last connection out switches back, so a read-only folder can open it (no -wal/-shm needed)
+    expect(existsSync(`${file}-wal`) || existsSync(`${file}-shm`)).toBe(false);
     const raw = new Database(file);
-    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('delete');
     raw.close();
     const again = await openStore(file);
     expect(await again.migrate()).toEqual({ applied: [], current: LATEST });

@@ -1,43 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import { CopyValueError, copyTextRows, copyTextValue } from '../../src/store/postgres/copy-text.js';
 import { createPool, migratePostgres, openPostgresStore, postgresMigrationStatus, redactUrl } from '../../src/store/postgres/index.js';
 import { StoreError } from '../../src/store/types.js';
 import { selectedBackends } from './contract/backends.js';
 import { ThrowawayDatabase } from './contract/pg-database.js';
-
-describe('COPY text encoding', () => {
-  it('escapes exactly backslash, tab, newline and carriage return', () => {
-    // PostgreSQL docs, COPY "Text Format": \\ \t \n \r; everything else is literal
-    expect(copyTextValue('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
-    expect(copyTextValue('\\N')).toBe('\\\\N');
-    expect(copyTextValue('\\.')).toBe('\\\\.');
-    expect(copyTextValue("it's \"quoted\", ; -- $1")).toBe("it's \"quoted\", ; -- $1");
-    expect(copyTextValue('🔑\u202E')).toBe('🔑\u202E');
-    expect(copyTextValue('nul\u0000')).toBe('nul\uFFFD');
-  });
-
-  it('writes NULL, numbers and booleans', () => {
-    expect(copyTextValue(null)).toBe('\\N');
-    expect(copyTextValue(undefined)).toBe('\\N');
-    expect(copyTextValue('')).toBe('');
-    expect(copyTextValue(0)).toBe('0');
-    expect(copyTextValue(3221549164)).toBe('3221549164');
-    expect(copyTextValue(true)).toBe('t');
-    expect(copyTextValue(false)).toBe('f');
-    expect(() => copyTextValue(Number.NaN)).toThrow(CopyValueError);
-    expect(() => copyTextValue({})).toThrow(CopyValueError);
-  });
-
-  it('writes one line per row, led by its ordinal', () => {
-    expect(copyTextRows(['a', 1, null, 'b\tc', 2, true], 3, 0, 2, () => { throw new Error('no'); })).toBe('0\ta\t1\t\\N\n1\tb\\tc\t2\tt\n');
-    expect(copyTextRows(['a', 1, null, 'b', 2, true], 3, 1, 2, () => { throw new Error('no'); })).toBe('1\tb\t2\tt\n');
-    const bad: number[] = [];
-    expect(() => copyTextRows(['a', Number.NaN], 1, 0, 2, (row) => { bad.push(row); throw new Error('bad row'); })).toThrow('bad row');
-    expect(bad).toEqual([1]);
-  });
-});
 
 describe('PostgreSQL URLs', () => {
   it('hides the password in messages', () => {
@@ -70,7 +37,6 @@ describe.runIf(selectedBackends().includes('postgres'))('postgres: migrations', 
     const store = await openStore(await db.freshSchemaUrl());
     try {
       expect(store.backend).toBe('postgres');
-      expect(store.capabilities).toEqual({ transactionalDdl: true, copy: true, concurrentWriters: true });
     } finally {
       await store.close();
     }

@@ -113,12 +113,27 @@ const TRIGGERS: Record<string, (() => Promise<RawAnswer>)[]> = {
     },
   ],
   WEB_NO_DASHBOARD: [() => get('/')],
+  // a store opened read-only (serve's reads) refuses an authenticated upload before reading it
+  WEB_READ_ONLY: [
+    async () => {
+      const s = createMemoryStore();
+      await s.migrate();
+      Object.defineProperty(s, 'readOnly', { value: true });
+      const readOnly = await startServer({ store: s, port: 0, token: TOKEN, staticDir: null, timezone: 'UTC', ingestWorkers: 0 });
+      try {
+        return await post(batch(), undefined, Number(new URL(readOnly.url).port));
+      } finally {
+        await readOnly.close();
+        await s.close();
+      }
+    },
+  ],
 };
 const noop = releaseWrite;
 
 describe('docs/errors.md WEB_* codes', () => {
   it('documents the web codes with their HTTP status', () => {
-    expect(documented.length).toBeGreaterThanOrEqual(13);
+    expect(documented.length).toBeGreaterThanOrEqual(14);
     expect(documented.map((d) => d.code).sort()).toEqual(Object.keys(TRIGGERS).sort());
   });
 

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { evaluateAlerts } from '../../alerts/run.js';
+import type { AlertRulesConfig } from '../../alerts/config.js';
+import { alertStateStore, changedStates, evaluateAlerts, type AlertEvaluation } from '../../alerts/run.js';
 import { pendingAlerts } from '../../alerts/state.js';
 import { loadRunSettings } from '../../collect/settings.js';
 import { shownCell } from '../../report/cells.js';
 import { renderJson } from '../../report/json.js';
-import type { AlertState } from '../../store/types.js';
+import { StoreError, type AlertState } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 import { atOption, parseTimezone, resolveTimezone } from '../options.js';
 import { withStore } from '../store.js';
@@ -27,6 +28,27 @@ function line(s: AlertState): string {
   return `${state.padEnd(8)}  ${shownCell(s.host ?? '-').padEnd(20)}  ${shownCell(s.summary, 200)}\n          ${shownCell(s.id, 200)}  first ${iso(s.firstSeen)}  last ${iso(s.lastSeen)}  (${mailed})\n`;
 }
 
+/**
+ * Evaluates on the store opened read-only (no migration, no write: it works on a read-only file or
+ * role); only when the alert state changed, and not with --dry-run, is it opened again for writing
+ * to save the states that differ.
+ */
+async function evaluate(ctx: CliContext, db: string | undefined, opts: { at: number; rules: AlertRulesConfig; dryRun?: boolean }): Promise<AlertEvaluation> {
+  const { evaluation, changed } = await withStore(ctx, db, async (store) => {
+    const previous = await alertStateStore(store).alertStates();
+    const result = await evaluateAlerts(store, { ...opts, dryRun: true });
+    return { evaluation: result, changed: changedStates(previous, result.states) };
+  }, { readOnly: true });
+  if (opts.dryRun || changed.length === 0) return evaluation;
+  try {
+    await withStore(ctx, db, (store) => alertStateStore(store).saveAlertStates(changed), { create: false });
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    throw new StoreError(`${changed.length} alert state${changed.length === 1 ? '' : 's'} changed and could not be saved (${err.message}); --dry-run evaluates without saving`, err.code, { cause: err });
+  }
+  return evaluation;
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('alerts')
@@ -41,9 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
       const settings = await loadRunSettings(opts.config, opts.db, {});
       const timezone = resolveTimezone(opts.timezone ?? settings.config.timezone, ctx.env);
       const at = atOption(opts.at, timezone, ctx.now());
-      const evaluation = await withStore(ctx, settings.db, (store) =>
-        evaluateAlerts(store, { at, rules: settings.config.alerts, dryRun: opts.dryRun }),
-      { create: false });
+      const evaluation = await evaluate(ctx, settings.db, { at, rules: settings.config.alerts, dryRun: opts.dryRun });
       const pending = pendingAlerts(evaluation.states);
       if (opts.json) {
         ctx.stdout.write(renderJson({ at: new Date(at).toISOString(), open: [...pending.opened, ...pending.ongoing], resolved: pending.resolved }));

@@ -70,7 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
         search: opts.search,
         activationId: opts.product && GUID.test(opts.product) ? opts.product.replace(/[{}]/g, '') : undefined,
       };
-      const rows = await withStore(ctx, opts.db, (store) => store.latestClients(at, filter), { create: false });
+      const rows = await withStore(ctx, opts.db, (store) => store.latestClients(at, filter), { readOnly: true });
       const clients = selectClients(
         rows.map((r) => classifyClient(r, at, opts.expiringDays ?? undefined)),
         at,

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { CliUsageError } from '../errors.js';
-import { raiseExitCode, type CliContext } from '../context.js';
+import { raiseExitCode, tableWidth, type CliContext } from '../context.js';
 import { EXIT_FAILED } from '../errors.js';
 import { withStore } from '../store.js';
 import { terminalControls } from '../terminal.js';
+import { parseAt } from '../options.js';
+import { renderTable } from '../../report/table.js';
+import type { PruneResult } from '../../store/types.js';
 
 interface DbOptions {
   db?: string;
@@ -14,6 +17,11 @@ interface DbOptions {
 interface CopyOptions {
   from: string;
   to: string;
+}
+
+interface PruneOptions extends DbOptions {
+  before: string;
+  dryRun?: boolean;
 }
 
 interface MigrationState {
@@ -27,9 +35,9 @@ interface MigrationState {
 
 const isPostgres = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
-/** `kmswatch db migrate | status | copy`: schema and moving a store between backends. */
+/** `kmswatch db migrate | status | copy | prune`: schema, moving a store between backends, retention. */
 export function register(program: Command, ctx: CliContext): void {
-  const db = program.command('db').description('database schema: migrate, status, and copy a SQLite store into PostgreSQL');
+  const db = program.command('db').description('database schema: migrate, status, copy a SQLite store into PostgreSQL, prune old events');
 
   db.command('migrate')
     .description('apply pending migrations to --db (PostgreSQL: under an advisory lock, in one transaction)')
@@ -70,7 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (isPostgres(opts.from)) throw new CliUsageError('--from must be a SQLite file path', 'CLI_BAD_OPTION', '--from');
       if (!isPostgres(opts.to)) throw new CliUsageError('--to must be a postgres:// URL', 'CLI_BAD_OPTION', '--to');
       if (!existsSync(opts.from)) throw new CliUsageError(`--from: no such file ${opts.from}`, 'CLI_BAD_OPTION', '--from');
-      const { copySqliteToPostgres } = await import('../../store/postgres/copy-from-sqlite.js');
+      const { copySqliteToPostgres } = await import('../../store/copy-store.js');
       const started = Date.now();
       const results = await copySqliteToPostgres(opts.from, opts.to, (table, rows) => {
         // a counter redrawn in place: the CR goes to the terminal itself (table names are kmswatch's own)
@@ -80,6 +88,56 @@ export function register(program: Command, ctx: CliContext): void {
       for (const r of results) ctx.stdout.write(`${r.table.padEnd(14)} ${String(r.rows).padStart(10)} rows\n`);
       ctx.stdout.write(`copied in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     });
+
+  db.command('prune')
+    .description('delete every event before a date, in one transaction (docs/definitions.md "prune")')
+    .requiredOption('--before <date>', 'ISO 8601 date or time, UTC unless it has an offset (a date alone: 00:00 UTC of that day)')
+    .option('--dry-run', 'count what would be deleted, change nothing')
+    .option('--json', 'the result as JSON')
+    .action(async (_opts: PruneOptions, command: Command) => {
+      const opts = command.optsWithGlobals<PruneOptions>();
+      const before = pruneBefore(opts.before, ctx.now());
+      const result = await withStore(ctx, opts.db, (store) => store.prune(before, { dryRun: opts.dryRun === true }), { create: false });
+      ctx.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderPrune(result, tableWidth(ctx.stdout)));
+    });
+}
+
+/** --before: a time not in the future (pruning everything up to now is allowed). */
+function pruneBefore(text: string, now: number): number {
+  let before: number;
+  try {
+    before = parseAt(text, 'UTC');
+  } catch {
+    throw new CliUsageError(`option '--before <date>' argument '${text}' is invalid: not an ISO 8601 date or time (e.g. 2025-01-01)`, 'CLI_BAD_OPTION', '--before');
+  }
+  if (before > now) {
+    throw new CliUsageError(`option '--before <date>' argument '${text}' is in the future: prune deletes only what happened before a past instant`, 'CLI_BAD_OPTION', '--before');
+  }
+  return before;
+}
+
+const PRUNE_ROWS: readonly [label: string, key: Exclude<keyof PruneResult, 'before' | 'dryRun'>][] = [
+  ['requests', 'requests'],
+  ['host events', 'hostEvents'],
+  ['client events', 'clientEvents'],
+  ['anomalies', 'anomalies'],
+  ['damage marks', 'damageMarks'],
+  ['coverage stretches', 'logSpans'],
+  ['clients left with no request', 'clientsRemoved'],
+];
+
+function renderPrune(result: PruneResult, width: number | undefined): string {
+  const rows = PRUNE_ROWS.map(([kind, key]) => ({ kind, n: result[key] }));
+  const table = renderTable(
+    [
+      { header: 'Kind', value: (r: (typeof rows)[number]) => r.kind },
+      { header: result.dryRun ? 'Would go' : 'Deleted', value: (r: (typeof rows)[number]) => r.n, align: 'right' },
+    ],
+    rows,
+    { width },
+  );
+  const head = `events before ${new Date(result.before).toISOString()}\n`;
+  return `${head}${table}${result.dryRun ? 'dry run: nothing deleted\n' : ''}`;
 }
 
 function storeUrl(opts: DbOptions, ctx: CliContext): string {

@@ -37,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       const at = atOption(opts.at, timezone, ctx.now());
       const report = await withStore(ctx, opts.db, (store) =>
         buildReport(store, { at, timezone, idleHours: opts.idleHours, expiringDays: opts.expiringDays, anomalyLimit: opts.anomalies }),
-      { create: false });
+      { readOnly: true });
       if (opts.json) ctx.stdout.write(renderJson(report));
       else if (opts.csv) ctx.stdout.write(renderReportCsv(report, opts.section, { terminal: ctx.stdout.isTTY }));
       else ctx.stdout.write(renderReportText(report, { width: tableWidth(ctx.stdout) }));

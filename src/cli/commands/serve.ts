@@ -89,11 +89,13 @@ export function register(program: Command, ctx: CliContext): void {
       if (!loopback && !readToken && !opts.publicRead) {
         throw new CliUsageError(`--bind ${opts.bind} is beyond loopback: give --read-token (or KMSWATCH_READ_TOKEN) so that reads need a token, or --public-read to serve them to anyone`, 'CLI_USAGE', '--bind');
       }
-      const store = await ctx.openStore(opts.db);
+      // Without a token nothing is written (POST /api/ingest is refused): the store is opened for
+      // reading only, so a read-only file, folder or PostgreSQL role serves the dashboard and /metrics.
+      const store = await ctx.openStore(opts.db, token ? {} : { readOnly: true });
       try {
         const server = await startServer({ store, bind: opts.bind, port, token, readToken, allowHosts: opts.allowHost, timezone, bodyLimit, bodyTimeoutMs, version: VERSION });
         ctx.stderr.write(`kmswatch: serving ${store.backend} store on ${server.url}/ (metrics: ${server.url}/metrics)\n`);
-        if (!token) ctx.stderr.write('kmswatch: no --token or KMSWATCH_TOKEN: POST /api/ingest is refused\n');
+        if (!token) ctx.stderr.write(`kmswatch: no --token or KMSWATCH_TOKEN: POST /api/ingest is refused${store.readOnly ? ', the store is open read-only' : ''}\n`);
         if (!loopback && opts.publicRead) {
           ctx.stderr.write(`kmswatch: warning: --public-read: listening on ${opts.bind}, the dashboard, the read API and /metrics answer anyone who reaches the port; use --read-token or a reverse proxy with authentication\n`);
         }

@@ -11,12 +11,14 @@ import type { Migration } from './types.js';
  * only that bucket's pages. One client's history is one seek per bucket
  * (queries/client-requests.ts).
  *
+ * Frozen as shipped: the writer later bucketed by id >> 18 (commit 7da5ec8), so databases hold
+ * both layouts; migration 1200 replaces the table with one index for every database.
+ *
  * summary_mark: client_summary and request_hosts fold in every request with id <= upto. The SQLite
  * writer folds committed batches in memory and upserts them every so often instead of once per
  * batch (sqlite/summary-sync.ts); readers bring the summary up to date before they use it.
  * PostgreSQL keeps its summaries current in every batch and needs neither.
  */
-export const REQUEST_CMID_BUCKET_BITS = 18;
 
 const sqlite = [
   `CREATE TABLE request_cmids (
@@ -26,7 +28,7 @@ const sqlite = [
     PRIMARY KEY (bucket, cmid_id, id)
   ) WITHOUT ROWID`,
   `INSERT INTO request_cmids (bucket, cmid_id, id)
-     SELECT id >> ${REQUEST_CMID_BUCKET_BITS}, cmid_id, id FROM requests ORDER BY 1, 2, 3`,
+     SELECT id >> 20, cmid_id, id FROM requests ORDER BY 1, 2, 3`,
   'DROP INDEX requests_cmid',
   `CREATE TABLE summary_mark (
     one  INTEGER PRIMARY KEY CHECK (one = 1),

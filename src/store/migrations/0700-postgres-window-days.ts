@@ -18,7 +18,7 @@ import type { Migration } from './types.js';
  *
  * The backfill builds the rows of the requests already stored (48 s measured at 10 M requests).
  */
-export const WINDOW_DAYS_BACKFILL = `INSERT INTO window_days (day, host_id, product_id, minimum_count, cmids, offsets)
+const WINDOW_DAYS_BACKFILL = `INSERT INTO window_days (day, host_id, product_id, minimum_count, cmids, offsets)
   SELECT day, host_id, product_id, minimum_count,
          string_agg(int8send(cmid_id), ''::bytea ORDER BY cmid_id),
          string_agg(int4send(ms), ''::bytea ORDER BY cmid_id)

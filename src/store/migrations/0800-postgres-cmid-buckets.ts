@@ -1,5 +1,4 @@
 import type { Migration } from './types.js';
-import { REQUEST_CMID_BUCKET_BITS } from './0400-sqlite-bulk-layout.js';
 
 /*
  * PostgreSQL only: the index that finds one client's requests is keyed by (id >> 18, cmid_id)
@@ -13,7 +12,7 @@ import { REQUEST_CMID_BUCKET_BITS } from './0400-sqlite-bulk-layout.js';
  * postgresCmidRows).
  */
 const postgres = [
-  `CREATE INDEX requests_cmid_bucket ON requests ((id >> ${REQUEST_CMID_BUCKET_BITS}), cmid_id)`,
+  `CREATE INDEX requests_cmid_bucket ON requests ((id >> 18), cmid_id)`,
   'DROP INDEX requests_cmid',
 ];
 

@@ -47,6 +47,7 @@ const UPDATE_SET = `
 
 /** Inserts or replaces one alert state by id. */
 export const upsertAlertStateSql = {
+  name: 'upsertAlertState',
   sqlite: `
     INSERT INTO alert_states (${COLUMNS})
     VALUES (@id, @rule, @severity, @host, @summary, @details, @status, @firstSeen, @lastSeen, @resolvedAt, @notifiedAt, @resolvedNotifiedAt)
@@ -72,6 +73,7 @@ export const metaQuery = defineQuery<{ value: string }>({
 });
 
 export const setMetaSql = {
+  name: 'setMeta',
   sqlite: `INSERT INTO meta (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   postgres: `INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   params: ['key', 'value'],

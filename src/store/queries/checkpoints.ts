@@ -37,6 +37,7 @@ export const checkpointQuery = defineQuery<CheckpointWithKey>({
 
 /** Writes a checkpoint (insert or replace the row of its host and channel). */
 export const upsertCheckpointSql = {
+  name: 'upsertCheckpoint',
   sqlite: `
     INSERT INTO checkpoints (host_key, channel, host, last_record_id, last_time, epoch, updated_at)
     VALUES (@hostKey, @channel, @host, @lastRecordId, @lastTime, @epoch, @updatedAt)
@@ -54,6 +55,7 @@ export const upsertCheckpointSql = {
 
 /** Records one detected log clear; a repeat of the same (host, channel, epoch) is ignored. */
 export const insertLogClearSql = {
+  name: 'insertLogClear',
   sqlite: `
     INSERT OR IGNORE INTO log_clears
       (host, host_key, channel, epoch, detected_at, previous_last_record_id, previous_last_time, first_record_id)

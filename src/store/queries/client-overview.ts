@@ -12,27 +12,19 @@ import { application, num, str } from './query.js';
  * (kind 'listed'); the listed clients' rows are then built by latestFromSummary from their own
  * summary rows. Thresholds: types.ts ClientOverviewBounds.
  */
-const latest = (table: string) => `
+// the anti-join reads each client's few rows by the primary key (cmid_id first): on SQLite 3 times
+// as fast as ranking with ROW_NUMBER, which sorts every row (39 against 125 ms at 60 k clients)
+const latest = `
       SELECT s.cmid_id, p.application, s.last_seen, s.license_state, s.minutes_left
-      FROM ${table} s JOIN products p ON p.id = s.product_id
+      FROM client_summary s JOIN products p ON p.id = s.product_id
       WHERE NOT EXISTS (
-        SELECT 1 FROM ${table} t JOIN products tp ON tp.id = t.product_id
+        SELECT 1 FROM client_summary t JOIN products tp ON tp.id = t.product_id
         WHERE t.cmid_id = s.cmid_id AND tp.application = p.application
           AND (t.last_seen > s.last_seen OR (t.last_seen = s.last_seen
                AND (t.last_rec > s.last_rec OR (t.last_rec = s.last_rec AND t.last_id > s.last_id)))))`;
 
-/**
- * PostgreSQL: the same rows by one sort (DISTINCT ON keeps the first row of each CMID and
- * application in that order; last_id is one request's id, so no two rows tie). The anti-join
- * above hashed every row against every other: ≈ 0.3 s more at 200 k clients.
- */
-const latestPostgres = (table: string) => `
-      SELECT DISTINCT ON (s.cmid_id, p.application) s.cmid_id, p.application, s.last_seen, s.license_state, s.minutes_left
-      FROM ${table} s JOIN products p ON p.id = s.product_id
-      ORDER BY s.cmid_id, p.application, s.last_seen DESC, s.last_rec DESC, s.last_id DESC`;
-
-const body = (p: { lapsedBefore: string; overdueBefore: string; expiringBy: string }, table = 'client_summary', latestRows = latest) => `
-    WITH latest AS MATERIALIZED (${latestRows(table)}
+const body = (p: { lapsedBefore: string; overdueBefore: string; expiringBy: string }) => `
+    WITH latest AS (${latest}
     )
     SELECT 'state' AS kind, license_state, COUNT(*) AS clients,
            SUM(CASE WHEN last_seen < ${p.overdueBefore} THEN 1 ELSE 0 END) AS overdue, NULL AS cmid_id, NULL AS application
@@ -47,16 +39,14 @@ export const clientOverviewSql = {
   name: 'clientOverview',
   params: ['lapsedBefore', 'overdueBefore', 'expiringBy'],
   sqlite: body({ lapsedBefore: '@lapsedBefore', overdueBefore: '@overdueBefore', expiringBy: '@expiringBy' }),
-  postgres: body({ lapsedBefore: '$1', overdueBefore: '$2', expiringBy: '$3' }, 'client_summary', latestPostgres),
-  /** SQLite, over the summary as of a past instant (summary-as-of.ts). */
-  sqliteAsOf: body({ lapsedBefore: '@lapsedBefore', overdueBefore: '@overdueBefore', expiringBy: '@expiringBy' }, 'asof_summary'),
+  postgres: body({ lapsedBefore: '$1', overdueBefore: '$2', expiringBy: '$3' }),
 } as const;
 
 /** The summary rows (SUMMARY_ROW_COLUMNS of latest-clients-summary.ts) of some CMIDs, by cmid_id. */
-const rowsOf = (ids: string, table = 'client_summary') => `
+const rowsOf = (ids: string) => `
     SELECT s.cmid_id, c.value AS cmid, s.product_id, s.host_id, m.value AS machine, s.last_seen, s.last_rec, s.last_id,
            s.license_state, s.minutes_left, s.is_vm, s.result, s.minimum_count, s.first_seen, s.requests
-    FROM ${table} s
+    FROM client_summary s
     JOIN strings c ON c.id = s.cmid_id
     JOIN strings m ON m.id = s.machine_id
     WHERE s.cmid_id IN ${ids}
@@ -65,7 +55,6 @@ const rowsOf = (ids: string, table = 'client_summary') => `
 export const overviewRowsSql = {
   sqlite: rowsOf('(SELECT value FROM json_each(@ids))'),
   postgres: rowsOf('(SELECT unnest($1::bigint[]))'),
-  sqliteAsOf: rowsOf('(SELECT value FROM json_each(@ids))', 'asof_summary'),
 } as const;
 
 export interface OverviewScan {

@@ -1,10 +1,10 @@
 import type { RequestRow } from '../types.js';
-import { hostJoin, latestOrder, postgresCmidRows, recordIdOf, sqliteCmidRequestIds } from './names.js';
+import { cmidRows, hostJoin, latestOrder, recordIdOf } from './names.js';
 import { bool, defineQuery, num, numOrNull, str } from './query.js';
 
 /**
  * Requests of one client (CMID, compared lower-case), newest first; hosts by display name.
- * `rows` finds them: PostgreSQL through requests_cmid_bucket, SQLite through request_cmids.
+ * `rows` finds them through requests_cmid_bucket.
  */
 const body = (cmid: string, limit: string, rows: string) => `
     SELECT h.host, ${recordIdOf('r')} AS record_id, r.time, rh.value AS result_hex, m.value AS machine, c.value AS cmid,
@@ -24,8 +24,8 @@ const body = (cmid: string, limit: string, rows: string) => `
 export const clientRequestsQuery = defineQuery<RequestRow>({
   name: 'clientRequests',
   params: ['cmid', 'limit'],
-  sqlite: body('@cmid', '@limit', `r.id IN (${sqliteCmidRequestIds('(c.id)')})`),
-  postgres: body('$1', '$2', postgresCmidRows('r', '= c.id')),
+  sqlite: body('@cmid', '@limit', cmidRows.sqlite('r', '= c.id')),
+  postgres: body('$1', '$2', cmidRows.postgres('r', '= c.id')),
   mapRow: (r) => ({
     host: str(r.host),
     recordId: numOrNull(r.record_id),

@@ -1,5 +1,5 @@
 import type { CloneRow } from '../types.js';
-import { postgresCmidRows, sqliteCmidRequestIds } from './names.js';
+import { cmidRows } from './names.js';
 import { defineQuery, num, str, type RawRow } from './query.js';
 
 /**
@@ -25,16 +25,6 @@ const select = (names: string, firstName: string) => `
            n.first_seen, n.last_seen, (${firstName}) AS machine
     FROM (${names}) n
     ORDER BY cmid, machine_key`;
-
-const exact = (at: string) => select(`
-      SELECT r.cmid_id, r.machine_key_id, MIN(r.time) AS first_seen, MAX(r.time) AS last_seen
-      FROM requests r
-      WHERE r.time <= ${at} AND r.cmid_id IN (
-        SELECT cmid_id FROM requests WHERE time <= ${at} GROUP BY cmid_id HAVING MIN(machine_key_id) <> MAX(machine_key_id))
-      GROUP BY r.cmid_id, r.machine_key_id`, `
-      SELECT ms.value FROM requests r JOIN strings ms ON ms.id = r.machine_id
-      WHERE r.cmid_id = n.cmid_id AND r.machine_key_id = n.machine_key_id AND r.time = n.first_seen
-      ORDER BY r.id LIMIT 1`);
 
 const summary = select(`
       SELECT s.cmid_id, s.machine_key_id, MIN(s.first_seen) AS first_seen, MAX(s.last_seen) AS last_seen
@@ -72,8 +62,8 @@ const lastUpTo = (rows: string, machineKey: string, at: string) => `
     SELECT MAX(r.time) AS last_seen FROM requests r WHERE ${rows} AND r.machine_key_id = ${machineKey} AND r.time <= ${at}`;
 
 export const clonesPastSql = {
-  sqlite: { names: pastNames('@at'), lastUpTo: lastUpTo(`r.id IN (${sqliteCmidRequestIds('(@cmidId)')})`, '@machineKeyId', '@at') },
-  postgres: { names: pastNames('$1'), lastUpTo: lastUpTo(postgresCmidRows('r', '= $1'), '$2', '$3') },
+  sqlite: { names: pastNames('@at'), lastUpTo: lastUpTo(cmidRows.sqlite('r', '= @cmidId'), '@machineKeyId', '@at') },
+  postgres: { names: pastNames('$1'), lastUpTo: lastUpTo(cmidRows.postgres('r', '= $1'), '$2', '$3') },
 } as const;
 
 /** The past form's rows: stale ones get their last request up to `at` from `lastUpTo`. */
@@ -98,7 +88,6 @@ const mapRow = (r: RawRow): CloneNameRow => ({
   lastSeen: num(r.last_seen),
 });
 
-export const cloneNamesQuery = defineQuery<CloneNameRow>({ name: 'clones', params: ['at'], sqlite: exact('@at'), postgres: exact('$1'), mapRow });
 export const cloneNamesSummaryQuery = defineQuery<CloneNameRow>({ name: 'clonesSummary', params: [], sqlite: summary, postgres: summary, mapRow });
 
 /** Rows arrive ordered by cmid, machine key (so machines come out sorted case-insensitively). */

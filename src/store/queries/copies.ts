@@ -1,6 +1,6 @@
 import type { KmsRecord } from '../../kms/types.js';
 import { eventContent, requestContent, type CopyKey } from '../copies.js';
-import { postgresCmidRows, sqliteCmidRequestIds } from './names.js';
+import { cmidRows } from './names.js';
 import { num, numOrNull, str, strOrNull, type RawRow } from './query.js';
 
 /**
@@ -18,11 +18,13 @@ const requestsBody = (where: string) => `
     WHERE ${where}`;
 
 export const requestCopiesSql = {
+  name: 'requestCopies',
+  params: ['cmidIds', 'hostId', 'fromSecond', 'toSecond'],
   /** @cmidIds JSON array of CMID ids, @hostId, @fromSecond, @toSecond */
-  sqlite: requestsBody(`r.id IN (${sqliteCmidRequestIds('(SELECT value FROM json_each(@cmidIds))')})
+  sqlite: requestsBody(`${cmidRows.sqlite('r', 'IN (SELECT value FROM json_each(@cmidIds))')}
       AND r.host_id = @hostId AND r.second >= @fromSecond AND r.second <= @toSecond`),
   /** $1 CMID ids, $2 host id, $3 from second, $4 to second */
-  postgres: requestsBody(`${postgresCmidRows('r', '= ANY($1::bigint[])')}
+  postgres: requestsBody(`${cmidRows.postgres('r', '= ANY($1::bigint[])')}
       AND r.host_id = $2 AND r.second >= $3 AND r.second <= $4`),
 };
 
@@ -37,6 +39,8 @@ const eventsBody = (host: string, from: string, to: string) => `
       FROM anomalies WHERE host_key = ${host} AND time >= ${from} AND time <= ${to}`;
 
 export const eventCopiesSql = {
+  name: 'eventCopies',
+  params: ['hostKey', 'from', 'to'],
   sqlite: eventsBody('@hostKey', '@from', '@to'),
   postgres: eventsBody('$1', '$2', '$3'),
 };

@@ -9,16 +9,8 @@ import { defineQuery, num, numOrNull, str, strOrNull } from './query.js';
  * chunk holds a few hundred records), so each is looked up on its own.
  */
 
-const INSERT_COLUMNS = 'host_key, channel, second, rec, file, chunk, checks';
-
-export const insertDamageMarkSql = {
-  sqlite: `INSERT INTO damaged_records (${INSERT_COLUMNS}) VALUES (@hostKey, @channel, @second, @rec, @file, @chunk, @checks) ON CONFLICT DO NOTHING`,
-  // one statement for a batch's marks: parallel arrays, unnested
-  postgres: `
-    INSERT INTO damaged_records (${INSERT_COLUMNS})
-    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::int[], $7::text[])
-    ON CONFLICT DO NOTHING`,
-} as const;
+/** damaged_records' columns as Store.markDamaged inserts them (ON CONFLICT DO NOTHING: marking twice is a no-op). */
+export const DAMAGE_MARK_COLUMNS = ['host_key', 'channel', 'second', 'rec', 'file', 'chunk', 'checks'] as const;
 
 const textKey = (d: string) => ({ sqlite: `${d}.rec || '@' || ${d}.second`, postgres: `${d}.rec::text || '@' || ${d}.second::text` });
 

@@ -21,9 +21,6 @@ const body = (at: string, activity: string) => `
     LEFT JOIN activity a ON a.host_id = hk.id
     ORDER BY h.host_key`;
 
-const exact = (at: string) => `
-      SELECT host_id, COUNT(*) AS requests, MIN(time) AS first_request_at, MAX(time) AS last_request_at
-      FROM requests WHERE time <= ${at} GROUP BY host_id`;
 const summary = `
       SELECT host_id, requests, first_seen AS first_request_at, last_seen AS last_request_at FROM request_hosts`;
 
@@ -51,9 +48,6 @@ const mapRow = (r: Record<string, unknown>): HostActivityRow => ({
   lastRequestAt: numOrNull(r.last_request_at),
 });
 
-export const hostActivityQuery = defineQuery<HostActivityRow>({
-  name: 'hostActivity', params: ['at'], sqlite: body('@at', exact('@at')), postgres: body('$1', exact('$1')), mapRow,
-});
 export const hostActivitySummaryQuery = defineQuery<HostActivityRow>({
   name: 'hostActivitySummary', params: ['at'], sqlite: body('@at', summary), postgres: body('$1', summary), mapRow,
 });

@@ -1,19 +1,19 @@
 /** Every store query, one per file, each with its SQLite and PostgreSQL text side by side. */
 export * from './query.js';
-export { totalsPastQuery, totalsQuery, totalsSummaryQuery } from './totals.js';
+export { totalsPastQuery, totalsSummaryQuery } from './totals.js';
 export { newestRequestQuery, summaryCovers } from './freshness.js';
 export { afterAt, secondBounds } from './names.js';
-export { CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT } from './summary.js';
-export { hostActivityPastQuery, hostActivityQuery, hostActivitySummaryQuery } from './host-activity.js';
+export { CLIENT_SUMMARY_COLUMNS, CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT, updateRequestHostsSql } from './summary.js';
+export { hostActivityPastQuery, hostActivitySummaryQuery } from './host-activity.js';
 export { windowCountsQuery, windowCountsSummaryQuery } from './window-counts.js';
 export { windowActiveQuery, windowActiveSummaryQuery } from './window-active.js';
-export { cloneNamesQuery, cloneNamesSummaryQuery, clonesPast, clonesPastSql, collectClones, type CloneNameRow } from './clones.js';
+export { cloneNamesSummaryQuery, clonesPast, clonesPastSql, collectClones, type CloneNameRow } from './clones.js';
 export { failuresQuery } from './failures.js';
-export { latestClientsQuery, latestClientsParams, type LatestClientsParams } from './latest-clients.js';
+export { latestClientsParams, type LatestClientsParams } from './latest-clients.js';
 export {
   clientSummaryRowsSql, summaryHostsSql, summaryProductsSql, summaryLookups, latestFromSummary, type SummaryLookups,
 } from './latest-clients-summary.js';
-export { productsPast, productsPastSql, productsQuery, productsSummaryQuery, type PastProductsSource } from './products.js';
+export { productsPast, productsPastSql, productsSummaryQuery, type PastProductsSource } from './products.js';
 export { anomaliesQuery, anomalyCountQuery } from './anomalies.js';
 export { hostEventCountsQuery } from './host-event-counts.js';
 export { logClearsQuery } from './log-clears.js';
@@ -22,8 +22,6 @@ export { dailyActivityQuery } from './daily-activity.js';
 export { alertStatesQuery, upsertAlertStateSql, alertStateParams, metaQuery, setMetaSql } from './alert-states.js';
 export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearSql, type CheckpointWithKey } from './checkpoints.js';
 export { clientOverviewSql, overviewFromRows, overviewRowsSql, readOverviewScan, type OverviewScan } from './client-overview.js';
-export { countWindowScan, windowScanSql, type WindowScan } from './window-scan.js';
-export { AS_OF_FIRST_WINDOW_MS, summaryAsOfSql } from './summary-as-of.js';
-export { damagedEventsQuery, insertDamageMarkSql } from './damaged.js';
+export { damagedEventsQuery, DAMAGE_MARK_COLUMNS } from './damaged.js';
 export { eventCopiesSql, eventCopyOf, requestCopiesSql, requestCopyOf } from './copies.js';
 export { coverageQuery, deleteSpanSql, insertSpanSql, localSourcesSql, spanGroupSql, spanOf, spanValues } from './spans.js';

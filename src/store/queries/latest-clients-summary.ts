@@ -29,10 +29,8 @@ const rowsSql = `
     JOIN strings m ON m.id = s.machine_id
     ORDER BY s.cmid_id`;
 
-/** Rows as arrays in SUMMARY_ROW_COLUMNS order (no parameters); sqliteAsOf: of summary-as-of.ts's table. */
-export const clientSummaryRowsSql = {
-  name: 'clientSummaryRows', sqlite: rowsSql, postgres: rowsSql, sqliteAsOf: rowsSql.replace('FROM client_summary s', 'FROM asof_summary s'),
-} as const;
+/** Rows as arrays in SUMMARY_ROW_COLUMNS order (no parameters). */
+export const clientSummaryRowsSql = { name: 'clientSummaryRows', sqlite: rowsSql, postgres: rowsSql } as const;
 
 const hostsSql = `SELECT hk.id AS host_id, hk.value AS host_key, h.host FROM host_names h JOIN strings hk ON hk.value = h.host_key`;
 export const summaryHostsSql = { name: 'summaryHosts', sqlite: hostsSql, postgres: hostsSql } as const;

@@ -1,5 +1,3 @@
-import { REQUEST_CMID_BUCKET_BITS } from '../migrations/0400-sqlite-bulk-layout.js';
-
 /**
  * SQL fragments shared by the queries over the narrow requests table and its summaries
  * (migration 0001): ids resolve to text through `strings` and `products`; hosts are shown by their
@@ -13,9 +11,15 @@ export const hostJoin = (hostIdColumn: string) =>
 /** The record id of a narrow row (rec is negative for events without one). */
 export const recordIdOf = (alias: string) => `CASE WHEN ${alias}.rec >= 0 THEN ${alias}.rec END`;
 
-/** "Latest" order of requests: time, then record id (-1 when none), then storage order. */
-export const latestOrder = (alias: string) =>
-  `${alias}.time DESC, CASE WHEN ${alias}.rec >= 0 THEN ${alias}.rec ELSE -1 END DESC, ${alias}.id DESC`;
+/**
+ * The "latest request" rule (docs/definitions.md "client"): the later time, then the higher record
+ * id (-1 when none), then the later stored (higher id). rules/latest-order.ts is the same rule in
+ * TypeScript. latestOrder orders requests, latestSummaryOrder client_summary rows by their latest
+ * request (last_rec holds the record id or -1), latestOf any relation with those three columns.
+ */
+export const latestOf = (time: string, rec: string, id: string) => `${time} DESC, ${rec} DESC, ${id} DESC`;
+export const latestOrder = (alias: string) => latestOf(`${alias}.time`, `CASE WHEN ${alias}.rec >= 0 THEN ${alias}.rec ELSE -1 END`, `${alias}.id`);
+export const latestSummaryOrder = (alias: string) => latestOf(`${alias}.last_seen`, `${alias}.last_rec`, `${alias}.last_id`);
 
 /**
  * Restricts a requests scan to an event-time range through the dedup index (host_id, second, …):
@@ -37,23 +41,26 @@ export function secondBounds(from: number, to: number): { fromSecond: number; to
 }
 
 /**
- * PostgreSQL: the condition on requests `alias` that finds the requests of some CMIDs through
- * requests_cmid_bucket (migration 0800): `cmids` completes `alias.cmid_id …` (`= $1`,
- * `= ANY($1::bigint[])`, `= c.id`). Every bucket up to the newest id is listed, so the index is
- * sought once per bucket and CMID.
+ * Requests are found by CMID through the index requests_cmid_bucket on ((id >> 18), cmid_id)
+ * (migration 1200): row ids rise with every batch, so a batch's entries fall in the newest bucket
+ * of 2^18 ids and the index is written at its end. The shift is in the index definition: a
+ * condition must use the same expression for the index to serve it.
  */
-export const postgresCmidRows = (alias: string, cmids: string) => `(${alias}.id >> ${REQUEST_CMID_BUCKET_BITS}) = ANY (ARRAY(
-        SELECT generate_series(0::bigint, (SELECT COALESCE(MAX(id), 0) FROM requests) >> ${REQUEST_CMID_BUCKET_BITS})))
-      AND ${alias}.cmid_id ${cmids}`;
+export const CMID_BUCKET_SHIFT = 18;
 
 /**
- * SQLite: ids of the requests of the CMID ids `cmidIds` (an `IN` list or sub-select) through
- * request_cmids (migration 0400), one primary-key seek per bucket and CMID.
+ * The condition on requests `alias` that finds the requests of some CMIDs: `cmids` completes
+ * `alias.cmid_id …` (`= x`, `IN (…)`, `= ANY($1::bigint[])`). Every bucket up to the newest id is
+ * listed, so the index is sought once per bucket and CMID. Same algorithm in both dialects; only
+ * the list of buckets is written differently.
  */
-export const sqliteCmidRequestIds = (cmidIds: string) => `
-      SELECT x.id FROM request_cmids x
-      WHERE x.bucket IN (
+export const cmidRows = {
+  sqlite: (alias: string, cmids: string) => `(${alias}.id >> ${CMID_BUCKET_SHIFT}) IN (
           WITH RECURSIVE b(n) AS (
-            SELECT 0 UNION ALL SELECT n + 1 FROM b WHERE n < (SELECT COALESCE(MAX(id), 0) >> ${REQUEST_CMID_BUCKET_BITS} FROM requests))
+            SELECT 0 UNION ALL SELECT n + 1 FROM b WHERE n < (SELECT COALESCE(MAX(id), 0) >> ${CMID_BUCKET_SHIFT} FROM requests))
           SELECT n FROM b)
-        AND x.cmid_id IN ${cmidIds}`;
+        AND ${alias}.cmid_id ${cmids}`,
+  postgres: (alias: string, cmids: string) => `(${alias}.id >> ${CMID_BUCKET_SHIFT}) = ANY (ARRAY(
+        SELECT generate_series(0::bigint, (SELECT COALESCE(MAX(id), 0) FROM requests) >> ${CMID_BUCKET_SHIFT})))
+      AND ${alias}.cmid_id ${cmids}`,
+} as const;

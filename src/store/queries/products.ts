@@ -23,14 +23,6 @@ const mapRow = (r: Record<string, unknown>): ProductRow => ({
   lastSeen: num(r.last_seen),
 });
 
-export const productsQuery = defineQuery<ProductRow>({
-  name: 'products',
-  params: ['at'],
-  sqlite: body('requests', 'COUNT(*)', 's.time', 'WHERE s.time <= @at'),
-  postgres: body('requests', 'COUNT(*)', 's.time', 'WHERE s.time <= $1'),
-  mapRow,
-});
-
 export const productsSummaryQuery = defineQuery<ProductRow>({
   name: 'productsSummary',
   params: [],

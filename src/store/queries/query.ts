@@ -19,14 +19,6 @@ export function defineQuery<Row>(query: Query<Row>): Query<Row> {
   return query;
 }
 
-/** Positional values for PostgreSQL from named ones, in the query's declared order. */
-export function positionalParams(query: Query<unknown>, named: Record<string, unknown>): unknown[] {
-  return query.params.map((name) => {
-    if (!(name in named)) throw new Error(`query ${query.name}: missing parameter ${name}`);
-    return named[name];
-  });
-}
-
 export function num(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);

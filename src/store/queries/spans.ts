@@ -22,16 +22,22 @@ export function spanOf(r: RawRow): LogSpan {
 
 /** The stored spans of one host, log, epoch and source. */
 export const spanGroupSql = {
+  name: 'spanGroup',
+  params: ['hostKey', 'channel', 'epoch', 'source'],
   sqlite: `SELECT ${COLUMNS} FROM log_spans WHERE host_key = @hostKey AND channel = @channel AND epoch = @epoch AND source = @source`,
   postgres: `SELECT ${COLUMNS} FROM log_spans WHERE host_key = $1 AND channel = $2 AND epoch = $3 AND source = $4`,
 };
 
 export const deleteSpanSql = {
+  name: 'deleteSpan',
+  params: ['hostKey', 'channel', 'epoch', 'source', 'spanKey'],
   sqlite: 'DELETE FROM log_spans WHERE host_key = @hostKey AND channel = @channel AND epoch = @epoch AND source = @source AND span_key = @spanKey',
   postgres: 'DELETE FROM log_spans WHERE host_key = $1 AND channel = $2 AND epoch = $3 AND source = $4 AND span_key = $5',
 };
 
 export const insertSpanSql = {
+  name: 'insertSpan',
+  params: ['hostKey', 'channel', 'epoch', 'source', 'spanKey', 'firstTime', 'lastTime', 'firstRecordId', 'lastRecordId', 'events', 'zone'],
   sqlite: `INSERT INTO log_spans (${COLUMNS}) VALUES (@hostKey, @channel, @epoch, @source, @spanKey, @firstTime, @lastTime, @firstRecordId, @lastRecordId, @events, @zone)`,
   postgres: `INSERT INTO log_spans (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 };
@@ -43,6 +49,8 @@ export function spanValues(s: LogSpan): unknown[] {
 
 /** Sources of one host whose times were read in a zone (store/copies.ts: only such times can be off by hours). */
 export const localSourcesSql = {
+  name: 'localSources',
+  params: ['hostKey'],
   sqlite: 'SELECT DISTINCT source, zone FROM log_spans WHERE host_key = @hostKey AND zone IS NOT NULL',
   postgres: 'SELECT DISTINCT source, zone FROM log_spans WHERE host_key = $1 AND zone IS NOT NULL',
 };

@@ -6,12 +6,6 @@ import { defineQuery, num } from './query.js';
  * docs/definitions.md "totals": over requests with time <= at; anomalies with time <= at.
  * `totalsQuery` reads the requests; `totalsSummaryQuery` the summaries (see freshness.ts).
  */
-const exact = (at: string) => `
-    SELECT COUNT(*) AS requests, COUNT(DISTINCT cmid_id) AS clients,
-           COUNT(DISTINCT machine_key_id) AS machines, COUNT(DISTINCT host_id) AS hosts,
-           (SELECT COUNT(*) FROM anomalies WHERE time <= ${at}) AS anomalies
-    FROM requests WHERE time <= ${at}`;
-
 const summary = (at: string) => `
     SELECT (SELECT COALESCE(SUM(requests), 0) FROM request_hosts) AS requests, COUNT(DISTINCT cmid_id) AS clients,
            COUNT(DISTINCT machine_key_id) AS machines, COUNT(DISTINCT host_id) AS hosts,
@@ -38,6 +32,5 @@ const mapRow = (r: Record<string, unknown>): TotalsRow => ({
   anomalies: num(r.anomalies),
 });
 
-export const totalsQuery = defineQuery<TotalsRow>({ name: 'totals', params: ['at'], sqlite: exact('@at'), postgres: exact('$1'), mapRow });
 export const totalsSummaryQuery = defineQuery<TotalsRow>({ name: 'totalsSummary', params: ['at'], sqlite: summary('@at'), postgres: summary('$1'), mapRow });
 export const totalsPastQuery = defineQuery<TotalsRow>({ name: 'totalsPast', params: ['at', 'atSecond'], sqlite: past('@at', '@atSecond'), postgres: past('$1', '$2'), mapRow });

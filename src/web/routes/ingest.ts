@@ -13,7 +13,7 @@ import { INPUT_FORMATS } from '../../sources/index.js';
 import type { InputFormat, InputIssue } from '../../sources/types.js';
 import { isValidTimezone } from '../../sources/time.js';
 import type { AppContext } from '../context.js';
-import { WebError } from '../errors.js';
+import { READ_ONLY_MESSAGE, WebError } from '../errors.js';
 import { recordRequestHostNames, requestHost } from '../ingest/hosts.js';
 import { createBodyParser } from '../ingest/pool.js';
 import { writeParsed } from '../ingest/write-parsed.js';
@@ -101,6 +101,7 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: AppContext, opti
       // Everything that can be refused on the headers is, before a byte of the body is read.
       onRequest: async (request) => {
         requireWriteToken(request, ctx.token);
+        if (ctx.store.readOnly) throw new WebError(READ_ONLY_MESSAGE, 'WEB_READ_ONLY');
         const length = Number(request.headers['content-length']);
         if (length > bodyLimit) throw new WebError(`body of ${length} bytes is over the limit of ${bodyLimit} (serve --body-limit)`, 'WEB_PAYLOAD_TOO_LARGE', 'body');
         if (pendingBytes > 0 && pendingBytes + length > queueBytes) throw busy();

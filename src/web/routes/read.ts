@@ -43,7 +43,7 @@ function clientQuery(q: Query, now: number): ClientQuery {
 }
 
 export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/health', async () => ({ ok: true, backend: ctx.store.backend, version: ctx.version, writable: Boolean(ctx.token) }));
+  app.get('/api/health', async () => ({ ok: true, backend: ctx.store.backend, version: ctx.version, writable: Boolean(ctx.token) && !ctx.store.readOnly }));
 
   app.get('/api/report', async (request) => {
     const q = request.query as Query;

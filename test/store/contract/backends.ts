@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { openPostgresStore } from '../../../src/store/postgres/index.js';
-import { SqliteStore, openSqliteStore } from '../../../src/store/sqlite/index.js';
+import { openSqliteStore } from '../../../src/store/sqlite/index.js';
 import type { Store } from '../../../src/store/types.js';
 import { ThrowawayDatabase } from './pg-database.js';
 
@@ -48,14 +48,13 @@ export async function backendFactory(name: BackendName): Promise<BackendFactory>
         dispose: closeAll,
       };
     case 'sqlite': {
-      // database files written through the writer thread, as `kmswatch` opens them (store/index.ts)
       const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-contract-'));
       let n = 0;
       const file = () => path.join(dir, `store-${++n}.db`);
       return {
         name,
-        open: async () => track(await openSqliteStore(file(), { writerThread: true })),
-        openUnmigrated: async () => track(SqliteStore.open(file(), { writerThread: true })),
+        open: async () => track(await openSqliteStore(file())),
+        openUnmigrated: async () => track(await openSqliteStore(file(), { migrate: false })),
         dispose: async () => {
           await closeAll();
           rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 /**
- * A collector process for the concurrency test: opens the PostgreSQL store at argv[2] and writes
+ * A collector process for the concurrency test: opens the store at argv[2] (a SQLite file or a
+ * postgres:// URL, as `kmswatch --db` takes them) and writes
  * events start .. start+count-1 of collectorEvents() in batches, then prints its summed WriteResult
  * as JSON. Run with `node --import tsx collector-child.ts <url> <start> <count> <batch> [reverse]`.
  */
-import { openPostgresStore } from '../../../src/store/postgres/index.js';
+import { openStore } from '../../../src/store/index.js';
 import type { WriteResult } from '../../../src/store/types.js';
 import { collectorEvents } from './collector-events.js';
 
@@ -13,7 +14,7 @@ const batches: (typeof records)[] = [];
 for (let i = 0; i < records.length; i += Number(batch)) batches.push(records.slice(i, i + Number(batch)));
 if (order === 'reverse') batches.reverse();
 
-const store = await openPostgresStore(url);
+const store = await openStore(url);
 const sum: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
 try {
   for (const b of batches) {

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anomaly, request } from '../fixtures/records.js';
+import { rawQuery, rawRun } from './raw-sql.js';
 import { backendFactory, selectedBackends, type BackendFactory } from './backends.js';
 import { HOST_A, t } from './dataset.js';
 
 const KMS = 'Key Management Service';
-
-/** Runs statements on a SQL store (test-only access to the driver). */
-async function rawRun(store: unknown, ...sql: string[]): Promise<void> {
-  const s = store as { db?: { exec(sql: string): unknown }; pool?: { query(sql: string): Promise<unknown> } };
-  for (const text of sql) {
-    if (s.db) s.db.exec(text);
-    else if (s.pool) await s.pool.query(text);
-    else throw new Error('not a SQL store');
-  }
-}
 
 /*
  * Migration 1100 adds log_spans and seeds it from what is stored: one stretch per host, log, epoch,

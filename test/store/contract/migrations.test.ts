@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrationVersion } from '../../../src/store/migrations/index.js';
 import { StoreError } from '../../../src/store/types.js';
+import { rawQuery, rawRun } from './raw-sql.js';
 import { backendFactory, selectedBackends, type BackendFactory } from './backends.js';
 import { request } from '../fixtures/records.js';
 import { AT, C1, C2, C3, handDataset } from './dataset.js';
@@ -70,7 +71,6 @@ for (const backend of sqlBackends) {
       const store = await factory.open();
       await store.writeBatch(handDataset());
       // SQLite writes client_summary (behind kms_clients) when the writer syncs or closes (sqlite/summary-sync.ts)
-      await (store as { writeSummary?: () => Promise<boolean> }).writeSummary?.();
       const rows = await rawQuery(store, 'SELECT COUNT(*) AS n FROM kms_requests');
       // all 10 stored requests, whatever their time
       expect(Number(rows[0].n)).toBe(10);
@@ -86,25 +86,9 @@ for (const backend of sqlBackends) {
         request({ host: 'fresh-host', recordId: 2, time: now - 3_600_000, cmid: C2 }),
         request({ host: 'fresh-host', recordId: 3, time: now - 3_599_000, cmid: C3 }),
       ]);
-      await (store as { writeSummary?: () => Promise<boolean> }).writeSummary?.();
       const counts = await rawQuery(store, `SELECT host, application, active, max_minimum, cap, current_count FROM kms_host_counts WHERE host = 'fresh-host'`);
       expect(counts.map((r) => Object.values(r).map(String))).toEqual([['fresh-host', 'Windows', '2', '25', '50', '2']]);
     });
   });
 }
 
-/** Runs one statement on a SQL store (test-only access to the driver). */
-async function rawRun(store: unknown, sql: string): Promise<void> {
-  const s = store as { db?: { exec(sql: string): unknown }; pool?: { query(sql: string): Promise<unknown> } };
-  if (s.db) s.db.exec(sql);
-  else if (s.pool) await s.pool.query(sql);
-  else throw new Error('not a SQL store');
-}
-
-/** Runs read-only SQL on a SQL store, whichever backend it is (test-only access to the driver). */
-async function rawQuery(store: unknown, sql: string): Promise<Record<string, unknown>[]> {
-  const s = store as { db?: { prepare(sql: string): { all(): unknown[] } }; pool?: { query(sql: string): Promise<{ rows: unknown[] }> } };
-  if (s.db) return s.db.prepare(sql).all() as Record<string, unknown>[];
-  if (s.pool) return (await s.pool.query(sql)).rows as Record<string, unknown>[];
-  throw new Error('not a SQL store');
-}

@@ -3,8 +3,8 @@ import { backendFactory, selectedBackends, type BackendFactory } from './backend
 import { request } from '../fixtures/records.js';
 
 /*
- * The SQL stores answer windowActive and windowCounts from one scan they keep while the store is
- * unchanged (a report asks both with one window). A stored request must make them read again.
+ * Window counts follow every stored request: a store that kept an answer for a window (as the
+ * earlier SQL stores did, one scan for both questions) must read again after a write.
  */
 const T0 = Date.UTC(2026, 10, 1, 8);
 const DAY = 86_400_000;

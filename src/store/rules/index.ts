@@ -1,0 +1,3 @@
+/** Store rules written once in TypeScript, for every backend's TypeScript side (the SQL keeps its own text). */
+export { isLater, latestFirst, recordRank, type LatestKey } from './latest-order.js';
+export { DAY_MS, inWindow, utcDayStart } from './window.js';
