@@ -87,8 +87,8 @@ export class IngestBatcher {
 
   /**
    * Hands the pending batch to the store and returns once the batch before it is stored: one
-   * batch stays in flight, so a store that writes on another thread (sqlite/threaded-writer.ts)
-   * stores it while the caller reads and decodes the next. drain() waits for it.
+   * batch stays in flight, so a store that waits on its server (PostgreSQL) stores it while the
+   * caller reads and decodes the next. drain() waits for it.
    */
   async flush(): Promise<void> {
     await this.inFlight;

@@ -75,3 +75,21 @@ export async function backendFactory(name: BackendName): Promise<BackendFactory>
     }
   }
 }
+
+/**
+ * Fresh store URLs of a SQL backend, for tests whose stores are opened by other processes (as
+ * `--db` takes them): SQLite files in a folder of their own, schemas of a throwaway PostgreSQL
+ * database. dispose() removes them.
+ */
+export async function freshStoreUrls(backend: 'sqlite' | 'postgres'): Promise<{ fresh(): Promise<string>; dispose(): Promise<void> }> {
+  if (backend === 'postgres') {
+    const db = await ThrowawayDatabase.create();
+    return { fresh: () => db.freshSchemaUrl(), dispose: () => db.drop() };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-stores-'));
+  let n = 0;
+  return {
+    fresh: async () => path.join(dir, `store-${++n}.db`),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +6,7 @@ import { openStore } from '../../../src/store/index.js';
 import type { Store, WriteResult } from '../../../src/store/types.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { collectorEvents } from './collector-events.js';
-import { selectedBackends } from './backends.js';
-import { ThrowawayDatabase } from './pg-database.js';
+import { freshStoreUrls, selectedBackends } from './backends.js';
 
 const run = promisify(execFile);
 const CHILD = path.join(repoRoot, 'test/store/contract/collector-child.ts');
@@ -38,26 +35,15 @@ async function everything(store: Store) {
 }
 
 for (const backend of selectedBackends().filter((b) => b !== 'memory')) describe(`${backend}: concurrent collectors`, () => {
-  // fresh store URLs: SQLite files in a folder of their own, PostgreSQL schemas of a throwaway database
-  let freshUrl: () => Promise<string>;
-  let dispose: () => Promise<void>;
+  let urls: Awaited<ReturnType<typeof freshStoreUrls>>;
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      const db = await ThrowawayDatabase.create();
-      freshUrl = () => db.freshSchemaUrl();
-      dispose = () => db.drop();
-    } else {
-      const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-collectors-'));
-      let n = 0;
-      freshUrl = async () => path.join(dir, `store-${++n}.db`);
-      dispose = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    urls = await freshStoreUrls(backend as 'sqlite' | 'postgres');
   });
-  afterAll(async () => dispose?.());
+  afterAll(async () => urls?.dispose());
 
   it('three processes ingesting overlapping exports at once lose nothing and double nothing', async () => {
-    const sharedUrl = await freshUrl();
-    const cleanUrl = await freshUrl();
+    const sharedUrl = await urls.fresh();
+    const cleanUrl = await urls.fresh();
 
     // 0..5999 and 3000..8999 in order, and all of 0..8999 newest batch first, all at the same time
     // (each process also races the others on the first migration of the fresh schema)

@@ -1,14 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.js';
 import { rawQuery } from './raw-sql.js';
-import { selectedBackends } from './backends.js';
-import { ThrowawayDatabase } from './pg-database.js';
+import { freshStoreUrls, selectedBackends } from './backends.js';
 
 /*
  * Crash safety (issue 2 §4): a real ingest process is SIGKILLed mid-run. The database must open,
@@ -19,8 +16,6 @@ const repo = path.resolve(here, '../../..');
 const child = path.join(here, 'crash-child.ts');
 const TOTAL = 24_000;
 const BATCH = 1_500;
-const dir = mkdtempSync(path.join(tmpdir(), 'kmswatch-crash-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run {
   code: number | null;
@@ -75,21 +70,14 @@ async function contents(url: string): Promise<{ requests: number; digest: string
 }
 
 for (const backend of selectedBackends().filter((b) => b !== 'memory')) describe(`${backend}: a SIGKILLed ingest`, () => {
-  let freshUrl: (name: string) => Promise<string>;
-  let dispose = async (): Promise<void> => undefined;
+  let urls: Awaited<ReturnType<typeof freshStoreUrls>>;
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      const db = await ThrowawayDatabase.create();
-      freshUrl = () => db.freshSchemaUrl();
-      dispose = () => db.drop();
-    } else {
-      freshUrl = async (name) => path.join(dir, `${name}.db`);
-    }
+    urls = await freshStoreUrls(backend as 'sqlite' | 'postgres');
   });
-  afterAll(async () => dispose());
+  afterAll(async () => urls?.dispose());
 
   it('leaves whole batches only, and a re-run equals a clean run', async () => {
-    const killedDb = await freshUrl('killed');
+    const killedDb = await urls.fresh();
     const killed = await runChild(killedDb, 3);
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     expect(killed.batches).toBeLessThan(TOTAL / BATCH);
@@ -106,7 +94,7 @@ for (const backend of selectedBackends().filter((b) => b !== 'memory')) describe
 
     const rerun = await runChild(killedDb);
     expect(rerun.code, rerun.stderr).toBe(0);
-    const cleanDb = await freshUrl('clean');
+    const cleanDb = await urls.fresh();
     const clean = await runChild(cleanDb);
     expect(clean.code, clean.stderr).toBe(0);
 
