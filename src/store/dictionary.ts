@@ -42,7 +42,9 @@ export class Dictionary {
 
   /** Makes sure every value and product has an id. */
   async resolve(tx: Driver, values: Iterable<string>, products: Iterable<ProductKey>): Promise<void> {
-    const missing = [...new Set([...values].filter((v) => !this.strings.has(v)))];
+    // sorted: two writers inserting overlapping new values take their row locks in one order, so
+    // neither waits for the other in a cycle (PostgreSQL reported a deadlock with batch order)
+    const missing = [...new Set([...values].filter((v) => !this.strings.has(v)))].sort();
     if (missing.length > 0) {
       await tx.run(insertStrings, { values: tx.list(missing) });
       for (const r of await tx.rows(selectStrings, { values: tx.list(missing) })) this.strings.set(String(r.value), Number(r.id));
@@ -52,7 +54,7 @@ export class Dictionary {
     const newProducts = new Map<string, ProductKey>();
     for (const p of products) if (!this.products.has(productKey(p))) newProducts.set(productKey(p), p);
     if (newProducts.size > 0) {
-      await tx.run(insertProducts, { products: JSON.stringify([...newProducts.values()]) });
+      await tx.run(insertProducts, { products: JSON.stringify([...newProducts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p)) });
       for (const r of await tx.rows(selectProducts)) {
         this.products.set(productKey([String(r.activation_id), String(r.name), String(r.application)]), Number(r.id));
       }
