@@ -180,6 +180,7 @@ async function timed(fn, runs = 3) {
 
 async function benchBackend(name) {
   const { buildReport } = await src('analysis/report.ts');
+  const { buildTimeline } = await src('web/timeline.ts');
   let store;
   let cleanup = async () => {};
   let serverCpu = async () => 0;
@@ -248,6 +249,11 @@ async function benchBackend(name) {
       dailyActivityOneHost: () => store.dailyActivity(hostName(3), AT - 90 * DAY, AT),
       // the dashboard's timeline: every host, 90 days
       dailyActivity90Days: () => store.dailyActivity(null, AT - 90 * DAY, AT),
+      // the whole /api/timeline answer (counts at each day's end, daily activity, forecast), 30 and 90 days
+      timeline30Days: () => buildTimeline(store, AT, 30),
+      timeline90Days: () => buildTimeline(store, AT, 90),
+      // a past report's per-host counts (the requests of 30 days read)
+      hostCountsPast: () => Promise.all([store.windowActive(PAST - 30 * DAY, PAST), store.windowCounts(PAST - 30 * DAY, PAST)]),
     })) {
       const t = await timed(fn, 1);
       perQuery[q] = { wallMs: Math.round(t.ms), cpuMs: Math.round(t.cpuMs) };

@@ -28,6 +28,7 @@ export const alertRulesSchema = z
     notification: z.strictObject({ ...ruleBase }).prefault({}),
     expiring: z.strictObject({ ...ruleBase, days: positive.default(14) }).prefault({}),
     anomalies: z.strictObject({ ...ruleBase, lookbackDays: positive.default(7) }).prefault({}),
+    unknownProduct: z.strictObject({ ...ruleBase }).prefault({}),
   })
   .prefault({});
 

@@ -108,7 +108,13 @@ export function markDamagedOnly(candidates: AlertCandidate[], facts: AlertFacts,
       ...c,
       severity: 'info',
       summary: `${c.summary} — ${DAMAGED_ONLY_NOTE} ${named}`,
+      title: `${c.title} — ${DAMAGED_ONLY_NOTE} ${named}`,
+      remedy: `Check ${named}: the events this rests on come from EVTX chunks whose CRC failed, so names and numbers may be wrong. Export the log again; if the alert stays, ${lowerFirst(c.remedy)}`,
       details: { ...c.details, damagedOnly: true, damagedFiles: files, normalSeverity: c.severity },
     };
   });
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }

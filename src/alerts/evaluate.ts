@@ -9,6 +9,7 @@ import { failureSpikeAlerts } from './rules/failure-spike.js';
 import { dnsPublishAlerts, kmsStartAlerts } from './rules/host-events.js';
 import { idleHostAlerts } from './rules/idle-host.js';
 import { lowCountAlerts } from './rules/low-count.js';
+import { unknownProductAlerts } from './rules/unknown-product.js';
 import { SEVERITY_RANK, type AlertCandidate } from './types.js';
 
 /** Runs every enabled rule over the facts (those resting on damaged EVTX chunks lowered to info); most severe first, then by id. */
@@ -27,5 +28,6 @@ export function evaluateRules(facts: AlertFacts, rules: AlertRulesConfig): Alert
   run(rules.notification, notificationAlerts);
   run(rules.expiring, expiringAlerts);
   run(rules.anomalies, anomalyAlerts);
+  run(rules.unknownProduct, unknownProductAlerts);
   return markDamagedOnly(out, facts, rules).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id));
 }

@@ -1,5 +1,5 @@
-import { lookupProduct } from '../kms/products.js';
-import type { KmsApplication } from '../kms/types.js';
+import { countedClients, type CountedClient } from '../analysis/counted.js';
+import { foldUnknownCounted, foldUnknownProducts } from '../analysis/unknown-products.js';
 import type {
   AnomalyRow,
   ClientRow,
@@ -19,20 +19,12 @@ import { COUNT_WINDOW_MS } from './forecast.js';
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 const ANOMALY_ROWS = 500;
-/** Clients whose history is read to find their last success (one query each); beyond that they are left out. */
-const MAX_HISTORY_LOOKUPS = 500;
-
-/** A CMID counted by a host for one application, with its last counted (0x0) request. */
-export interface CountedClient {
-  host: string;
-  application: KmsApplication;
-  cmid: string;
-  lastSeen: number;
-}
+export type { CountedClient } from '../analysis/counted.js';
 
 /** Everything the rules read, fetched once per evaluation. Rules are pure functions of this. */
 export interface AlertFacts {
   at: number;
+  /** The window's counts, unknown products folded in where their application is certain (src/analysis/unknown-products.ts). */
   active: WindowActiveRow[];
   thresholds: WindowCountRow[];
   hosts: HostActivityRow[];
@@ -64,44 +56,19 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     store.anomalies(at, ANOMALY_ROWS),
   ]);
   const since = at - rules.anomalies.lookbackDays * DAY;
+  const counts = foldUnknownProducts(active, thresholds);
   return {
     at,
-    active,
-    thresholds,
+    active: counts.active,
+    thresholds: counts.counts,
     hosts,
     hostEvents,
     clones,
     failures,
     clients,
     anomalies: anomalies.rows.filter((a) => a.time > since),
-    counted: rules.forecast.enabled ? await countedClients(store, clients, from, at) : [],
+    counted: rules.forecast.enabled ? foldUnknownCounted(await countedClients(store, clients, from, at)) : [],
     damage: await gatherDamage(store, at, hosts, hostEvents, clones),
     partial: partialCounts(await store.coverage(), from, at),
   };
-}
-
-/**
- * Last counted request per (host, application, CMID) in (from, at]. Clients whose latest request
- * succeeded give it directly; for the few whose latest request failed, their history is read to
- * find the last success (at most MAX_HISTORY_LOOKUPS of them, newest first). A CMID counted by two
- * hosts is listed under the host of its latest success only, and a CMID left out is missing: a
- * forecast can come out early, never late.
- */
-async function countedClients(store: Store, clients: ClientRow[], from: number, at: number): Promise<CountedClient[]> {
-  const out: CountedClient[] = [];
-  const failedLast: ClientRow[] = [];
-  for (const c of clients) {
-    if (c.lastSeen <= from) continue;
-    if (c.result === 0) out.push({ host: c.host, application: c.application, cmid: c.cmid, lastSeen: c.lastSeen });
-    else failedLast.push(c);
-  }
-  failedLast.sort((a, b) => b.lastSeen - a.lastSeen);
-  for (const c of failedLast.slice(0, MAX_HISTORY_LOOKUPS)) {
-    const history = await store.clientRequests(c.cmid, 200);
-    const success = history.find(
-      (r) => r.resultHex === '0x0' && r.time > from && r.time <= at && lookupProduct(r.activationId).application === c.application,
-    );
-    if (success) out.push({ host: success.host, application: c.application, cmid: c.cmid, lastSeen: success.time });
-  }
-  return out;
 }

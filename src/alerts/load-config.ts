@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, defaultConfig, type KmswatchConfig } from './config.js';
+import { configSchema, defaultConfig, type AlertRulesConfig, type KmswatchConfig } from './config.js';
 import { AlertConfigError } from './errors.js';
 
 /** Reads and validates a YAML or JSON config file (JSON is YAML). No file → defaults. */
@@ -16,6 +16,14 @@ export async function loadConfig(file?: string): Promise<KmswatchConfig> {
     });
   }
   return parseConfigText(text, file);
+}
+
+/**
+ * The alert rules of a config file (`serve --config`, `alerts --config`): the same rules every
+ * command evaluates. No file → the defaults. Errors as loadConfig's (AlertConfigError).
+ */
+export async function loadAlertRules(file?: string): Promise<AlertRulesConfig> {
+  return (await loadConfig(file)).alerts;
 }
 
 export function parseConfigText(text: string, file: string): KmswatchConfig {

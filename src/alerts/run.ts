@@ -44,6 +44,14 @@ const STATE_FIELDS: readonly (keyof AlertState)[] = [
   'rule', 'severity', 'host', 'summary', 'details', 'status', 'firstSeen', 'lastSeen', 'resolvedAt', 'notifiedAt', 'resolvedNotifiedAt',
 ];
 
+/**
+ * The alerts the rules give at `at`, most severe first, each with its title and remedy: what the
+ * dashboard and `/api/alerts` show. Reads only; the stored alert state is left alone.
+ */
+export async function currentAlerts(store: Store, at: number, rules: AlertRulesConfig): Promise<AlertCandidate[]> {
+  return evaluateRules(await gatherFacts(store, at, rules), rules);
+}
+
 /** Evaluates the rules at `at` and folds the result into the stored alert state (saved unless `dryRun`). */
 export async function evaluateAlerts(
   store: Store,

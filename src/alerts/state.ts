@@ -1,4 +1,5 @@
 import type { AlertState } from '../store/types.js';
+import { ruleRemedy } from '../analysis/remedies.js';
 import { SEVERITY_RANK, type AffectedClient, type AlertCandidate } from './types.js';
 
 /** Clients kept in an alert's stored details (the mail's CSV attachment reads them back). */
@@ -6,6 +7,9 @@ export const MAX_STORED_CLIENTS = 2000;
 
 export interface StoredDetails {
   [key: string]: unknown;
+  /** The candidate's reader text and remedy (AlertState has no columns for them). */
+  title?: string;
+  remedy?: string;
   clients?: AffectedClient[];
   clientsTotal?: number;
 }
@@ -64,8 +68,21 @@ export function reconcile(previous: readonly AlertState[], candidates: readonly 
 }
 
 function storedDetails(c: AlertCandidate): StoredDetails {
-  if (c.clients.length === 0) return c.details;
-  return { ...c.details, clients: c.clients.slice(0, MAX_STORED_CLIENTS), clientsTotal: c.clients.length };
+  const text = { ...c.details, title: c.title, remedy: c.remedy };
+  if (c.clients.length === 0) return text;
+  return { ...text, clients: c.clients.slice(0, MAX_STORED_CLIENTS), clientsTotal: c.clients.length };
+}
+
+/** The reader text of a stored alert; a state stored before titles existed falls back to its summary. */
+export function alertTitle(s: AlertState): string {
+  const t = parseDetails(s).title;
+  return typeof t === 'string' && t.length > 0 ? t : s.host ? `${s.host}: ${s.summary}` : s.summary;
+}
+
+/** What to do about a stored alert; a state stored before remedies existed gets its rule's general advice. */
+export function alertRemedy(s: AlertState): string {
+  const r = parseDetails(s).remedy;
+  return typeof r === 'string' && r.length > 0 ? r : ruleRemedy(s.rule, s.host);
 }
 
 export function parseDetails(s: AlertState): StoredDetails {

@@ -14,7 +14,8 @@ export type RuleName =
   | 'failure-spike'
   | 'notification'
   | 'expiring'
-  | 'anomalies';
+  | 'anomalies'
+  | 'unknown-product';
 
 export const RULE_NAMES: readonly RuleName[] = [
   'low-count',
@@ -27,6 +28,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'notification',
   'expiring',
   'anomalies',
+  'unknown-product',
 ];
 
 /** A client an alert is about (goes into the mail's CSV attachment). */
@@ -53,6 +55,10 @@ export interface AlertCandidate {
   host: string | null;
   /** One line, used as mail subject tail: `Windows count 23 < 25`. */
   summary: string;
+  /** For a reader: what is wrong, with names and numbers, no internal ids. */
+  title: string;
+  /** What to do about it (docs/remedies: the same text on the page, in the mail and in the CLI). */
+  remedy: string;
   /** Rule-specific facts (numbers, dates) kept as JSON in the store. */
   details: Record<string, unknown>;
   clients: AffectedClient[];

@@ -12,6 +12,7 @@ export function describeFailures(rows: readonly FailureRow[]): FailureReport[] {
         machine: r.machine,
         cmid: r.cmid,
         host: r.host,
+        product: r.productName,
         result: info.hex || formatHresult(r.result),
         meaning: info.meaning,
         cause: info.cause,

@@ -6,3 +6,8 @@ export { describeFailures } from './failures.js';
 export { describeHosts } from './hosts.js';
 export * from './time.js';
 export type * from './types.js';
+export { newestEventTime } from './newest.js';
+export { describeHealth, HEALTH_ORDER, type HealthInputs } from './health.js';
+export { staleNotice } from './stale.js';
+export { thresholdFor, CLIENT_EDITION_MINIMUM, SERVER_AND_OFFICE_MINIMUM } from './thresholds.js';
+export { formatDuration } from './duration.js';

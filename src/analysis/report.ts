@@ -8,7 +8,12 @@ import { withCoverage } from './coverage.js';
 import { describeFailures } from './failures.js';
 import { withHostAliases } from './host-aliases.js';
 import { describeHosts } from './hosts.js';
-import { EXPIRING_DAYS, IDLE_HOURS, WINDOW_DAYS, iso, windowStart } from './time.js';
+import { countedForHealth } from './health-counted.js';
+import { describeHealth } from './health.js';
+import { newestOf } from './newest.js';
+import { staleNotice } from './stale.js';
+import { EXPIRING_DAYS, IDLE_HOURS, WINDOW_DAYS, iso, isoOrNull, windowStart } from './time.js';
+import { foldUnknownProducts } from './unknown-products.js';
 import type { AnomalyReport, LogClearReport, ProductReport, Report } from './types.js';
 
 export type { Report } from './types.js';
@@ -32,7 +37,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   const anomalyLimit = options.anomalyLimit ?? 100;
   const from = windowStart(at);
 
-  const [totals, activity, windowActive, windowCounts, clones, failures, clients, products, anomalies, hostEvents, logClears] = await Promise.all([
+  const [totals, activity, windowActive, windowCounts, clones, failures, clients, products, anomalies, hostEvents, logClears, latest] = await Promise.all([
     store.totals(at),
     store.hostActivity(at),
     store.windowActive(from, at),
@@ -44,16 +49,21 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     store.anomalies(at, anomalyLimit),
     store.hostEventCounts(at),
     store.logClears(),
+    store.latestClients(at),
   ]);
 
   const clearsUpToAt = logClears.filter((c) => c.detectedAt <= at);
+  const hosts = await withCoverage(store, await withHostAliases(store, describeHosts({ activity, events: hostEvents, logClears: clearsUpToAt, counts: computeCounts(windowActive, windowCounts) }, at, idleHours)), from, at);
+  const folded = foldUnknownProducts(windowActive, windowCounts);
+  const foldedCounts = computeCounts(folded.active, folded.counts);
+  const newest = newestOf(activity, hostEvents, at);
   return withDamage(store, {
     at: iso(at),
     timezone,
     idleHours,
     window: { from: iso(from), to: iso(at), days: WINDOW_DAYS },
     totals: { ...totals, anomalies: anomalies.total },
-    hosts: await withCoverage(store, await withHostAliases(store, describeHosts({ activity, events: hostEvents, logClears: clearsUpToAt, counts: computeCounts(windowActive, windowCounts) }, at, idleHours)), from, at),
+    hosts,
     clones: describeClones(clones),
     failures: describeFailures(failures),
     clients: summarizeOverview(clients, at, expiringDays),
@@ -79,5 +89,15 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
         firstRecordId: c.firstRecordId,
       }),
     ),
+    health: describeHealth({
+      at,
+      idleHours,
+      hosts,
+      counts: foldedCounts,
+      counted: await countedForHealth(store, latest, foldedCounts, from, at),
+      clients: latest,
+    }),
+    newestEventAt: isoOrNull(newest),
+    stale: staleNotice(newest, at, idleHours),
   }, from, at);
 }

@@ -4,8 +4,10 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** The host counts CMIDs seen in the last 30 days. */
 export const WINDOW_DAYS = 30;
-/** A client renews every 7 days; one more day of slack before it is overdue. */
-export const OVERDUE_DAYS = 8;
+/** A KMS client renews its activation every 7 days by default (kms-events.md: renewal interval). */
+export const RENEWAL_DAYS = 7;
+/** One more day of slack after the renewal interval before a client is overdue. */
+export const OVERDUE_DAYS = RENEWAL_DAYS + 1;
 /** After 30 days without contact the host no longer counts a client. */
 export const LAPSED_DAYS = 30;
 export const EXPIRING_DAYS = 14;

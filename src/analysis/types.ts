@@ -24,6 +24,47 @@ export interface Report {
   logClears: LogClearReport[];
   /** Stored events that came from EVTX chunks whose CRC check failed (docs/definitions.md "damaged chunk"). */
   damaged: DamagedReport;
+  /** One line per host and application (and per host for host-wide conditions), worst first. */
+  health: HealthLine[];
+  /** The newest stored event (request or host event) at or before `at`; null for an empty store. */
+  newestEventAt: string | null;
+  /** Set when the newest event is older than idleHours before `at`: collection may have stopped. */
+  stale: StaleNotice | null;
+}
+
+/** Worst first: the order health lines are sorted in. */
+export type HealthStatus = 'below-threshold' | 'dns-failing' | 'idle' | 'at-risk' | 'partial-coverage' | 'ok';
+
+export interface HealthLine {
+  host: string;
+  /** null for a condition of the whole host (idle with nothing counted, DNS publishing failing). */
+  application: KmsApplication | null;
+  /** The worst of `conditions`. */
+  status: HealthStatus;
+  severity: 'critical' | 'warning' | 'ok';
+  /** Distinct clients counted in the window (uncapped), and the threshold that decides. */
+  active: number;
+  threshold: number;
+  /** Which clients the threshold is for: "Windows client editions" (25), "Windows Server and Office" (5). */
+  thresholdFor: string;
+  /**
+   * Days the count stays at or above the threshold even if no client returns (the forecast read as
+   * a margin); 0 when already below; null when nothing is counted.
+   */
+  marginDays: number | null;
+  /** One sentence with the numbers that decide the status. */
+  text: string;
+  /** What to do; null when the status is ok. */
+  remedy: string | null;
+  /** Every condition found (a host can be idle and failing DNS); `status` is the worst. */
+  conditions: { status: HealthStatus; text: string; remedy: string | null }[];
+}
+
+export interface StaleNotice {
+  newestEventAt: string;
+  idleHours: number;
+  /** "No events since 2026-10-01 12:00 UTC (67 days): collection may have stopped." */
+  text: string;
 }
 
 export interface DamagedReport {
@@ -166,6 +207,8 @@ export interface FailureReport {
   machine: string;
   cmid: string;
   host: string;
+  /** The product the failed requests asked for (the remedy of some results depends on it). */
+  product: string;
   result: string;
   meaning: string;
   cause: string;

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { newestEventTime } from '../analysis/newest.js';
+import type { Store } from '../store/types.js';
 import { defaultTimezone, isValidTimezone, parseLocalTime } from '../sources/time.js';
 import { CliUsageError } from './errors.js';
 
@@ -7,6 +9,24 @@ import { CliUsageError } from './errors.js';
 /** --at is read after --timezone is known, so it is parsed in the action, not by commander. */
 export function atOption(text: string | undefined, timezone: string, now: number): number {
   return text === undefined ? now : parseAt(text, timezone);
+}
+
+/** `--at`: an instant (epoch ms), or `latest`: the newest stored event, known once the store is open. */
+export type AtSpec = number | 'latest';
+
+/** `--at latest` (any case) or what atOption accepts. */
+export function atSpecOption(text: string | undefined, timezone: string, now: number): AtSpec {
+  if (text !== undefined && text.trim().toLowerCase() === 'latest') return 'latest';
+  return atOption(text, timezone, now);
+}
+
+/**
+ * The instant an AtSpec means: `latest` is the newest stored request or host event (the same
+ * newestEventTime the API's `at=latest` uses); an empty store has none, so it is `now`.
+ */
+export async function resolveAt(spec: AtSpec, store: Store, now: number): Promise<number> {
+  if (spec !== 'latest') return spec;
+  return (await newestEventTime(store)) ?? now;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
@@ -19,7 +39,8 @@ export function parseAt(text: string, timezone: string): number {
   const s = text.trim();
   const ms = ISO_DATE.test(s) ? parseLocalTime(s, timezone) : null;
   if (ms === null || !Number.isFinite(ms)) {
-    throw new CliUsageError(`option '--at <time>' argument '${text}' is invalid: not an ISO 8601 time (e.g. 2026-03-01T12:00:00Z)`, 'CLI_BAD_OPTION', '--at');
+    const hint = s.toLowerCase() === 'latest' ? ' (--at latest is not available here)' : '';
+    throw new CliUsageError(`option '--at <time>' argument '${text}' is invalid: not an ISO 8601 time (e.g. 2026-03-01T12:00:00Z)${hint}`, 'CLI_BAD_OPTION', '--at');
   }
   return ms;
 }

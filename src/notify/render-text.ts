@@ -1,14 +1,16 @@
 import type { AlertState } from '../store/types.js';
-import { parseDetails } from '../alerts/state.js';
+import { alertRemedy, alertTitle, parseDetails } from '../alerts/state.js';
+import { thresholdFor } from '../analysis/thresholds.js';
 import type { Digest } from './digest.js';
 import { oneLine } from './escape.js';
 
 const iso = (t: number | null) => (t === null ? '-' : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
+/** `  [CRITICAL] title`, what to do, when; no alert id (the reader has no use for it). */
 function alertLines(a: AlertState, resolved: boolean): string[] {
-  const where = a.host ? `${oneLine(a.host)}: ` : '';
-  const lines = [`  [${resolved ? 'RESOLVED' : a.severity.toUpperCase()}] ${where}${oneLine(a.summary)}`];
-  lines.push(`      id ${oneLine(a.id)}, first seen ${iso(a.firstSeen)}, ${resolved ? `resolved ${iso(a.resolvedAt)}` : `last seen ${iso(a.lastSeen)}`}`);
+  const lines = [`  [${resolved ? 'RESOLVED' : a.severity.toUpperCase()}] ${oneLine(alertTitle(a))}`];
+  if (!resolved) lines.push(`      What to do: ${oneLine(alertRemedy(a))}`);
+  lines.push(`      first seen ${iso(a.firstSeen)}, ${resolved ? `resolved ${iso(a.resolvedAt)}` : `last seen ${iso(a.lastSeen)}`}`);
   const total = parseDetails(a).clientsTotal;
   if (!resolved && typeof total === 'number' && total > 0) lines.push(`      ${total} affected client${total === 1 ? '' : 's'} (clients.csv)`);
   return lines;
@@ -43,9 +45,9 @@ export function renderText(d: Digest): string {
   if (d.pending.opened.length + d.pending.resolved.length + d.pending.ongoing.length === 0) out.push('No alerts.', '');
 
   out.push('KMS count per host and application (last 30 days)');
-  if (d.summary.counts.length === 0) out.push('  no counted requests');
+  if (d.summary.counts.length === 0) out.push('  no counted requests in the window');
   for (const c of d.summary.counts) {
-    const th = c.thresholds.map((t) => `${t.minimum} ${t.met ? 'met' : 'NOT met'}`).join(', ');
+    const th = c.thresholds.map((t) => `${t.minimum} for ${thresholdFor(t.minimum)}: ${t.met ? 'met' : 'NOT met'}`).join(', ');
     const damaged = c.damagedOnly ? ` — ${DAMAGED_HOST_NOTE}` : '';
     const partial = c.partial ? ` — ${PARTIAL_COUNT_NOTE}` : '';
     out.push(`  ${oneLine(c.host)}  ${c.application}  current ${c.current}  (${th})  last request ${iso(c.lastRequestAt)}${partial}${damaged}`);

@@ -1,6 +1,7 @@
 import type { KmsApplication } from '../kms/types.js';
 import { damagedHosts } from '../alerts/damaged.js';
 import { partialCounts } from '../analysis/coverage.js';
+import { foldUnknownProducts } from '../analysis/unknown-products.js';
 import type { Store, TotalsRow } from '../store/types.js';
 
 const WINDOW_MS = 30 * 24 * 3600 * 1000;
@@ -35,16 +36,18 @@ export async function buildMailSummary(store: Store, at: number): Promise<MailSu
     store.coverage(),
   ]);
   const partial = partialCounts(spans, at - WINDOW_MS, at);
+  // Unknown products count where their application is certain, never as an application of their own.
+  const folded = foldUnknownProducts(active, thresholds);
   const damagedOnly = damagedHosts(hosts, hostEvents, damaged);
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const counts = active
+  const counts = folded.active
     .map((a) => {
       const current = Math.min(a.active, 2 * a.maxMinimum);
       return {
         host: a.host,
         application: a.application,
         current,
-        thresholds: thresholds
+        thresholds: folded.counts
           .filter((t) => same(t.host, a.host) && t.application === a.application)
           .map((t) => ({ minimum: t.minimumCount, met: current >= t.minimumCount }))
           .sort((x, y) => y.minimum - x.minimum),

@@ -15,9 +15,10 @@ import { renderCsv as renderCsvWith, type CsvOptions } from './csv.js';
 import type { Column } from './table.js';
 import { damagedCsvColumns, damagedOnlyColumn } from './damaged.js';
 import { coverageCsvColumns, coverageHoleLines } from './coverage.js';
+import { healthCsvColumns } from './health-text.js';
 
 /** A CSV holds one table; `report --csv --section NAME` picks which. */
-export const REPORT_CSV_SECTIONS = ['counts', 'hosts', 'clones', 'failures', 'expiring', 'lapsed', 'products', 'anomalies', 'log-clears', 'damaged', 'coverage'] as const;
+export const REPORT_CSV_SECTIONS = ['counts', 'hosts', 'clones', 'failures', 'expiring', 'lapsed', 'products', 'anomalies', 'log-clears', 'damaged', 'coverage', 'health'] as const;
 export type ReportCsvSection = (typeof REPORT_CSV_SECTIONS)[number];
 
 export function renderReportCsv(report: Report, section: ReportCsvSection = 'counts', options: CsvOptions = {}): string {
@@ -30,7 +31,8 @@ export function renderReportCsv(report: Report, section: ReportCsvSection = 'cou
     case 'clones':
       return renderCsv([...cloneColumns(isoTime), damagedOnlyColumn()], report.clones);
     case 'failures':
-      return renderCsv([...failureCsvColumns(), damagedOnlyColumn()], report.failures);
+      // Product last: the columns before it keep their places
+      return renderCsv([...failureCsvColumns(), damagedOnlyColumn(), { header: 'Product', value: (f) => f.product }], report.failures);
     case 'expiring':
       return renderCsv(clientCsvColumns(), report.clients.expiring);
     case 'lapsed':
@@ -45,5 +47,7 @@ export function renderReportCsv(report: Report, section: ReportCsvSection = 'cou
       return renderCsv(damagedCsvColumns(), report.damaged.chunks);
     case 'coverage':
       return renderCsv(coverageCsvColumns(), coverageHoleLines(report.hosts));
+    case 'health':
+      return renderCsv(healthCsvColumns(), report.health);
   }
 }

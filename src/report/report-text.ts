@@ -16,6 +16,9 @@ import { coverageColumns, coverageLines, partialCountsLine, partialSummary } fro
 import { damagedClonesLine, damagedColumns, damagedFailuresLine, damagedHostsLine, damagedSummary } from './damaged.js';
 import { renderTable, type TableOptions } from './table.js';
 import { formatLocal } from './time.js';
+import { healthText, staleText } from './health-text.js';
+import { formatDuration } from '../analysis/duration.js';
+import { HOUR_MS } from '../analysis/time.js';
 
 export interface TextReportOptions {
   /** Terminal width for the tables; undefined = no limit. */
@@ -32,6 +35,8 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   const out: string[] = [];
   const section = (title: string, body: string) => out.push(`${title}\n${body}`);
 
+  const stale = staleText(report, options.width ?? 100);
+  if (stale) out.push(stale);
   out.push(
     [
       `KMS report at ${time(report.at)} ${report.timezone} (${report.at})`,
@@ -43,15 +48,16 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
     ].join('\n'),
   );
 
+  section('Health (worst first)', healthText(report, options.width ?? 100));
   section('Hosts', report.hosts.length ? renderTable(hostColumns(time), report.hosts, table) : '  none\n');
   if (damagedHostsLine(report)) out.push(damagedHostsLine(report));
   const aliased = report.hosts.filter((h) => h.aliases.length > 0);
   if (aliased.length) out.push(`  Also seen as: ${aliased.map((h) => `${printable(h.host)} = ${h.aliases.map(printable).join(', ')}`).join('; ')}\n`);
   const counts = countLines(report.hosts);
-  section('KMS counts (last 30 days)', counts.length ? renderTable(countColumns(), counts, table) : '  no successful requests in the window\n');
+  section('KMS counts (last 30 days)', counts.length ? renderTable(countColumns(), counts, table) : noCountsLine(report));
   if (partialCountsLine(report, time)) out.push(partialCountsLine(report, time, options.width));
   const idle = report.hosts.filter((h) => h.idle);
-  if (idle.length) out.push(`  Idle (no request for more than ${report.idleHours} h): ${idle.map((h) => shownCell(h.host)).join(', ')}\n`);
+  if (idle.length) out.push(`  Idle (no request for more than ${formatDuration(report.idleHours * HOUR_MS)}): ${idle.map((h) => shownCell(h.host)).join(', ')}\n`);
 
   section('Clones (one CMID under several machine names)', report.clones.length ? renderTable(cloneColumns(time), report.clones, table) : '  none\n');
   if (damagedClonesLine(report)) out.push(damagedClonesLine(report));
@@ -94,6 +100,12 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   return out.join('\n');
 }
 
+/** What the count section says when it has no row: never an empty section. */
+function noCountsLine(report: Report): string {
+  const inWindow = report.hosts.some((h) => h.lastRequestAt !== null && h.lastRequestAt > report.window.from);
+  return inWindow ? '  no successful requests in the window\n' : '  no requests in the window\n';
+}
+
 function more(total: number, limit: number): string {
   return total > limit ? `  … and ${total - limit} more (kmswatch clients lists them all)\n` : '';
 }
@@ -101,6 +113,7 @@ function more(total: number, limit: number): string {
 /** A few plain lines for a notice or a log: the numbers that need attention. */
 export function renderReportSummary(report: Report): string {
   const lines = [`kmswatch report at ${report.at} (zone ${report.timezone})`];
+  if (report.stale) lines.unshift(report.stale.text);
   lines.push(`${report.totals.requests} requests from ${report.totals.clients} clients on ${report.totals.hosts} hosts; ${report.totals.anomalies} anomalies.`);
   for (const h of report.hosts) {
     const counts = h.counts.map((c) => {

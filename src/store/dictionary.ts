@@ -39,6 +39,7 @@ const productKey = (p: ProductKey): string => {
 export class Dictionary {
   private readonly strings = new Map<string, number>();
   private readonly products = new Map<string, number>();
+  private readonly applications = new Map<number, string>();
 
   /** Makes sure every value and product has an id. */
   async resolve(tx: Driver, values: Iterable<string>, products: Iterable<ProductKey>): Promise<void> {
@@ -57,6 +58,7 @@ export class Dictionary {
       await tx.run(insertProducts, { products: JSON.stringify([...newProducts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p)) });
       for (const r of await tx.rows(selectProducts)) {
         this.products.set(productKey([String(r.activation_id), String(r.name), String(r.application)]), Number(r.id));
+        this.applications.set(Number(r.id), String(r.application));
       }
     }
   }
@@ -81,4 +83,10 @@ export class Dictionary {
     return id;
   }
 
+  /** The application of a resolved product id (activity spans are kept per application). */
+  applicationOf(productId: number): string {
+    const application = this.applications.get(productId);
+    if (application === undefined) throw new Error(`the product id ${productId} was not resolved`);
+    return application;
+  }
 }

@@ -23,6 +23,7 @@ import {
   type Store,
   type TotalsRow,
   type WindowActiveRow,
+  type ActiveSeriesRow,
   type WindowCountRow,
   type WriteResult,
 } from './types.js';
@@ -32,7 +33,7 @@ import { copyWork, judgeBatch, type BatchRequests } from './copy-candidates.js';
 import { withCopies } from './copy-result.js';
 import { dedupKey, hostKey } from './dedup.js';
 import { textWithoutNul, withoutNul } from './nul.js';
-import { inWindow, latestFirst, utcDayStart } from './rules/index.js';
+import { combineMinimums, deltaIndex, inWindow, latestFirst, spansOfTimes, utcDayStart } from './rules/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
 
 /**
@@ -257,6 +258,38 @@ class MemoryStore implements Store {
     return rows.sort((a, b) => compare(hostKey(a.host), hostKey(b.host)) || compare(a.application, b.application) || b.minimumCount - a.minimumCount);
   }
 
+  async activeSeries(first: number, step: number, count: number): Promise<ActiveSeriesRow[]> {
+    if (count <= 0) return [];
+    const last = first + (count - 1) * step;
+    const groups = new Map<string, { host: string; application: KmsApplication; byCmid: Map<string, { time: number; minimum: number }[]> }>();
+    // every success up to `last`: a run that starts earlier brings its minimum count (rules/activity.ts)
+    for (const r of this.successesIn(Number.NEGATIVE_INFINITY, last)) {
+      const key = `${hostKey(r.host)}\u0000${r.product.application}`;
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = { host: this.hostName(r.host), application: r.product.application, byCmid: new Map() }));
+      const cmid = r.cmid.toLowerCase();
+      g.byCmid.set(cmid, [...(g.byCmid.get(cmid) ?? []), { time: r.time, minimum: r.minimumCount }]);
+    }
+    const rows: ActiveSeriesRow[] = [];
+    for (const g of groups.values()) {
+      const perMinimum = new Map<number, Map<number, number>>();
+      const add = (minimum: number, k: number, d: number) => {
+        const deltas = perMinimum.get(minimum) ?? new Map<number, number>();
+        perMinimum.set(minimum, deltas.set(k, (deltas.get(k) ?? 0) + d));
+      };
+      for (const successes of g.byCmid.values()) {
+        for (const span of spansOfTimes(successes)) {
+          if (span.stop <= first || span.start > last) continue;
+          add(span.minimum, deltaIndex(span.start, first, step), 1);
+          if (span.stop <= last) add(span.minimum, deltaIndex(span.stop, first, step), -1);
+        }
+      }
+      const series = combineMinimums(perMinimum, count);
+      if (series.active.some((n) => n > 0)) rows.push({ host: g.host, application: g.application, ...series });
+    }
+    return sortBy(rows, (r) => `${hostKey(r.host)}\u0000${r.application}`);
+  }
+
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
     const groups = new Map<string, { host: string; application: KmsApplication; maxMinimum: number; cmids: Set<string> }>();
     for (const r of this.successesIn(from, to)) {
@@ -295,9 +328,10 @@ class MemoryStore implements Store {
     for (const r of this.requestsIn(from, to)) {
       if (r.result === 0) continue;
       const key = `${r.machine.toLowerCase()}\u0000${r.cmid.toLowerCase()}\u0000${hostKey(r.host)}\u0000${r.result}`;
-      const g = groups.get(key) ?? { machine: r.machine, cmid: r.cmid, host: this.hostName(r.host), result: r.result, requests: 0, lastAt: r.time };
+      const g = groups.get(key) ?? { machine: r.machine, cmid: r.cmid, host: this.hostName(r.host), result: r.result, requests: 0, lastAt: r.time, productName: r.product.name };
       g.requests++;
       g.lastAt = Math.max(g.lastAt, r.time);
+      if (compare(r.product.name, g.productName) < 0) g.productName = r.product.name;
       groups.set(key, g);
     }
     return [...groups.values()].sort((a, b) => b.requests - a.requests || compare(a.machine.toLowerCase(), b.machine.toLowerCase()) || a.result - b.result);

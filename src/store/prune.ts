@@ -1,4 +1,6 @@
 import type { Driver, Sql } from './driver.js';
+import { rebuildActivitySql } from './queries/activity.js';
+import { rebuildDailySql } from './queries/daily-activity.js';
 import { pruneSql } from './queries/prune.js';
 import type { PruneResult } from './types.js';
 
@@ -18,6 +20,8 @@ export async function pruneStore(db: Driver, before: number, dryRun: boolean): P
     const [counts] = (await tx.rows(pruneSql.count, { before })).map((r) => pruneSql.count.mapRow(r));
     if (!dryRun) {
       for (const statement of [...DELETE, ...SUMMARIES]) await tx.run(statement, { before });
+      // the timeline's tables from the kept requests: rebuilt whole (prune is rare; each is one pass)
+      for (const statement of [...rebuildActivitySql, ...rebuildDailySql]) await tx.run(statement);
     }
     return { before, dryRun, ...counts };
   };

@@ -13,8 +13,12 @@ import {
   type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
-  type WindowActiveRow, type WindowCountRow, type WriteResult,
+  type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
 } from './types.js';
+import { ACTIVE_MS, combineMinimums } from './rules/activity.js';
+import { DAY_MS, utcDayStart } from './rules/window.js';
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 import { writeBatch } from './write-batch.js';
 
 /** A statement kept as a pair of texts in src/store/queries, with its parameter names. */
@@ -46,6 +50,7 @@ const SUMMARY = {
  */
 export class SqlStore implements Store {
   private readonly ids = new Dictionary();
+  private readonly countsAt = new Map<number, Promise<q.ActivityCountRow[] | null>>();
   private closed = false;
 
   /** The database, for tools that move whole tables (copy-store.ts). */
@@ -123,13 +128,51 @@ export class SqlStore implements Store {
   }
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
-    if (await this.current(to)) return this.all(q.windowCountsSummaryQuery, { from, to });
+    const spans = to - from === ACTIVE_MS ? await this.activityCounts(to) : null;
+    if (spans !== null) return spans.map(({ host, application, minimum, clients }) => ({ host, application, minimumCount: minimum, clients }));
     return this.all(q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
+  async activeSeries(first: number, step: number, count: number): Promise<ActiveSeriesRow[]> {
+    if (count <= 0) return [];
+    const out = new Map<string, { host: string; application: ActiveSeriesRow['application']; deltas: Map<number, Map<number, number>> }>();
+    for (const row of await this.all(q.activitySeriesQuery, { first, step, last: first + (count - 1) * step })) {
+      const key = `${row.host}\u0000${row.application}`;
+      let series = out.get(key);
+      if (series === undefined) out.set(key, (series = { host: row.host, application: row.application, deltas: new Map() }));
+      let deltas = series.deltas.get(row.minimum);
+      if (deltas === undefined) series.deltas.set(row.minimum, (deltas = new Map()));
+      deltas.set(row.k, row.delta);
+    }
+    return [...out.values()].map((s) => ({ host: s.host, application: s.application, ...combineMinimums(s.deltas, count) }));
+  }
+
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
-    if (await this.current(to)) return this.all(q.windowActiveSummaryQuery, { from, to });
-    return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
+    const spans = to - from === ACTIVE_MS ? await this.activityCounts(to) : null;
+    if (spans === null) return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
+    const rows = new Map<string, WindowActiveRow>();
+    for (const { host, application, minimum, clients } of spans) {
+      const row = rows.get(`${host}\u0000${application}`) ?? { host, application, active: 0, maxMinimum: minimum };
+      row.active += clients;
+      rows.set(`${host}\u0000${application}`, row);
+    }
+    return [...rows.values()];
+  }
+
+  /**
+   * The 30-day window ending at `at` from activity_spans (queries/activity.ts); null when a counted
+   * run mixes minimum counts, where the requests answer. windowActive and windowCounts asked for
+   * one instant together (as a report does) share one read.
+   */
+  private activityCounts(at: number): Promise<q.ActivityCountRow[] | null> {
+    let pending = this.countsAt.get(at);
+    if (pending === undefined) {
+      pending = this.all(q.activityCountsQuery, { at }).then((rows) => (rows.some((r) => r.mixed > 0) ? null : rows));
+      this.countsAt.set(at, pending);
+      const forget = () => this.countsAt.delete(at);
+      pending.then(forget, forget);
+    }
+    return pending;
   }
 
   async clones(at: number): Promise<CloneRow[]> {
@@ -207,8 +250,16 @@ export class SqlStore implements Store {
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {
-    return this.all(q.dailyActivityQuery, { from, to, ...q.secondBounds(from, to), host: host === null ? null : hostKey(host) });
+    const key = host === null ? null : hostKey(host);
+    const exact = (lo: number, hi: number) => (lo >= hi ? [] : this.all(q.dailyActivityQuery, { from: lo, to: hi, ...q.secondBounds(lo, hi), host: key }));
+    // whole days in (from, to] from daily_activity, the parts of days at either end from the requests
+    const firstDay = utcDayStart(from) + DAY_MS;
+    const endDay = utcDayStart(to + 1);
+    if (firstDay >= endDay) return exact(from, to);
+    const parts = await Promise.all([exact(from, firstDay - 1), this.all(q.dailyTableQuery, { fromDay: firstDay, toDay: endDay, host: key }), exact(endDay - 1, to)]);
+    return parts.flat().sort((a, b) => compareText(a.host.toLowerCase(), b.host.toLowerCase()) || compareText(a.application, b.application) || a.day - b.day);
   }
+
 
   async markDamaged(marks: readonly DamageMark[]): Promise<void> {
     if (marks.length === 0) return;

@@ -41,6 +41,11 @@ export interface Store {
   windowCounts(from: number, to: number): Promise<WindowCountRow[]>;
   /** Distinct CMIDs with result 0x0 in (from, to], per host and application (a CMID needing 25 and 5 counts once). */
   windowActive(from: number, to: number): Promise<WindowActiveRow[]>;
+  /**
+   * windowActive's `active` at `count` instants first, first + step, … (each over its own 30-day
+   * window), per host and application that has a client active at one of them: the timeline.
+   */
+  activeSeries(first: number, step: number, count: number): Promise<ActiveSeriesRow[]>;
   /** CMIDs reported under two or more machine names (case-insensitive), time <= at. */
   clones(at: number): Promise<CloneRow[]>;
   /** Non-zero results in (from, to], per machine (case-insensitive), cmid and result. */
@@ -243,6 +248,18 @@ export interface WindowActiveRow {
   maxMinimum: number;
 }
 
+export interface ActiveSeriesRow {
+  host: string;
+  application: KmsApplication;
+  /** One count per instant, in order. */
+  active: number[];
+  /**
+   * Per instant, the highest minimum count among the clients counted then (0 when none): the cap
+   * is twice it. Taken per run of a client's successes (store/rules/activity.ts).
+   */
+  maxMinimum: number[];
+}
+
 export interface CloneRow {
   cmid: string;
   /** Distinct machine names as first written, sorted case-insensitively. */
@@ -258,6 +275,8 @@ export interface FailureRow {
   result: number;
   requests: number;
   lastAt: number;
+  /** The product the failed requests asked for (the first by name if several). */
+  productName: string;
 }
 
 export interface ClientFilter {

@@ -12,6 +12,8 @@ import { freshRequests, type FreshRequests } from './fresh-requests.js';
 import { withoutNul } from './nul.js';
 import * as q from './queries/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
+import { clientsOf, updateActivity, type BatchRequest } from './activity.js';
+import { updateDaily } from './daily.js';
 import { summaryRows } from './summary-rows.js';
 import type { Checkpoint, LogSpan, WriteResult } from './types.js';
 
@@ -26,7 +28,7 @@ const maxRequestId = sql('maxRequestId', [], () => 'SELECT COALESCE(MAX(id), 0) 
  *   2. the rows whose dedup key is new are found (fresh-requests.ts), copies the key cannot tell
  *      judged (copies.ts) and the batch planned: epochs, log clears, checkpoints (batch-plan.ts);
  *   3. the new requests are inserted with the ids after the highest stored one, and the summaries
- *      brought up to date from exactly those rows (summary-rows.ts, queries/summary.ts);
+ *      brought up to date from exactly those rows (summary-rows.ts, queries/summary.ts, activity.ts);
  *   4. the other events, log clears, checkpoints and the stretches of the logs read (spans.ts).
  */
 export async function writeBatch(db: Driver, input: readonly KmsRecord[], ids: Dictionary): Promise<WriteResult> {
@@ -36,10 +38,12 @@ export async function writeBatch(db: Driver, input: readonly KmsRecord[], ids: D
   const positions: number[] = [];
   for (let i = 0; i < records.length; i++) if (records[i].kind === 'request') positions.push(i);
   const rows = await requestRows(db, ids, positions.map((i) => records[i] as KmsRequest));
-  return db.transaction((tx) => writePlanned(tx, records, positions, rows));
+  return db.transaction((tx) => writePlanned(tx, records, positions, rows, (productId) => ids.applicationOf(productId)));
 }
 
-async function writePlanned(tx: Driver, records: readonly KmsRecord[], positions: readonly number[], rows: RequestValues[]): Promise<WriteResult> {
+async function writePlanned(
+  tx: Driver, records: readonly KmsRecord[], positions: readonly number[], rows: RequestValues[], applicationOf: (productId: number) => string,
+): Promise<WriteResult> {
   const result: WriteResult = { requests: 0, hostEvents: 0, clientEvents: 0, anomalies: 0, duplicates: 0, logClears: 0 };
   const stored = await loadCheckpoints(tx, records);
   const fresh = await freshRequests(tx, rows.map((v) => ({
@@ -50,17 +54,25 @@ async function writePlanned(tx: Driver, records: readonly KmsRecord[], positions
 
   const firstId = Number((await tx.rows(maxRequestId))[0].id) + 1;
   const kept: unknown[][] = [];
+  const requests: BatchRequest[] = [];
   for (const row of fresh.fresh) {
     if (copies.notStored.has(positions[row])) continue;
     const values = rows[row];
     values[COL.epoch] = plan.records[positions[row]].epoch;
     kept.push([firstId + kept.length, ...values]);
+    requests.push({
+      hostId: values[COL.host_id] as number, application: applicationOf(values[COL.product_id] as number), cmidId: values[COL.cmid_id] as number,
+      time: values[COL.time] as number, minimum: values[COL.minimum_count] as number, ok: values[COL.result] === 0,
+    });
   }
   if (kept.length > 0) {
     // every row is new by its key: a row not inserted fails the batch rather than go missing
     result.requests = await tx.insert('requests', ['id', ...REQUEST_COLUMNS], kept, ALL_NEW);
     await tx.run(q.updateRequestHostsSql, { after: firstId - 1 });
     await tx.insert('client_summary', q.CLIENT_SUMMARY_COLUMNS, summaryRows(kept), q.CLIENT_SUMMARY_CONFLICT);
+    const clients = clientsOf(requests);
+    await updateActivity(tx, clients);
+    await updateDaily(tx, requests, clients, firstId);
   }
 
   const events = { host: [] as PlannedRecord[], client: [] as PlannedRecord[], anomaly: [] as PlannedRecord[] };

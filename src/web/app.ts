@@ -10,9 +10,11 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Registry } from 'prom-client';
+import { defaultConfig, type AlertRulesConfig } from '../alerts/config.js';
 import type { Store } from '../store/types.js';
 import type { AppContext } from './context.js';
 import { clientErrorAnswer, errorAnswer, WebError } from './errors.js';
@@ -35,6 +37,8 @@ export interface AppDeps {
   timezone?: string;
   now?: () => number;
   version?: string;
+  /** Alert rules (serve --config); default the built-in ones (docs/alerts.md). */
+  alertRules?: AlertRulesConfig;
   /** Built dashboard (Vite output); default dist/dashboard of this package; null = no dashboard. */
   staticDir?: string | null;
   /** Largest accepted ingest body in bytes (default 32 MiB). */
@@ -92,6 +96,12 @@ function checkToken(name: string, token: string | undefined): string | undefined
   return token;
 }
 
+/** Vite's hashed assets never change under their name; the pages that name them are checked on every load. */
+function setCacheHeaders(reply: FastifyReply, filePath: string): void {
+  const hashed = /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(filePath);
+  reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+}
+
 export function createApp(deps: AppDeps): FastifyInstance {
   const ctx: AppContext = {
     store: deps.store,
@@ -99,6 +109,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     timezone: deps.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     now: deps.now ?? Date.now,
     version: deps.version ?? VERSION,
+    alertRules: deps.alertRules ?? defaultConfig().alerts,
   };
   const readToken = checkToken('readToken', deps.readToken);
   const readTokens = [readToken, ctx.token].filter((t): t is string => t !== undefined);
@@ -149,7 +160,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
     throw notFound(request.method, request.url);
   });
 
-  registerReadRoutes(app, ctx);
+  // responses only (br, gzip): request bodies stay as the ingest route reads them
+  void app.register(fastifyCompress, { globalCompression: true, globalDecompression: false, encodings: ['br', 'gzip', 'deflate'] });
+  void app.register(async (scope) => registerReadRoutes(scope, ctx));
   const ingestWorkers = deps.ingestWorkers ?? (availableParallelism() >= 2 ? 1 : 0);
   registerIngestRoutes(app, ctx, {
     bodyLimit,
@@ -160,15 +173,17 @@ export function createApp(deps: AppDeps): FastifyInstance {
 
   const registry = deps.registry ?? new Registry();
   const metrics = createMetrics(registry, ctx.version);
-  app.get('/metrics', async (_request, reply) => {
-    metrics.update(await gatherMetrics(ctx.store, ctx.now(), ctx.timezone));
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
+  void app.register(async (scope) => {
+    scope.get('/metrics', async (_request, reply) => {
+      metrics.update(await gatherMetrics(ctx.store, ctx.now(), ctx.timezone));
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    });
   });
 
   const staticDir = deps.staticDir === undefined ? defaultStaticDir() : deps.staticDir;
   if (staticDir && existsSync(staticDir)) {
-    void app.register(fastifyStatic, { root: staticDir, index: ['index.html'] });
+    void app.register(fastifyStatic, { root: staticDir, index: ['index.html'], cacheControl: false, setHeaders: setCacheHeaders });
   } else {
     app.get('/', async () => {
       throw new WebError('the dashboard is not built: run npm run build. The JSON API is under /api/ and metrics under /metrics', 'WEB_NO_DASHBOARD');

@@ -1,3 +1,4 @@
+import type { AlertRulesConfig } from '../alerts/config.js';
 import type { Store } from '../store/types.js';
 
 /** What the routes share: built once by createApp from its deps. */
@@ -9,4 +10,6 @@ export interface AppContext {
   timezone: string;
   now: () => number;
   version: string;
+  /** Alert rules of serve --config (the defaults without one): /api/alerts, /api/overview, the idle limit. */
+  alertRules: AlertRulesConfig;
 }

@@ -9,14 +9,14 @@ export function one(q: Query, name: string): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
-/** `at`: ISO 8601 with an offset or `Z`, or epoch milliseconds; default `now`. */
+/** `at`: ISO 8601 with an offset or `Z`, or epoch milliseconds; default `now` (`latest`: see as-of.ts). */
 export function parseAt(q: Query, now: number): number {
   const text = one(q, 'at');
   if (text === undefined) return now;
   if (/^\d{1,15}$/.test(text)) return Number(text);
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) throw new WebError(`at: "${text}" needs a time zone (Z or ±hh:mm) or epoch milliseconds`, 'WEB_BAD_REQUEST', 'at');
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) throw new WebError(`at: "${text}" is not a time: give ISO 8601 with a time zone (2026-03-01T00:00:00Z), epoch milliseconds, or latest`, 'WEB_BAD_REQUEST', 'at');
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new WebError(`at: "${text}" is not an ISO 8601 time`, 'WEB_BAD_REQUEST', 'at');
+  if (Number.isNaN(ms)) throw new WebError(`at: "${text}" is not an ISO 8601 time (2026-03-01T00:00:00Z), epoch milliseconds, or latest`, 'WEB_BAD_REQUEST', 'at');
   return ms;
 }
 

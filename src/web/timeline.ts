@@ -5,7 +5,7 @@
  * no new client arrived (src/alerts/forecast.ts). Browser-safe: the offline page draws it too.
  */
 import { gatherFacts } from '../alerts/facts.js';
-import { defaultConfig } from '../alerts/config.js';
+import { defaultConfig, type AlertRulesConfig } from '../alerts/config.js';
 import { countAt, forecastCountDrop } from '../alerts/forecast.js';
 import { DAY_MS, iso, windowStart } from '../analysis/time.js';
 import type { KmsApplication } from '../kms/types.js';
@@ -43,14 +43,14 @@ function key(host: string, application: string): string {
   return `${host.toLowerCase()}\u0000${application}`;
 }
 
-export async function buildTimeline(store: Store, at: number, days: number, host?: string): Promise<Timeline> {
+export async function buildTimeline(store: Store, at: number, days: number, host?: string, rules: AlertRulesConfig = defaultConfig().alerts): Promise<Timeline> {
   const wanted = (h: string) => host === undefined || h.toLowerCase() === host.toLowerCase();
   const ends = Array.from({ length: days }, (_, i) => at - (days - 1 - i) * DAY_MS);
-  const windows = await Promise.all(ends.map((end) => store.windowActive(windowStart(end), end)));
-  const [perMinimum, daily, facts] = await Promise.all([
+  const [active, perMinimum, daily, facts] = await Promise.all([
+    store.activeSeries(ends[0], DAY_MS, days),
     store.windowCounts(windowStart(at), at),
     store.dailyActivity(host ?? null, at - days * DAY_MS, at),
-    gatherFacts(store, at, defaultConfig().alerts),
+    gatherFacts(store, at, rules),
   ]);
 
   const series = new Map<string, TimelineSeries>();
@@ -64,21 +64,16 @@ export async function buildTimeline(store: Store, at: number, days: number, host
     return s;
   };
 
-  windows.forEach((rows, i) => {
-    for (const row of rows) {
-      if (!wanted(row.host)) continue;
-      const s = seriesFor(row.host, row.application);
-      s.points.push({ t: iso(ends[i]), current: Math.min(row.active, 2 * row.maxMinimum), active: row.active });
-      if (i === days - 1) s.cap = 2 * row.maxMinimum;
-    }
-  });
-  // Days without any counted request show 0, so every series has one point per day.
-  for (const s of series.values()) {
-    const byT = new Map(s.points.map((p) => [p.t, p]));
-    s.points = ends.map((end) => byT.get(iso(end)) ?? { t: iso(end), current: 0, active: 0 });
+  for (const row of active) {
+    if (!wanted(row.host)) continue;
+    const s = seriesFor(row.host, row.application);
+    // days without any counted client show 0: every series has one point per day
+    s.points = ends.map((end, i) => ({ t: iso(end), current: Math.min(row.active[i], 2 * row.maxMinimum[i]), active: row.active[i] }));
+    s.cap = 2 * row.maxMinimum[days - 1];
   }
   for (const m of perMinimum) if (wanted(m.host)) seriesFor(m.host, m.application).thresholds.push(m.minimumCount);
   for (const d of daily) seriesFor(d.host, d.application).daily.push({ day: iso(d.day), clients: d.clients, requests: d.requests });
+  for (const s of series.values()) if (s.points.length === 0) s.points = ends.map((end) => ({ t: iso(end), current: 0, active: 0 }));
 
   const lastSeen = new Map<string, number[]>();
   for (const c of facts.counted) {

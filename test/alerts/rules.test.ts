@@ -80,7 +80,8 @@ describe('idle-host rule', () => {
     const records = [req('kms01', AT - 30 * HOUR, 'a', 'A'), req('kms02', AT - 24 * HOUR, 'b', 'B')];
     const alerts = await candidatesAt(records, AT, onlyRules(['idleHost']));
     expect(alerts.map((a) => [a.id, a.summary])).toEqual([
-      ['idle-host:kms01', 'no activation request for 30 h (last 2026-02-27 18:00 UTC)'],
+      // issue 25: durations in days and hours (30 h = 1 day 6 hours)
+      ['idle-host:kms01', 'no activation request for 1 day 6 hours (last 2026-02-27 18:00 UTC)'],
     ]);
     const relaxed = await candidatesAt(records, AT, onlyRules(['idleHost'], { idleHost: { hours: 48 } }));
     expect(relaxed).toEqual([]);

@@ -7,7 +7,7 @@ import { onlyRules, storeWith } from './evaluate.js';
 import { AT, cmid, DAY, HOUR, req } from './records.js';
 
 function candidate(id: string, severity: AlertCandidate['severity'] = 'warning'): AlertCandidate {
-  return { id, rule: 'idle-host', severity, host: 'kms01', summary: `summary of ${id}`, details: {}, clients: [] };
+  return { id, rule: 'idle-host', severity, host: 'kms01', summary: `summary of ${id}`, title: `title of ${id}`, remedy: 'remedy', details: {}, clients: [] };
 }
 
 /** The states after a digest of everything pending went out at `at`. */

@@ -36,7 +36,7 @@ describe('kmswatch report', () => {
     expect(text.stdout).toContain('Times are shown in Europe/Berlin');
     expect(text.stdout).toContain('KMS counts (last 30 days)');
     const csv = await runCli(['report', '--csv', '--section', 'failures', '--at', '2026-03-01T00:00:00Z'], { store });
-    expect(csv.stdout.split('\r\n')[0]).toBe('Machine,CMID,Host,Result,Requests,Last,Meaning,Cause,Remedy,damagedOnly');
+    expect(csv.stdout.split('\r\n')[0]).toBe('Machine,CMID,Host,Result,Requests,Last,Meaning,Cause,Remedy,damagedOnly,Product');
     expect(csv.stdout.split('\r\n')).toHaveLength(4); // header, f-1, g-1, final empty
   });
 });

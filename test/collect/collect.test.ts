@@ -60,7 +60,8 @@ describe('runCollect on file sources', () => {
     const mail = smtp.messages[0];
     // a few days of kms01's log, not the 30-day window: the count is partial
     expect(mail.subject).toBe('[KMS] CRITICAL kms01.contoso.com: Windows count 2 < 25 (partial) (+1 more)');
-    expect(mail.text).toContain('[CRITICAL] kms01.contoso.com: Windows count 2 < 5');
+    // the body shows each alert's title (issue 25): 2 counted < 5, the minimum of Windows Server
+    expect(mail.text).toContain('[CRITICAL] kms01.contoso.com counts 2 Windows clients: below the 5 that Windows Server and Office need');
     const csv = mail.attachments[0].content.toString('utf8').trimEnd().split('\r\n');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
       'low-count:kms01.contoso.com:Windows:25,critical,kms01.contoso.com,pc02.contoso.com,0a1b2c3d-0000-4000-8000-000000000002',

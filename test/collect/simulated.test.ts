@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDetails } from '../../src/alerts/state.js';
+import { alertTitle, parseDetails } from '../../src/alerts/state.js';
 import { simulate, type Truth } from '../../src/simulate/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -70,7 +70,9 @@ describe('collect on simulated logs', () => {
 
     const mail = smtp.messages[0];
     expect(mail.subject).toMatch(/^\[KMS\] CRITICAL /);
-    for (const [id] of expected) expect(mail.text).toContain(`id ${id},`);
+    // issue 25: the mail names each alert by its title, never by its internal id
+    for (const [id] of expected) expect(mail.text).toContain(alertTitle(states.find((s) => s.id === id)!));
+    expect(mail.text).not.toContain('low-count:');
     expect(mail.attachments.map((a) => a.filename)).toEqual(['clients.csv']);
 
     const second = await runMine(['collect', '--config', config, '--at', truth.at], { store });

@@ -43,16 +43,21 @@ describe('runNotify over real SMTP', () => {
     expect(mail.from?.text).toBe('kmswatch@contoso.test');
     expect(smtp.recipients[0]).toEqual(['admins@contoso.test', 'oncall@contoso.test']);
 
-    expect(mail.text).toContain('[CRITICAL] kms01: Windows count 3 < 25 (partial)');
+    // Issue 25 changed the body on purpose: the reader's title and a remedy instead of the summary
+    // and the alert id. 3 active < 25, the log begins 3 h before AT (partial); all 3 in grace wait.
+    expect(mail.text).toContain('[CRITICAL] kms01 counts 3 Windows clients: below the 25 that Windows client editions need (from part of the 30-day window');
+    expect(mail.text).toContain('What to do: 3 clients of kms01 wait in grace or notification and activate by themselves once the count reaches 25.');
     expect(mail.text).toContain('3 affected clients (clients.csv)');
-    expect(mail.text).toContain('kms01  Windows  current 3  (25 NOT met)');
+    expect(mail.text).toContain('kms01  Windows  current 3  (25 for Windows client editions: NOT met)');
+    expect(mail.text).not.toContain('low-count:');
 
     const html = String(mail.html);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/<script/i);
-    expect(html).toContain('Windows count 3 &lt; 25');
-    expect(html).toContain('<table style=');
+    expect(html).toContain('kms01 counts 3 Windows clients: below the 25 that Windows client editions need');
+    expect(html).not.toContain('low-count:');
+    expect(html).not.toContain('<table');
 
     expect(mail.attachments).toHaveLength(1);
     const csv = mail.attachments[0];

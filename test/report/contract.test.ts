@@ -44,6 +44,17 @@ describe('report --json contract', () => {
     expectShape(withCounts.counts[0].thresholds[0], { minimum: 'number', clients: 'number', met: 'boolean' }, 'thresholds[]');
   });
 
+  it('health, newest event and stale notice (issue 25)', () => {
+    expectShape(json, { health: 'array', newestEventAt: 'iso|null' }, 'report');
+    expect(json).toHaveProperty('stale');
+    expect(json.stale === null || typeof json.stale.text === 'string').toBe(true);
+    expectShape(json.health[0], { host: 'string', status: 'string', severity: 'string', active: 'number', threshold: 'number', thresholdFor: 'string', text: 'string', conditions: 'array' }, 'health[]');
+    expect(json.health[0]).toHaveProperty('application');
+    expect(json.health[0]).toHaveProperty('marginDays');
+    expect(json.health[0]).toHaveProperty('remedy');
+    expectShape(json.health[0].conditions[0], { status: 'string', text: 'string' }, 'health[].conditions[]');
+  });
+
   it('clones and failures', () => {
     expectShape(json.clones[0], { cmid: 'string', machines: 'array', firstSeen: 'iso', lastSeen: 'iso' }, 'clones[]');
     expectShape(json.failures[0], { machine: 'string', cmid: 'string', result: 'hresult', meaning: 'string', requests: 'number', lastAt: 'iso' }, 'failures[]');

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { activityOfKeysSql, deleteActivitySql } from '../../src/store/queries/activity.js';
 import * as q from '../../src/store/queries/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defaultStoreUrl, openStore, StoreError } from '../../src/store/index.js';
@@ -78,8 +79,11 @@ describe('migrations', () => {
     // one client's requests: a seek per bucket of requests_cmid_bucket
     expect(plan(q.clientRequestsQuery)).toMatch(/SEARCH r USING INDEX requests_cmid_bucket \(<expr>=\? AND cmid_id=\?\)/);
     expect(plan(q.failuresQuery)).toMatch(/requests_failed_time/);
-    // the summary forms never read the requests table
-    for (const query of [q.windowCountsSummaryQuery, q.windowActiveSummaryQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery, q.hostActivitySummaryQuery]) {
+    // a batch's keys find their activity spans by primary key (a join of JSON arrays was quadratic)
+    expect(plan(activityOfKeysSql as q.Query<unknown>)).toMatch(/SEARCH s USING PRIMARY KEY \(host_id=\? AND application=\? AND cmid_id=\?\)/);
+    expect(plan(deleteActivitySql as q.Query<unknown>)).toMatch(/SEARCH activity_spans USING PRIMARY KEY \(host_id=\? AND application=\? AND cmid_id=\? AND start=\?\)/);
+    // the summary forms and the timeline's tables never read the requests table
+    for (const query of [q.activityCountsQuery, q.activitySeriesQuery, q.dailyTableQuery, q.productsSummaryQuery, q.cloneNamesSummaryQuery, q.totalsSummaryQuery, q.hostActivitySummaryQuery]) {
       expect(plan(query as q.Query<unknown>)).not.toMatch(/\brequests\b/);
     }
     // latest clients "as of now": client_summary in primary-key order (cmid first), no sort

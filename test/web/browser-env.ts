@@ -61,16 +61,21 @@ export async function field(page: Page, scope: string, name: string): Promise<st
   return (await page.locator(`${scope} [data-field="${name}"]`).first().textContent()) ?? '';
 }
 
+/** A number as the page writes it: thousands separated by commas, whatever the browser's language. */
+export function shown(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** The totals and the per-host count cards of the page against a report of the same data. */
 export async function expectTotals(page: Page, r: Report, label = ''): Promise<void> {
   for (const k of ['requests', 'clients', 'machines', 'hosts', 'anomalies'] as const) {
-    expect(await field(page, '[data-section="totals"]', `totals.${k}`), `${label} ${k}`).toBe(String(r.totals[k]));
+    expect(await field(page, '[data-section="totals"]', `totals.${k}`), `${label} ${k}`).toBe(shown(r.totals[k]));
   }
   for (const h of r.hosts) {
     for (const c of h.counts) {
-      const card = `[data-host="${h.host}"][data-application="${c.application}"]`;
-      expect(await field(page, card, 'current'), `${label} ${h.host} ${c.application}`).toBe(String(c.current));
-      expect(await field(page, card, 'active'), `${label} ${h.host} ${c.application}`).toBe(String(c.active));
+      const card = `.count-card[data-host="${h.host}"][data-application="${c.application}"]`;
+      expect(await field(page, card, 'current'), `${label} ${h.host} ${c.application}`).toBe(shown(c.current));
+      expect(await field(page, card, 'active'), `${label} ${h.host} ${c.application}`).toBe(shown(c.active));
     }
   }
   expect(await page.locator('.count-card').count(), label).toBe(r.hosts.reduce((n, h) => n + h.counts.length, 0));

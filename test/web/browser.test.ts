@@ -70,7 +70,8 @@ describe('dashboard', () => {
       expect(await row.locator('[data-field="requests"]').textContent()).toBe(String(h.requests));
     }
     await page.click('#nav button[data-tab="clones"]');
-    expect(await page.locator('[data-section="clones"] tbody tr').count()).toBe(report.clones.length);
+    // the tab loads the report when first opened
+    await expect.poll(() => page.locator('[data-section="clones"] tbody tr').count()).toBe(report.clones.length);
     await page.screenshot({ path: path.join(artifacts, 'clones.png') });
     await page.close();
   });

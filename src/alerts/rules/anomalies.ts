@@ -1,6 +1,7 @@
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
+import { anomaliesRemedy } from '../../analysis/remedies.js';
 import { idPart, isoMinute } from './shared.js';
 
 /** Unexpected events in the KMS log within the look-back (foreign writers, malformed 12290), per host. */
@@ -19,6 +20,8 @@ export function anomalyAlerts(facts: AlertFacts, cfg: AlertRulesConfig['anomalie
       severity: cfg.severity ?? 'warning',
       host: rows[0].host,
       summary: `${rows.length} unexpected event${rows.length === 1 ? '' : 's'} in the KMS log (event ${eventIds.join(', ')}), last ${isoMinute(newest)}`,
+      title: `${rows[0].host}: ${rows.length} event${rows.length === 1 ? '' : 's'} in the Key Management Service log that ${rows.length === 1 ? 'is' : 'are'} not KMS requests (event ${eventIds.join(', ')}), last ${isoMinute(newest)}`,
+      remedy: anomaliesRemedy(rows[0].host),
       details: {
         count: rows.length,
         eventIds,

@@ -2,6 +2,7 @@ import type { ClientRow } from '../../store/types.js';
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate, RuleName, Severity } from '../types.js';
+import { EXPIRING_REMEDY, NOTIFICATION_REMEDY } from '../../analysis/remedies.js';
 import { DAY, byMachine, expiryOf, idPart, isLapsed, isoDay, toAffected } from './shared.js';
 
 const NOTIFICATION = 5;
@@ -12,6 +13,7 @@ function perHost(
   severity: Severity,
   pick: (c: ClientRow) => boolean,
   summary: (clients: ClientRow[]) => string,
+  remedy: string,
   details: (clients: ClientRow[]) => Record<string, unknown>,
 ): AlertCandidate[] {
   const byHost = new Map<string, ClientRow[]>();
@@ -26,6 +28,8 @@ function perHost(
     severity,
     host: clients[0].host,
     summary: summary(clients),
+    title: `${clients[0].host}: ${summary(clients)}`,
+    remedy,
     details: details(clients),
     clients: clients.map(toAffected).sort(byMachine),
   }));
@@ -39,6 +43,7 @@ export function notificationAlerts(facts: AlertFacts, cfg: AlertRulesConfig['not
     cfg.severity ?? 'warning',
     (c) => c.licenseState === NOTIFICATION,
     (cs) => `${cs.length} client${cs.length === 1 ? '' : 's'} in Notification state`,
+    NOTIFICATION_REMEDY,
     (cs) => ({ clients: cs.length }),
   );
 }
@@ -58,6 +63,7 @@ export function expiringAlerts(facts: AlertFacts, cfg: AlertRulesConfig['expirin
       const first = Math.min(...cs.map((c) => expiryOf(c) as number));
       return `${cs.length} client${cs.length === 1 ? '' : 's'} expiring within ${cfg.days} days (first ${isoDay(first)})`;
     },
+    EXPIRING_REMEDY,
     (cs) => ({ clients: cs.length, days: cfg.days, firstExpiry: new Date(Math.min(...cs.map((c) => expiryOf(c) as number))).toISOString() }),
   );
 }

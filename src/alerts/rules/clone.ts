@@ -1,6 +1,7 @@
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
+import { cloneRemedy } from '../../analysis/remedies.js';
 import { DAY, byMachine, toAffected } from './shared.js';
 
 /** One alert per cloned CMID (several machine names) seen within the look-back. */
@@ -16,6 +17,8 @@ export function cloneAlerts(facts: AlertFacts, cfg: AlertRulesConfig['clone']): 
       severity: cfg.severity ?? 'warning',
       host: latest?.host ?? null,
       summary: `CMID ${c.cmid} used by ${c.machines.length} machines: ${c.machines.join(', ')}`,
+      title: `CMID ${c.cmid} used by ${c.machines.length} machines: ${c.machines.join(', ')}; they count as one client`,
+      remedy: cloneRemedy(c.cmid),
       details: { cmid: c.cmid, machines: c.machines, firstSeen: new Date(c.firstSeen).toISOString(), lastSeen: new Date(c.lastSeen).toISOString() },
       clients: clients.map(toAffected).sort(byMachine),
     });

@@ -2,6 +2,9 @@ import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import { forecastCountDrop } from '../forecast.js';
 import type { AlertCandidate } from '../types.js';
+import { plural } from '../../analysis/duration.js';
+import { countAtRiskRemedy } from '../../analysis/remedies.js';
+import { thresholdFor } from '../../analysis/thresholds.js';
 import { DAY, idPart, isoDay, PARTIAL_NOTE, sameHost } from './shared.js';
 
 /**
@@ -27,6 +30,10 @@ export function countForecastAlerts(facts: AlertFacts, cfg: AlertRulesConfig['fo
       severity: cfg.severity ?? 'warning',
       host: t.host,
       summary: `${t.application} count falls below ${t.minimumCount} on ${isoDay(date)} if no new clients arrive${partial ? PARTIAL_NOTE : ''}`,
+      title:
+        `${t.host} counts ${plural(current, `${t.application} client`)}; without new or returning clients the count falls below ` +
+        `the ${t.minimumCount} that ${thresholdFor(t.minimumCount)} need on ${isoDay(date)}` + (partial ? ' (from part of the 30-day window)' : ''),
+      remedy: countAtRiskRemedy(t.host),
       details: { application: t.application, current, minimum: t.minimumCount, dropsBelowAt: new Date(date).toISOString(), partial },
       clients: [],
     });

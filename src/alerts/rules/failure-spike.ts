@@ -1,6 +1,8 @@
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
+import { describeResult } from '../../kms/codes.js';
+import { failureRemedy } from '../../analysis/remedies.js';
 import { byMachine, hresultHex, idPart, toAffected } from './shared.js';
 
 /** Per host and result code: at least minRequests failed requests from at least minMachines machines. */
@@ -24,6 +26,8 @@ export function failureSpikeAlerts(facts: AlertFacts, cfg: AlertRulesConfig['fai
       severity: cfg.severity ?? 'warning',
       host: g.host,
       summary: `${g.requests} requests failed with ${hex} from ${g.machines.size} machines in ${cfg.hours} h`,
+      title: `${g.host} refused ${g.requests} requests from ${g.machines.size} machines in ${cfg.hours} h with ${hex}: ${describeResult(g.result).cause}`,
+      remedy: failureRemedy(g.result),
       details: { resultHex: hex, requests: g.requests, machines: g.machines.size, hours: cfg.hours },
       clients: facts.clients.filter((c) => g.cmids.has(c.cmid)).map(toAffected).sort(byMachine),
     });

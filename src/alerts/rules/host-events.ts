@@ -2,6 +2,7 @@ import type { HostEventCountRow } from '../../store/types.js';
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
+import { dnsPublishRemedy, kmsStartRemedy } from '../../analysis/remedies.js';
 import { DAY, idPart, isoMinute, sameHost } from './shared.js';
 
 function latest(facts: AlertFacts, host: string, type: string): HostEventCountRow | undefined {
@@ -22,6 +23,8 @@ export function dnsPublishAlerts(facts: AlertFacts, cfg: AlertRulesConfig['dnsPu
       severity: cfg.severity ?? 'warning',
       host: failed.host,
       summary: `DNS publishing failed${where}${code}, last ${isoMinute(failed.lastAt)}`,
+      title: `${failed.host} could not publish its _vlmcs._tcp SRV record to DNS${where}${code}, last ${isoMinute(failed.lastAt)}: clients that look the host up in DNS do not find it`,
+      remedy: dnsPublishRemedy(failed.host, failed.lastDomain, failed.lastResultHex),
       details: { failures: failed.count, lastAt: new Date(failed.lastAt).toISOString(), domain: failed.lastDomain, resultHex: failed.lastResultHex },
       clients: [],
     });
@@ -43,6 +46,8 @@ export function kmsStartAlerts(facts: AlertFacts, cfg: AlertRulesConfig['kmsStar
       severity: cfg.severity ?? 'critical',
       host: failed.host,
       summary: `KMS failed to start${code}, last ${isoMinute(failed.lastAt)}`,
+      title: `The Key Management Service on ${failed.host} failed to start${code}, last ${isoMinute(failed.lastAt)}, and has served no request since`,
+      remedy: kmsStartRemedy(failed.host, failed.lastResultHex),
       details: { failures: failed.count, lastAt: new Date(failed.lastAt).toISOString(), resultHex: failed.lastResultHex },
       clients: [],
     });

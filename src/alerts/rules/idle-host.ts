@@ -1,6 +1,8 @@
 import type { AlertRulesConfig } from '../config.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
+import { formatDuration } from '../../analysis/duration.js';
+import { idleRemedy } from '../../analysis/remedies.js';
 import { HOUR, idPart, isoMinute } from './shared.js';
 
 /** A host with no 12290 for more than `hours` before `at` (SCOM's idle-time monitor). */
@@ -14,7 +16,9 @@ export function idleHostAlerts(facts: AlertFacts, cfg: AlertRulesConfig['idleHos
       rule: 'idle-host',
       severity: cfg.severity ?? 'warning',
       host: h.host,
-      summary: `no activation request for ${idleHours} h (last ${isoMinute(h.lastRequestAt)})`,
+      summary: `no activation request for ${formatDuration(facts.at - h.lastRequestAt)} (last ${isoMinute(h.lastRequestAt)})`,
+      title: `${h.host} has served no activation request for ${formatDuration(facts.at - h.lastRequestAt)} (last ${isoMinute(h.lastRequestAt)})`,
+      remedy: idleRemedy(h.host),
       details: { lastRequestAt: new Date(h.lastRequestAt).toISOString(), idleHours, limitHours: cfg.hours },
       clients: [],
     });

@@ -1,7 +1,10 @@
+import { plural } from '../../analysis/duration.js';
+import { thresholdFor } from '../../analysis/thresholds.js';
 import type { AlertRulesConfig } from '../config.js';
+import { countSources, lowCountRemedy } from '../../analysis/count-sources.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
-import { byMachine, idPart, isLapsed, PARTIAL_NOTE, sameHost, toAffected } from './shared.js';
+import { byMachine, idPart, PARTIAL_NOTE, sameHost, toAffected } from './shared.js';
 
 /**
  * Per host, application and minimum count m: critical when current < m, warning when
@@ -16,18 +19,10 @@ export function lowCountAlerts(facts: AlertFacts, cfg: AlertRulesConfig['lowCoun
     const current = Math.min(a.active, 2 * a.maxMinimum);
     const below = current < t.minimumCount;
     if (!below && current >= t.minimumCount + cfg.margin) continue;
-    const waiting = facts.clients
-      .filter(
-        (c) =>
-          sameHost(c.host, t.host) &&
-          c.application === t.application &&
-          c.minimumCount > current &&
-          c.licenseState !== 1 &&
-          !isLapsed(c, facts.at),
-      )
-      .map(toAffected)
-      .sort(byMachine);
+    const sources = countSources(facts.clients, t.host, t.application, current, facts.at);
+    const waiting = sources.waiting.map(toAffected).sort(byMachine);
     const partial = facts.partial(t.host);
+    const who = thresholdFor(t.minimumCount);
     out.push({
       id: `low-count:${idPart(t.host)}:${t.application}:${t.minimumCount}`,
       rule: 'low-count',
@@ -36,7 +31,24 @@ export function lowCountAlerts(facts: AlertFacts, cfg: AlertRulesConfig['lowCoun
       summary: (below
         ? `${t.application} count ${current} < ${t.minimumCount}`
         : `${t.application} count ${current}, within ${cfg.margin} of ${t.minimumCount}`) + (partial ? PARTIAL_NOTE : ''),
-      details: { application: t.application, current, minimum: t.minimumCount, active: a.active, margin: cfg.margin, waiting: waiting.length, partial },
+      title:
+        (below
+          ? `${t.host} counts ${plural(current, `${t.application} client`)}: below the ${t.minimumCount} that ${who} need`
+          : `${t.host} counts ${plural(current, `${t.application} client`)}: ${current - t.minimumCount} above the ${t.minimumCount} that ${who} need`) +
+        (partial ? ' (from part of the 30-day window: the real count may be higher)' : ''),
+      remedy: lowCountRemedy(t.host, t.minimumCount, current, sources),
+      details: {
+        application: t.application,
+        current,
+        minimum: t.minimumCount,
+        active: a.active,
+        margin: cfg.margin,
+        waiting: waiting.length,
+        lapsed: sources.lapsed,
+        elsewhere: sources.elsewhere,
+        refusedElsewhere: sources.refusedElsewhere,
+        partial,
+      },
       clients: waiting,
     });
   }

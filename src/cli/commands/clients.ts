@@ -11,7 +11,7 @@ import { renderTable } from '../../report/table.js';
 import { formatLocal } from '../../report/time.js';
 import type { ClientFilter } from '../../store/types.js';
 import { tableWidth, type CliContext } from '../context.js';
-import { atOption, parseCount, parseTimezone, resolveTimezone } from '../options.js';
+import { atSpecOption, parseCount, resolveAt, parseTimezone, resolveTimezone } from '../options.js';
 import { withStore } from '../store.js';
 
 interface ClientsOptions {
@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('clients')
     .description('clients (latest request per CMID and application) with state, expiry and flags')
-    .option('--at <time>', 'as of this ISO 8601 time (default: now)')
+    .option('--at <time>', 'as of this ISO 8601 time, or "latest": the newest stored event (default: now)')
     .option('--timezone <zone>', 'IANA zone for times without an offset and for the table', parseTimezone)
     .option('--host <name>', 'only clients whose latest request went to this KMS host')
     .option('--state <state>', 'license state, number or name (e.g. 1, Licensed, OOBGrace)', parseState)
@@ -61,7 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (_opts: ClientsOptions, command: Command) => {
       const opts = command.optsWithGlobals<ClientsOptions>();
       const timezone = resolveTimezone(opts.timezone, ctx.env);
-      const at = atOption(opts.at, timezone, ctx.now());
+      const atSpec = atSpecOption(opts.at, timezone, ctx.now());
       const filter: ClientFilter = {
         host: opts.host,
         state: opts.state,
@@ -70,7 +70,10 @@ export function register(program: Command, ctx: CliContext): void {
         search: opts.search,
         activationId: opts.product && GUID.test(opts.product) ? opts.product.replace(/[{}]/g, '') : undefined,
       };
-      const rows = await withStore(ctx, opts.db, (store) => store.latestClients(at, filter), { readOnly: true });
+      const { at, rows } = await withStore(ctx, opts.db, async (store) => {
+        const at = await resolveAt(atSpec, store, ctx.now());
+        return { at, rows: await store.latestClients(at, filter) };
+      }, { readOnly: true });
       const clients = selectClients(
         rows.map((r) => classifyClient(r, at, opts.expiringDays ?? undefined)),
         at,

@@ -4,7 +4,7 @@ import { runNotify, type NotifyResult } from '../../notify/notify.js';
 import { renderClientsCsv } from '../../notify/render-csv.js';
 import { printable } from '../../report/cells.js';
 import type { CliContext } from '../context.js';
-import { atOption, parseTimezone, resolveTimezone } from '../options.js';
+import { atSpecOption, parseTimezone, resolveAt, resolveTimezone } from '../options.js';
 import { withStore } from '../store.js';
 
 export interface MailCommandOptions {
@@ -20,7 +20,8 @@ export interface MailCommandOptions {
 }
 
 /** The mail options notify, collect and watch share. */
-export function addMailOptions(command: Command): Command {
+/** `latest`: the command accepts `--at latest` (notify; collect evaluates after its own ingest). */
+export function addMailOptions(command: Command, { latest = false }: { latest?: boolean } = {}): Command {
   return command
     .option('--config <file>', 'kmswatch config (YAML or JSON): sources, mail, alert rules')
     .option('--smtp <url>', 'smtp://host[:port] (STARTTLS when offered; ?starttls=require|never) or smtps://host[:port]; credentials from KMSWATCH_SMTP_USER / KMSWATCH_SMTP_PASS')
@@ -28,7 +29,7 @@ export function addMailOptions(command: Command): Command {
     .option('--to <address>', 'recipients (repeat, or separate with commas or spaces)', collectAddresses)
     .option('--dry-run', 'print the mail instead of sending it; the alert state is not changed')
     .option('--always', 'mail even when nothing is new')
-    .option('--at <time>', 'evaluate alerts as of this ISO 8601 time (default: now)')
+    .option('--at <time>', `evaluate alerts as of this ISO 8601 time${latest ? ', or "latest": the newest stored event' : ''} (default: now)`)
     .option('--timezone <zone>', 'IANA zone of times written without an offset', parseTimezone);
 }
 
@@ -51,17 +52,17 @@ export function describeNotify(result: NotifyResult | null, dryRun: boolean, ter
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  addMailOptions(program.command('notify').description('evaluate the alerts and mail the digest when something is new')).action(
+  addMailOptions(program.command('notify').description('evaluate the alerts and mail the digest when something is new'), { latest: true }).action(
     async (_opts: MailCommandOptions, command: Command) => {
       const opts = command.optsWithGlobals<MailCommandOptions>();
       const settings = await loadRunSettings(opts.config, opts.db, { smtp: opts.smtp, from: opts.from, to: opts.to, always: opts.always });
       const { config } = settings;
       const timezone = resolveTimezone(opts.timezone ?? config.timezone, ctx.env);
-      const at = atOption(opts.at, timezone, ctx.now());
+      const atSpec = atSpecOption(opts.at, timezone, ctx.now());
       const transport = opts.dryRun ? null : mailTransport(config, ctx.env as NodeJS.ProcessEnv);
-      const result = await withStore(ctx, settings.db, (store) =>
+      const result = await withStore(ctx, settings.db, async (store) =>
         runNotify(store, {
-          at,
+          at: await resolveAt(atSpec, store, ctx.now()),
           rules: config.alerts,
           transport: transport ?? undefined,
           from: config.mail.from,

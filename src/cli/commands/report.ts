@@ -4,7 +4,7 @@ import { renderJson } from '../../report/json.js';
 import { REPORT_CSV_SECTIONS, renderReportCsv, type ReportCsvSection } from '../../report/report-csv.js';
 import { renderReportText } from '../../report/report-text.js';
 import { tableWidth, type CliContext } from '../context.js';
-import { atOption, parseCount, parsePositive, parseTimezone, resolveTimezone } from '../options.js';
+import { atSpecOption, parseCount, resolveAt, parsePositive, parseTimezone, resolveTimezone } from '../options.js';
 import { withStore } from '../store.js';
 
 interface ReportOptions {
@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('report')
     .description('KMS counts vs thresholds, clones, failures, clients, DNS publishing, log clears and anomalies')
-    .option('--at <time>', 'report as of this ISO 8601 time (default: now)')
+    .option('--at <time>', 'report as of this ISO 8601 time, or "latest": the newest stored event (default: now)')
     .option('--timezone <zone>', 'IANA zone for times without an offset and for the tables (default: this machine\'s)', parseTimezone)
     .addOption(new Option('--json', 'the report as JSON (a stable scripting interface)').conflicts('csv'))
     .addOption(new Option('--csv', 'one section of the report as CSV').conflicts('json'))
@@ -34,9 +34,9 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (_opts: ReportOptions, command: Command) => {
       const opts = command.optsWithGlobals<ReportOptions>();
       const timezone = resolveTimezone(opts.timezone, ctx.env);
-      const at = atOption(opts.at, timezone, ctx.now());
-      const report = await withStore(ctx, opts.db, (store) =>
-        buildReport(store, { at, timezone, idleHours: opts.idleHours, expiringDays: opts.expiringDays, anomalyLimit: opts.anomalies }),
+      const atSpec = atSpecOption(opts.at, timezone, ctx.now());
+      const report = await withStore(ctx, opts.db, async (store) =>
+        buildReport(store, { at: await resolveAt(atSpec, store, ctx.now()), timezone, idleHours: opts.idleHours, expiringDays: opts.expiringDays, anomalyLimit: opts.anomalies }),
       { readOnly: true });
       if (opts.json) ctx.stdout.write(renderJson(report));
       else if (opts.csv) ctx.stdout.write(renderReportCsv(report, opts.section, { terminal: ctx.stdout.isTTY }));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadRunSettings } from '../../collect/settings.js';
 import { CliUsageError } from '../errors.js';
 import type { CliContext } from '../context.js';
 import { parseTimezone, resolveTimezone } from '../options.js';
@@ -7,6 +8,7 @@ import { tokenProblem } from '../../web/security.js';
 
 interface ServeOptions {
   db?: string;
+  config?: string;
   port: string;
   bind: string;
   token?: string;
@@ -64,6 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('web dashboard, JSON API, POST /api/ingest for log shippers and /metrics for Prometheus')
+    .option('--config <file>', 'kmswatch config (YAML or JSON): its alert rules drive /api/alerts and the dashboard, its db and timezone apply; default: built-in rules')
     .option('--port <n>', 'TCP port', '8427')
     .option('--bind <address>', 'address to listen on (loopback unless told otherwise)', '127.0.0.1')
     .option('--token <token>', 'bearer token that POST /api/ingest needs (default: KMSWATCH_TOKEN; without one, writes are refused)')
@@ -81,7 +84,9 @@ export function register(program: Command, ctx: CliContext): void {
       const token = tokenFrom(opts.token, '--token', 'KMSWATCH_TOKEN', ctx.env);
       const readToken = tokenFrom(opts.readToken, '--read-token', 'KMSWATCH_READ_TOKEN', ctx.env);
       if (readToken && opts.publicRead) throw new CliUsageError('--public-read and --read-token (or KMSWATCH_READ_TOKEN) contradict each other: give one', 'CLI_USAGE', '--public-read');
-      const timezone = resolveTimezone(opts.timezone, ctx.env);
+      // the same rules (and db, zone) as `alerts` and `collect` with this config
+      const settings = await loadRunSettings(opts.config, opts.db, {});
+      const timezone = resolveTimezone(opts.timezone ?? settings.config.timezone, ctx.env);
       // Loaded on use: the other commands start without fastify.
       const { startServer, isLoopback } = await import('../../web/server.js');
       const { VERSION } = await import('../../version.js');
@@ -91,9 +96,9 @@ export function register(program: Command, ctx: CliContext): void {
       }
       // Without a token nothing is written (POST /api/ingest is refused): the store is opened for
       // reading only, so a read-only file, folder or PostgreSQL role serves the dashboard and /metrics.
-      const store = await ctx.openStore(opts.db, token ? {} : { readOnly: true });
+      const store = await ctx.openStore(settings.db, token ? {} : { readOnly: true });
       try {
-        const server = await startServer({ store, bind: opts.bind, port, token, readToken, allowHosts: opts.allowHost, timezone, bodyLimit, bodyTimeoutMs, version: VERSION });
+        const server = await startServer({ store, bind: opts.bind, port, token, readToken, allowHosts: opts.allowHost, timezone, bodyLimit, bodyTimeoutMs, version: VERSION, alertRules: settings.config.alerts });
         ctx.stderr.write(`kmswatch: serving ${store.backend} store on ${server.url}/ (metrics: ${server.url}/metrics)\n`);
         if (!token) ctx.stderr.write(`kmswatch: no --token or KMSWATCH_TOKEN: POST /api/ingest is refused${store.readOnly ? ', the store is open read-only' : ''}\n`);
         if (!loopback && opts.publicRead) {

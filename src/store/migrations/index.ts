@@ -12,6 +12,7 @@ import { postgresDeferredSummary } from './0900-postgres-deferred-summary.js';
 import { damagedRecords } from './1000-damaged-records.js';
 import { logSpans } from './1100-log-spans.js';
 import { oneStore } from './1200-one-store.js';
+import { activity } from './1300-activity.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
@@ -19,7 +20,7 @@ export { newestVersion, refuseNewerSchema, unknownNewerMigrations } from './newe
 export { pendingMigrations, refuseOlderSchema } from './older.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

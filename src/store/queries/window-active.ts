@@ -24,15 +24,7 @@ const mapRow = (r: Record<string, unknown>): WindowActiveRow => ({
 export const windowActiveQuery = defineQuery<WindowActiveRow>({
   name: 'windowActive',
   params: ['from', 'to', 'fromSecond', 'toSecond'],
-  sqlite: body(windowSource.exact('@from', '@to', '@fromSecond', '@toSecond')),
-  postgres: body(windowSource.exact('$1', '$2', '$3', '$4')),
-  mapRow,
-});
-
-export const windowActiveSummaryQuery = defineQuery<WindowActiveRow>({
-  name: 'windowActiveSummary',
-  params: ['from', 'to'],
-  sqlite: body(windowSource.summary('@from', '@to')),
-  postgres: body(windowSource.summary('$1', '$2')),
+  sqlite: body(windowSource('@from', '@to', '@fromSecond', '@toSecond')),
+  postgres: body(windowSource('$1', '$2', '$3', '$4')),
   mapRow,
 });

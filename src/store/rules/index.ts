@@ -1,3 +1,4 @@
 /** Store rules written once in TypeScript, for every backend's TypeScript side (the SQL keeps its own text). */
 export { isLater, latestFirst, recordRank, type LatestKey } from './latest-order.js';
 export { DAY_MS, inWindow, utcDayStart } from './window.js';
+export { ACTIVE_MS, combineMinimums, deltaIndex, mergeSpans, seriesFromDeltas, spansOfTimes, type ActivitySpan } from './activity.js';

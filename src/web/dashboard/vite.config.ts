@@ -26,6 +26,9 @@ export default defineConfig({
       { find: /^(node:)?string_decoder$/, replacement: shim('string-decoder.ts') },
     ],
   },
+  // The offline page parses in a module worker (src/offline-worker.ts), emitted as its own ES file
+  // under assets/ and started from 'self', as the Content-Security-Policy requires (no blob: URL).
+  worker: { format: 'es' },
   build: {
     outDir: path.resolve(here, '../../../dist/dashboard'),
     emptyOutDir: true,

@@ -1,18 +1,21 @@
 /** Read-only JSON API: the report, clients, one client's requests, timelines, alerts, health. */
 import type { FastifyInstance } from 'fastify';
-import { defaultConfig } from '../../alerts/config.js';
-import { evaluateRules } from '../../alerts/evaluate.js';
-import { gatherFacts } from '../../alerts/facts.js';
+import type { AlertRulesConfig } from '../../alerts/config.js';
+import { currentAlerts } from '../../alerts/run.js';
 import { buildReport } from '../../analysis/report.js';
+import type { FailureReport } from '../../analysis/types.js';
+import type { Store } from '../../store/types.js';
+import { resolveAt } from '../as-of.js';
 import { clientCsvColumns } from '../../report/columns.js';
 import { renderCsv } from '../../report/csv.js';
 import { APPLICATIONS, CLIENT_SORT_KEYS, parseStateName, queryClients, type ClientQuery } from '../clients-query.js';
 import type { AppContext } from '../context.js';
 import { WebError } from '../errors.js';
-import { one, parseAt, parseBool, parseChoice, parseInteger, type Query } from '../params.js';
+import { one, parseBool, parseChoice, parseInteger, type Query } from '../params.js';
+import { OVERVIEW_FAILURES, overviewFromReport, type OverviewAlert } from '../overview.js';
 import { buildTimeline } from '../timeline.js';
 
-function clientQuery(q: Query, now: number): ClientQuery {
+function clientQuery(q: Query, at: number): ClientQuery {
   const stateText = one(q, 'state');
   const state = stateText === undefined ? undefined : parseStateName(stateText);
   if (state === null) throw new WebError(`state: "${stateText}" is not a license state (0-6 or a name such as Licensed)`, 'WEB_BAD_REQUEST', 'state');
@@ -21,7 +24,7 @@ function clientQuery(q: Query, now: number): ClientQuery {
     throw new WebError(`application: "${application}" is not one of ${APPLICATIONS.join(', ')}`, 'WEB_BAD_REQUEST', 'application');
   }
   const query: ClientQuery = {
-    at: parseAt(q, now),
+    at,
     sort: parseChoice(q, 'sort', CLIENT_SORT_KEYS, 'machine'),
     desc: parseChoice(q, 'dir', ['asc', 'desc'] as const, 'asc') === 'desc',
     page: parseInteger(q, 'page', 1, 1, 1_000_000),
@@ -42,28 +45,45 @@ function clientQuery(q: Query, now: number): ClientQuery {
   return query;
 }
 
+/** Requests of one client read at most (newest first); the page pages through them. */
+const CLIENT_REQUESTS_MAX = 100_000;
+
+async function reportOptions(q: Query, ctx: AppContext) {
+  return {
+    at: await resolveAt(q, ctx),
+    timezone: ctx.timezone,
+    idleHours: parseInteger(q, 'idleHours', ctx.alertRules.idleHost.hours, 1, 24 * 365),
+    expiringDays: parseInteger(q, 'expiringDays', 14, 0, 3650),
+    anomalyLimit: parseInteger(q, 'anomalies', 100, 0, 100_000),
+  };
+}
+
+/** What the rules (serve --config, else the defaults) find at `at`, with a count of clients instead of the list. */
+async function alertViews(store: Store, at: number, rules: AlertRulesConfig): Promise<OverviewAlert[]> {
+  return (await currentAlerts(store, at, rules)).map(({ clients, ...c }) => ({ ...c, clients: clients.length }));
+}
+
 export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/health', async () => ({ ok: true, backend: ctx.store.backend, version: ctx.version, writable: Boolean(ctx.token) && !ctx.store.readOnly }));
 
   app.get('/api/report', async (request) => {
-    const q = request.query as Query;
-    return buildReport(ctx.store, {
-      at: parseAt(q, ctx.now()),
-      timezone: ctx.timezone,
-      idleHours: parseInteger(q, 'idleHours', 24, 1, 24 * 365),
-      expiringDays: parseInteger(q, 'expiringDays', 14, 0, 3650),
-      anomalyLimit: parseInteger(q, 'anomalies', 100, 0, 100_000),
-    });
+    return buildReport(ctx.store, await reportOptions(request.query as Query, ctx));
+  });
+
+  app.get('/api/overview', async (request) => {
+    const options = await reportOptions(request.query as Query, ctx);
+    const [report, alerts] = await Promise.all([buildReport(ctx.store, { ...options, anomalyLimit: 0 }), alertViews(ctx.store, options.at, ctx.alertRules)]);
+    return overviewFromReport(report, alerts);
   });
 
   app.get('/api/clients', async (request) => {
     const q = request.query as Query;
-    return queryClients(ctx.store, clientQuery(q, ctx.now()), parseInteger(q, 'expiringDays', 14, 0, 3650));
+    return queryClients(ctx.store, clientQuery(q, await resolveAt(q, ctx)), parseInteger(q, 'expiringDays', 14, 0, 3650));
   });
 
   app.get('/api/clients.csv', async (request, reply) => {
     const q = request.query as Query;
-    const page = await queryClients(ctx.store, { ...clientQuery(q, ctx.now()), page: 1, pageSize: 0 }, parseInteger(q, 'expiringDays', 14, 0, 3650));
+    const page = await queryClients(ctx.store, { ...clientQuery(q, await resolveAt(q, ctx)), page: 1, pageSize: 0 }, parseInteger(q, 'expiringDays', 14, 0, 3650));
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="clients.csv"');
     return renderCsv(clientCsvColumns(), page.rows);
   });
@@ -71,25 +91,44 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get('/api/clients/:cmid/requests', async (request) => {
     const { cmid } = request.params as { cmid: string };
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cmid)) throw new WebError(`cmid: "${cmid}" is not a GUID`, 'WEB_BAD_REQUEST', 'cmid');
-    const limit = parseInteger(request.query as Query, 'limit', 200, 1, 10_000);
-    const rows = await ctx.store.clientRequests(cmid.toLowerCase(), limit);
-    return { cmid: cmid.toLowerCase(), requests: rows.map((r) => ({ ...r, time: new Date(r.time).toISOString() })) };
+    const q = request.query as Query;
+    const at = await resolveAt(q, ctx);
+    // `limit` (the older parameter) is the page size when no pageSize is given
+    const pageSize = parseInteger(q, 'pageSize', parseInteger(q, 'limit', 200, 1, 10_000), 1, 10_000);
+    const page = parseInteger(q, 'page', 1, 1, 1_000_000);
+    const rows = (await ctx.store.clientRequests(cmid.toLowerCase(), CLIENT_REQUESTS_MAX)).filter((r) => r.time <= at);
+    const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+    const shown = Math.min(page, pages);
+    return {
+      cmid: cmid.toLowerCase(),
+      at: new Date(at).toISOString(),
+      total: rows.length,
+      page: shown,
+      pageSize,
+      pages,
+      requests: rows.slice((shown - 1) * pageSize, shown * pageSize).map((r) => ({
+        ...r,
+        time: new Date(r.time).toISOString(),
+        expiresAt: r.minutesLeft > 0 ? new Date(r.time + r.minutesLeft * 60_000).toISOString() : null,
+      })),
+    };
   });
 
   app.get('/api/timeline', async (request) => {
     const q = request.query as Query;
-    return buildTimeline(ctx.store, parseAt(q, ctx.now()), parseInteger(q, 'days', 30, 1, 366), one(q, 'host'));
+    return buildTimeline(ctx.store, await resolveAt(q, ctx), parseInteger(q, 'days', 30, 1, 366), one(q, 'host'), ctx.alertRules);
   });
 
   app.get('/api/alerts', async (request) => {
-    const at = parseAt(request.query as Query, ctx.now());
-    const rules = defaultConfig().alerts;
-    const candidates = evaluateRules(await gatherFacts(ctx.store, at, rules), rules);
-    const stored = ctx.store.alertStates ? await ctx.store.alertStates.call(ctx.store) : [];
+    const at = await resolveAt(request.query as Query, ctx);
+    const [current, stored] = await Promise.all([
+      alertViews(ctx.store, at, ctx.alertRules),
+      ctx.store.alertStates ? ctx.store.alertStates.call(ctx.store) : Promise.resolve([]),
+    ]);
     return {
       at: new Date(at).toISOString(),
       // What the rules find now (nothing is saved: `kmswatch alerts`/collect keep the state).
-      current: candidates.map(({ clients, ...c }) => ({ ...c, clients: clients.length })),
+      current,
       open: stored.filter((s) => s.status === 'open'),
     };
   });

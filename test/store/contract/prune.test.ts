@@ -34,7 +34,16 @@ const mark = (r: KmsRecord, file: string, recordId = r.recordId!): DamageMark =>
  */
 function comparable(report: Report) {
   const hosts = report.hosts.map(({ coverage: _c, partial: _p, counts, ...h }) => ({ ...h, counts: counts.map(({ partial: _cp, ...c }) => c) }));
-  return lowerHosts({ ...report, hosts });
+  // health lines: the numbers and the problems, without partial coverage (it follows from `partial`)
+  // and without the sentences (they name the host in its display spelling)
+  const health = report.health
+    .map((l) => ({
+      host: l.host, application: l.application, active: l.active, threshold: l.threshold, marginDays: l.marginDays,
+      conditions: l.conditions.map((c) => c.status).filter((s) => s !== 'partial-coverage' && s !== 'ok'),
+    }))
+    .filter((l) => l.application !== null || l.conditions.length > 0)
+    .sort((a, b) => JSON.stringify(lowerHosts(a)).localeCompare(JSON.stringify(lowerHosts(b))));
+  return lowerHosts({ ...report, hosts, health });
 }
 
 const lowerHosts = <T>(value: T): T => JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'host' && typeof v === 'string' ? v.toLowerCase() : v))) as T;

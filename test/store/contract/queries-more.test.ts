@@ -118,13 +118,14 @@ for (const backend of selectedBackends()) {
       expect(await store.clones(D(4, 7))).toEqual([]);
     });
 
-    it('failures: SRV1/srv1 grouped case-insensitively', async () => {
+    it('failures: SRV1/srv1 grouped case-insensitively, with the product they asked for', async () => {
+      // r5 and r6 are Server requests (the table above)
       expect(await store.failures(FROM, AT)).toEqual([
-        { machine: 'SRV1', cmid: C, host: K1, result: F06C, requests: 2, lastAt: D(6, 8) },
+        { machine: 'SRV1', cmid: C, host: K1, result: F06C, requests: 2, lastAt: D(6, 8), productName: SERVER.name },
       ]);
       // the window is left-open: from r5's instant leaves r6 only
       expect(await store.failures(D(5, 8), AT)).toEqual([
-        { machine: 'srv1', cmid: C, host: K1, result: F06C, requests: 1, lastAt: D(6, 8) },
+        { machine: 'srv1', cmid: C, host: K1, result: F06C, requests: 1, lastAt: D(6, 8), productName: SERVER.name },
       ]);
     });
 

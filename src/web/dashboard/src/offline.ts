@@ -1,104 +1,104 @@
 /**
  * Offline analysis: the dropped files are read, decoded, stored and analysed in this tab by the
- * project's own code (src/evtx, src/sources, src/kms, src/analysis, memory store). No request
- * leaves the page: there is no fetch here at all.
+ * project's own code, in a Web Worker (offline-engine.ts through offline-client.ts), so the page
+ * stays responsive; it shows the progress, can be cancelled, and renders the results with the
+ * dashboard's own sections. No request leaves the page: there is no fetch here at all.
  */
 import './locale-guard.js'; // before anything that loads uPlot
-import { defaultConfig } from '../../../alerts/config.js';
-import { evaluateRules } from '../../../alerts/evaluate.js';
-import { gatherFacts } from '../../../alerts/facts.js';
-import { buildReport } from '../../../analysis/report.js';
-import { ingestEvents } from '../../../ingest/ingest.js';
-import { createMemoryStore } from '../../../store/memory.js';
-import type { Store } from '../../../store/types.js';
-import { damagedSummary } from '../../../report/damaged.js';
-import { readBytesSource } from '../../bytes-source.js';
-import { queryClients } from '../../clients-query.js';
-import { buildTimeline } from '../../timeline.js';
-import { byId, clear, el } from './dom.js';
-import { filesWithoutComputer, hostForFile, namingFilesFirst } from './offline-hosts.js';
+import { byId, clear } from './dom.js';
+import { OfflineClient } from './offline-client.js';
+import { OfflineCancelledError } from './offline-errors.js';
+import { hideProgress, onCancel, showProgress, startProgress } from './offline-progress.js';
+import type { AnalyseRequest } from './offline-protocol.js';
+import { ingestSummary, unreportedNotice } from './offline-results.js';
 import { renderAll, setStatus } from './shell.js';
-import type { DataSource } from './source.js';
 
-function localSource(store: Store, timezone: string): DataSource {
+/** What the page is doing, for the tests: idle, parsing, rendering, true (done), needs-host, cancelled, failed. */
+function setReady(state: string): void {
+  document.body.dataset.ready = state;
+}
+
+/** The running analysis; a new drop or Cancel stops it. */
+let running: OfflineClient | null = null;
+
+function readFields(files: File[]): AnalyseRequest {
+  const atText = byId<HTMLInputElement>('at').value;
+  const encoding = byId<HTMLInputElement>('encoding').value.trim();
   return {
-    report: (at) => buildReport(store, { at: at ?? Date.now(), timezone }),
-    timeline: (at) => buildTimeline(store, at, 30),
-    alerts: async (at) => {
-      const rules = defaultConfig().alerts;
-      return evaluateRules(await gatherFacts(store, at, rules), rules).map(({ clients, ...a }) => ({ ...a, clients: clients.length }));
-    },
-    clients: (at, q) => queryClients(store, { ...q, at }),
-    clientRequests: async (cmid) => (await store.clientRequests(cmid, 200)).map((r) => ({ ...r, time: new Date(r.time).toISOString() })),
+    files,
+    timezone: byId<HTMLInputElement>('timezone').value.trim() || 'UTC',
+    at: atText ? Date.parse(`${atText}Z`) : null,
+    host: byId<HTMLInputElement>('host').value.trim(),
+    ...(encoding ? { encoding } : {}),
   };
 }
 
-/** The newest event time, so an old export is judged as of when it was taken. */
-async function newestEvent(store: Store): Promise<number | null> {
-  const hosts = await store.hostActivity(8.64e15);
-  const times = hosts.map((h) => h.lastRequestAt).filter((t): t is number => t !== null);
-  return times.length ? Math.max(...times) : null;
+function present(...nodes: (HTMLElement | null)[]): HTMLElement[] {
+  return nodes.filter((n): n is HTMLElement => n !== null);
 }
 
-async function analyse(files: File[]): Promise<void> {
-  document.body.dataset.ready = 'false';
-  const timezone = byId<HTMLInputElement>('timezone').value.trim() || 'UTC';
-  const atText = byId<HTMLInputElement>('at').value;
-  const hostField = byId<HTMLInputElement>('host');
-  const typedHost = hostField.value.trim();
-  const encoding = byId<HTMLInputElement>('encoding').value.trim() || undefined;
-  const hostless = await filesWithoutComputer(files);
-  if (hostless.size > 0 && !typedHost) {
-    // Event Viewer saves name no computer: without a name, two hosts' saves would merge into one
-    setStatus(`${[...hostless].map((f) => f.name).join(', ')}: an Event Viewer save names no computer. Enter the KMS host's name above and drop the file again.`, true);
-    hostField.focus();
-    document.body.dataset.ready = 'needs-host';
+async function analyse(client: OfflineClient, files: File[]): Promise<void> {
+  setReady('parsing');
+  startProgress();
+  setStatus(`Reading ${files.map((f) => f.name).join(', ')} in this browser…`);
+  const outcome = await client.analyse(readFields(files));
+  hideProgress();
+  if (outcome.kind === 'needs-host') {
+    setStatus(`${outcome.files.join(', ')}: an Event Viewer save names no computer. Enter the KMS host's name above and drop the file again.`, true);
+    byId('host').focus();
+    setReady('needs-host');
     return;
   }
-  const store = createMemoryStore();
-  await store.migrate();
-  const issues = el('ul', { class: 'issues' });
-  const notes = el('ul', { class: 'notes' });
-  let events = 0;
-  let requests = 0;
-  let issueCount = 0;
-  for (const file of namingFilesFirst(files, hostless)) {
-    setStatus(`Reading ${file.name}…`);
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const host = hostless.has(file) ? await hostForFile(store, typedHost) : undefined;
-    const source = readBytesSource(bytes, { file: file.name, timezone, ...(host !== undefined ? { host } : {}), ...(encoding !== undefined ? { encoding } : {}) });
-    const summary = await ingestEvents(store, source, {});
-    events += summary.events;
-    requests += summary.requests;
-    issueCount += summary.issues.length;
-    for (const i of summary.issues.slice(0, 20)) {
-      issues.appendChild(el('li', {}, `${i.file}${i.line !== undefined ? ` line ${i.line}` : ''}${i.record !== undefined ? ` record ${i.record}` : ''}: ${i.reason}`));
-    }
-    // notes (an EVTX file without CRCs, a header count behind a log copied while open) are no problems
-    for (const n of summary.notes.slice(0, 20)) notes.appendChild(el('li', { class: 'note' }, `${n.file}: note: ${n.reason}`));
+  setReady('rendering');
+  const { files: read, report } = outcome;
+  const main = byId('main');
+  const notice = unreportedNotice(read, report !== null);
+  const names = files.map((f) => f.name).join(', ');
+  if (report) {
+    await renderAll(client.source(), report, { alerts: true });
+    main.prepend(...present(ingestSummary(read, report), notice));
+    setStatus(`Analysed in this browser: ${names}. Nothing was uploaded.`);
+  } else {
+    // no zero dashboard dated today: what the files are, and what to export instead
+    clear(main);
+    clear(byId('nav'));
+    main.append(...present(notice, ingestSummary(read, null)));
+    setStatus(`${names}: ${notice?.querySelector('h2')?.textContent ?? 'nothing to report on'} (read in this browser; nothing was uploaded).`, true);
   }
-  const at = atText ? Date.parse(`${atText}Z`) : ((await newestEvent(store)) ?? Date.now());
-  const report = await buildReport(store, { at, timezone });
-  await renderAll(localSource(store, timezone), report, { alerts: true });
-  const summary = el(
-    'div',
-    { class: 'summary', 'data-section': 'ingest' },
-    el('p', {}, 'Read ', el('span', { 'data-field': 'files' }, files.length), ' file(s): ', el('span', { 'data-field': 'events' }, events), ' events, ',
-      el('span', { 'data-field': 'requests' }, requests), ' activation requests, ', el('span', { 'data-field': 'issues' }, issueCount), ' problems.'),
-    issueCount ? issues : null,
-    damagedSummary(report) ? el('p', { class: 'damaged', 'data-field': 'damaged' }, damagedSummary(report), ' ', report.damaged.chunks.map((d) => `${d.file} chunk ${d.chunk}: ${d.host}, records ${d.firstRecordId}–${d.lastRecordId}`).join('; ')) : null,
-    notes.childElementCount ? notes : null,
-  );
-  byId('main').prepend(summary);
-  setStatus(`Analysed in this browser: ${files.map((f) => f.name).join(', ')}. Nothing was uploaded.`);
-  document.body.dataset.ready = 'true';
+  setReady('true');
 }
 
 function start(files: FileList | null | undefined): void {
   if (!files || files.length === 0) return;
+  running?.cancel();
   clear(byId('main'));
-  analyse(Array.from(files)).catch((e: unknown) => setStatus(`Could not analyse the file: ${(e as Error).message}`, true));
+  const client = new OfflineClient(showProgress);
+  running = client;
+  analyse(client, Array.from(files))
+    .catch((e: unknown) => {
+      if (e instanceof OfflineCancelledError) return;
+      hideProgress();
+      setStatus(`Could not analyse the file: ${(e as Error).message}`, true);
+      setReady('failed');
+    })
+    .finally(() => {
+      // the engine stays for the dashboard's own calls (client search, a client's requests) until the next drop
+      if (running !== client) client.cancel();
+    });
 }
+
+onCancel(() => {
+  if (!running) return;
+  running.cancel();
+  running = null;
+  hideProgress();
+  clear(byId('main'));
+  clear(byId('nav'));
+  byId<HTMLInputElement>('file').value = ''; // the same file can be chosen again
+  setStatus('Cancelled: nothing was analysed. Drop a file (or choose one) to start again.');
+  byId('drop').focus();
+  setReady('cancelled');
+});
 
 const drop = byId('drop');
 drop.addEventListener('dragover', (ev) => {
@@ -112,4 +112,4 @@ drop.addEventListener('drop', (ev) => {
   start(ev.dataTransfer?.files);
 });
 byId<HTMLInputElement>('file').addEventListener('change', (ev) => start((ev.target as HTMLInputElement).files));
-document.body.dataset.ready = 'idle';
+setReady('idle');

@@ -1,0 +1,129 @@
+/**
+ * What the dashboard's first screen reads (GET /api/overview): the health lines, the stale-data
+ * notice, totals, per-host counts, alerts with their remedies and a failures summary, without the
+ * client lists of the full report. Pure and browser-safe: the server builds it from buildReport,
+ * the offline page from its own report, so both pages show the same overview.
+ */
+import type { CountReport, FailureReport, HealthLine, HostReport, Report, StaleNotice } from '../analysis/types.js';
+
+/** A failure line of the overview: the report's (the product included). */
+export type OverviewFailure = FailureReport;
+
+export interface OverviewHost {
+  host: string;
+  requests: number;
+  lastRequestAt: string | null;
+  idle: boolean;
+  partial: boolean;
+  /** Why the counts are partial, for a reader; null when they are not. */
+  partialNote: string | null;
+  dnsPublishFailures: number;
+  dnsPublishSuccesses: number;
+  lastDnsFailureAt: string | null;
+  counts: CountReport[];
+}
+
+export interface OverviewAlert {
+  id: string;
+  rule: string;
+  severity: 'critical' | 'warning' | 'info';
+  host: string | null;
+  summary: string;
+  title: string;
+  remedy: string;
+  clients: number;
+}
+
+export interface Overview {
+  at: string;
+  timezone: string;
+  idleHours: number;
+  window: Report['window'];
+  newestEventAt: string | null;
+  stale: StaleNotice | null;
+  health: HealthLine[];
+  totals: Report['totals'];
+  hosts: OverviewHost[];
+  clients: {
+    total: number;
+    /** Silent for more than 30 days (in `total`, no longer counted by any host). */
+    lapsed: number;
+    byState: Record<string, number>;
+    notificationCount: number;
+    graceCount: number;
+    overdueCount: number;
+    expiring: number;
+    expiringDays: number;
+  };
+  failures: { machines: number; requests: number; rows: OverviewFailure[] };
+  /** The products seen (the clients table's filter), as the report lists them. */
+  products: { activationId: string; product: string }[];
+  clones: number;
+  /** null when the source has no alert rules (none evaluated). */
+  alerts: OverviewAlert[] | null;
+}
+
+/** At most this many failure lines travel with the overview (most requests first, as the report sorts them). */
+export const OVERVIEW_FAILURES = 200;
+
+/** Why a host's counts are partial (docs/definitions.md "partial"). */
+export function partialNote(h: HostReport): string | null {
+  if (!h.partial) return null;
+  const log = h.coverage.find((c) => c.log !== 'Application');
+  if (log === undefined) return 'Partial: no request log stored for this host';
+  const holes = log.holes.filter((x) => x.kind !== 'before-first-event').length;
+  const begins = log.firstEventAt.replace('T', ' ').replace(/:\d{2}\.\d{3}Z$/, ' UTC');
+  return `Partial: the stored log begins ${begins}${holes ? ` and has ${holes} hole${holes === 1 ? '' : 's'}` : ''}; the count may be too low`;
+}
+
+function hostSummary(h: HostReport): OverviewHost {
+  const dnsFailed = h.events.find((e) => e.type === 'dns-publish-failed');
+  return {
+    host: h.host,
+    requests: h.requests,
+    lastRequestAt: h.lastRequestAt,
+    idle: h.idle,
+    partial: h.partial,
+    partialNote: partialNote(h),
+    dnsPublishFailures: h.dnsPublishFailures,
+    dnsPublishSuccesses: h.dnsPublishSuccesses,
+    lastDnsFailureAt: dnsFailed?.lastAt ?? null,
+    counts: h.counts,
+  };
+}
+
+export function overviewFromReport(
+  report: Report,
+  alerts: OverviewAlert[] | null,
+): Overview {
+  const c = report.clients;
+  return {
+    at: report.at,
+    timezone: report.timezone,
+    idleHours: report.idleHours,
+    window: report.window,
+    newestEventAt: report.newestEventAt ?? null,
+    stale: report.stale ?? null,
+    health: report.health ?? [],
+    totals: report.totals,
+    hosts: report.hosts.map(hostSummary),
+    clients: {
+      total: c.total,
+      lapsed: c.lapsed.length,
+      byState: c.byState,
+      notificationCount: c.notificationCount,
+      graceCount: c.graceCount,
+      overdueCount: c.overdueCount,
+      expiring: c.expiring.length,
+      expiringDays: c.expiringDays,
+    },
+    failures: {
+      machines: new Set(report.failures.map((f) => f.cmid)).size,
+      requests: report.failures.reduce((n, f) => n + f.requests, 0),
+      rows: report.failures.slice(0, OVERVIEW_FAILURES)
+    },
+    products: report.products.map((p) => ({ activationId: p.activationId, product: p.product })),
+    clones: report.clones.length,
+    alerts,
+  };
+}
