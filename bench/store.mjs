@@ -181,6 +181,11 @@ async function timed(fn, runs = 3) {
 async function benchBackend(name) {
   const { buildReport } = await src('analysis/report.ts');
   const { buildTimeline } = await src('web/timeline.ts');
+  // what the dashboard's overview asks (GET /api/overview: the report and the alert rules) and
+  // GET /metrics; older builds without them skip the measurement
+  const { currentAlerts } = await src('alerts/run.ts');
+  const { defaultConfig } = await src('alerts/config.ts');
+  const { gatherMetrics } = await src('web/metrics.ts');
   let store;
   let cleanup = async () => {};
   let serverCpu = async () => 0;
@@ -252,6 +257,8 @@ async function benchBackend(name) {
       // the whole /api/timeline answer (counts at each day's end, daily activity, forecast), 30 and 90 days
       timeline30Days: () => buildTimeline(store, AT, 30),
       timeline90Days: () => buildTimeline(store, AT, 90),
+      ...(currentAlerts ? { overview: () => Promise.all([buildReport(store, { at: AT, timezone: 'UTC', anomalyLimit: 0 }), currentAlerts(store, AT, defaultConfig().alerts)]) } : {}),
+      ...(gatherMetrics ? { metrics: () => gatherMetrics(store, AT, 'UTC') } : {}),
       // a past report's per-host counts (the requests of 30 days read)
       hostCountsPast: () => Promise.all([store.windowActive(PAST - 30 * DAY, PAST), store.windowCounts(PAST - 30 * DAY, PAST)]),
     })) {

@@ -6,7 +6,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliUsageError } from './errors.js';
 import { openConfiguredStore } from './store.js';
 import { terminalOutput } from './terminal.js';
 import { systemErrorLine } from '../errno.js';
-import { liveLogHint } from '../evtx/node/live-log.js';
+import { liveLogHint } from '../evtx/node/index.js';
 import { VERSION } from '../version.js';
 type CommandModule = { register(program: Command, ctx: CliContext): void };
 

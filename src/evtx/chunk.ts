@@ -4,20 +4,19 @@
  * is wrong (reported as `walkStop`). Every record that passes the header checks becomes either
  * an ok record or an error value; nothing here throws.
  */
-import { u64Number } from './bytes.js';
 import { createChunkContext, DEFAULT_LIMITS, type ChunkContext, type EvtxLimits } from './binxml/context.js';
 import type { Fragment } from './binxml/ir.js';
 import { Expander } from './binxml/expand.js';
-import { fragmentsWeight } from './binxml/expansion.js';
+import { fragmentsWeight } from './binxml/record-weight.js';
 import { readRecordFragments } from './binxml/parse.js';
 import { TemplateCache } from './binxml/template-cache.js';
 import { formatFileTime } from './binxml/values.js';
-import { classifySlot, readChunkHeader, type ChunkHeader, type Crc32Fn } from './chunk-header.js';
+import { CHUNK_HEADER_SIZE, classifySlot, readChunkHeader, type ChunkHeader, type Crc32Fn } from './chunk-header.js';
+import { CHUNK_SIZE } from './file-header.js';
+import { recordMagicAt, recordSizeAt, RECORD_HEADER_SIZE, RECORD_MAGIC, RECORD_MIN_SIZE, RECORD_TRAILER_SIZE, RECORD_WRITTEN, recordIdAt, sizeCopyAt } from './record-header.js';
 import { BadRecordError, BadValueError, EvtxError, LimitError } from './errors.js';
 import type { XmlNode } from './tree.js';
 
-const RECORD_MAGIC = 0x00002a2a;
-const CHUNK_SIZE = 65536;
 
 export interface EvtxRecord {
   /** EventRecordID from the record header. */
@@ -92,7 +91,7 @@ export function parseChunk(bytes: Uint8Array, index: number, fileOffset: number,
       const nodes: XmlNode[] = [];
       expander.fragments(frags, nodes, 0);
       if (!nodes.some((n) => n.type === 'element')) return false;
-      emit({ ok: true, record: { recordId, written: formatFileTime(c.view, pos + 16), chunk: index, offset: at, nodes } });
+      emit({ ok: true, record: { recordId, written: formatFileTime(c.view, pos + RECORD_WRITTEN), chunk: index, offset: at, nodes } });
       return true;
     },
     error(e) {
@@ -118,17 +117,17 @@ export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, 
   const c = createChunkContext(bytes, index, fileOffset, opts.cache ?? new TemplateCache(), opts.limits ?? DEFAULT_LIMITS);
   const header = readChunkHeader(bytes, c.view, opts.crc32);
   result.header = header;
-  const end = header.freeSpaceOffset >= 512 && header.freeSpaceOffset <= CHUNK_SIZE ? header.freeSpaceOffset : CHUNK_SIZE;
+  const end = header.freeSpaceOffset >= CHUNK_HEADER_SIZE && header.freeSpaceOffset <= CHUNK_SIZE ? header.freeSpaceOffset : CHUNK_SIZE;
   const view = c.view;
-  let pos = 512;
-  while (pos + 28 <= end) {
-    const magic = view.getUint32(pos, true);
+  let pos = CHUNK_HEADER_SIZE;
+  while (pos + RECORD_MIN_SIZE <= end) {
+    const magic = recordMagicAt(view, pos);
     if (magic === 0) break;
     const at = fileOffset + pos;
-    const size = view.getUint32(pos + 4, true);
+    const size = recordSizeAt(view, pos);
     let why: string | null = null;
     if (magic !== RECORD_MAGIC) why = `bad record magic 0x${magic.toString(16)}`;
-    else if (size < 28) why = `record size ${size} is below 28`;
+    else if (size < RECORD_MIN_SIZE) why = `record size ${size} is below ${RECORD_MIN_SIZE}`;
     else if (pos + size > CHUNK_SIZE) why = `record size ${size} runs past the chunk end`;
     if (why !== null) {
       result.walkStop = new BadRecordError(why, { chunk: index, offset: at, what: 'record header' });
@@ -136,19 +135,21 @@ export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, 
     }
     // A size copy that disagrees means the walk cannot trust what follows: this record is still
     // read (its bounds are sound), then the walk stops.
-    const sizeCopy = view.getUint32(pos + size - 4, true);
+    const sizeCopy = sizeCopyAt(view, pos, size);
     if (sizeCopy !== size) {
       result.walkStop = new BadRecordError(`size copy ${sizeCopy} does not match size ${size}`, { chunk: index, offset: at, what: 'record trailer' });
     }
-    const recordId = u64Number(view, pos + 8);
+    const recordId = recordIdAt(view, pos);
     c.recordId = recordId;
     try {
-      if (sink.raw !== undefined && sink.raw(c, pos + 24, pos + size - 4)) {
+      const from = pos + RECORD_HEADER_SIZE;
+      const to = pos + size - RECORD_TRAILER_SIZE;
+      if (sink.raw !== undefined && sink.raw(c, from, to)) {
         if (result.walkStop) break;
         pos += size;
         continue;
       }
-      const frags = readRecordFragments(c, pos + 24, pos + size - 4);
+      const frags = readRecordFragments(c, from, to);
       const limit = c.limits.maxExpansion;
       const weight = fragmentsWeight(frags, limit);
       if (weight > limit || c.expanded + weight > c.limits.maxChunkExpansion) {
@@ -157,7 +158,7 @@ export function walkChunk(bytes: Uint8Array, index: number, fileOffset: number, 
       }
       c.expanded += weight;
       if (!sink.record(c, frags, recordId, pos, at)) {
-        throw new BadRecordError(`no element in ${size - 28} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
+        throw new BadRecordError(`no element in ${size - RECORD_MIN_SIZE} bytes of BinXML${result.walkStop ? ' (size copy mismatch: record overwritten)' : ''}`, { chunk: index, offset: at, recordId, what: 'record data' });
       }
     } catch (e) {
       sink.error(wrapUnexpected(e, index, at, recordId));

@@ -1,8 +1,12 @@
-/** Whole-file reading over bytes in memory or over chunk slots supplied one at a time. */
+/** A whole EVTX file in memory, parsed. */
 import { TemplateCache } from './binxml/template-cache.js';
 import type { EvtxLimits } from './binxml/context.js';
 import { parseChunk, type ChunkResult } from './chunk.js';
-import { CHUNK_SIZE, FILE_HEADER_SIZE, chunkSlotCount, readFileHeader, type FileHeader } from './file-header.js';
+import { readFileHeader, type FileHeader } from './file-header.js';
+import { chunkSlots } from './file-slots.js';
+
+// Also here for the scripts that import it from this module (bench/evtx-build.mjs, bench/evtx-ingest.mjs).
+export { chunkSlots } from './file-slots.js';
 
 export interface ParsedEvtx {
   header: FileHeader;
@@ -16,15 +20,4 @@ export function parseEvtxBuffer(bytes: Uint8Array, opts: { limits?: EvtxLimits; 
   const chunks: ChunkResult[] = [];
   for (const slot of chunkSlots(bytes)) chunks.push(parseChunk(slot.bytes, slot.index, slot.offset, { cache, limits: opts.limits }));
   return { header, chunks };
-}
-
-/** The 64 KiB slots of an in-memory file, a trailing partial slot included. */
-export function* chunkSlots(bytes: Uint8Array): Generator<{ index: number; offset: number; bytes: Uint8Array }> {
-  const full = chunkSlotCount(bytes.length);
-  for (let i = 0; i < full; i++) {
-    const offset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-    yield { index: i, offset, bytes: bytes.subarray(offset, offset + CHUNK_SIZE) };
-  }
-  const tail = FILE_HEADER_SIZE + full * CHUNK_SIZE;
-  if (tail < bytes.length) yield { index: full, offset: tail, bytes: bytes.subarray(tail) };
 }

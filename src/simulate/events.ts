@@ -3,7 +3,7 @@
  * Microsoft-Windows-Security-SPP; kms-events.md §1-§2), as generic writer input plus the rendered
  * message the text exports carry.
  */
-import type { EvtxEventInput } from '../evtx/writer/types.js';
+import type { EvtxEventInput } from '../evtx/writer/index.js';
 import { KMS_CHANNEL, APPLICATION_CHANNEL } from '../kms/types.js';
 import { encodeRequestData } from './request-bytes.js';
 

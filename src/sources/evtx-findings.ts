@@ -2,7 +2,7 @@
  * EVTX integrity findings (src/evtx/integrity.ts) as InputIssues, and the marking of the events
  * read from a damaged chunk. Pure: the file reader and the in-memory reader (offline page) share it.
  */
-import type { IntegrityFinding } from '../evtx/integrity.js';
+import type { IntegrityFinding } from '../evtx/index.js';
 import type { InputIssue, SourceItem } from './types.js';
 
 export function findingIssue(file: string, f: IntegrityFinding): InputIssue {

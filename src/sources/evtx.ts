@@ -1,23 +1,12 @@
 /**
  * EVTX files → RawEvent stream. Reads chunk by chunk (bounded memory), one RawEvent per readable
  * record; damaged records and chunks become InputIssues and reading goes on; a file that is not
- * EVTX at all yields one fatal issue. Fields come straight from each record's template values
- * (evtx/direct-fields.ts); records of unusual shape go through the record tree (evtx/fields.ts).
+ * EVTX at all yields one fatal issue. Fields come from the reader's ingest walk (evtx
+ * `walkChunkFields`: template values where it can, the record tree otherwise).
  */
-import type { ChunkContext } from '../evtx/binxml/context.js';
-import { Expander } from '../evtx/binxml/expand.js';
-import type { Fragment } from '../evtx/binxml/ir.js';
-import { TemplateCache } from '../evtx/binxml/template-cache.js';
-import { formatFileTime } from '../evtx/binxml/values.js';
-import { walkChunk } from '../evtx/chunk.js';
-import { directFields, type DirectFields } from '../evtx/direct-fields.js';
-import { EvtxError } from '../evtx/errors.js';
-import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
-import { EvtxIntegrity } from '../evtx/integrity.js';
-import { liveLogHint } from '../evtx/node/live-log.js';
-import { openEvtxFile, type EvtxFileHandle } from '../evtx/node/read-file.js';
+import { open } from 'node:fs/promises';
+import { EvtxError, EvtxIntegrity, liveLogHint, openEvtxSlots, parseSystemTime, TemplateCache, walkChunkFields, type EvtxFileHandle, type FieldPath } from '../evtx/index.js';
 import { errnoText } from '../errno.js';
-import type { XmlNode } from '../evtx/tree.js';
 import { findingItem, markDamagedChunk } from './evtx-findings.js';
 import type { InputIssue, RawEvent, ReadOptions, SourceItem } from './types.js';
 
@@ -26,15 +15,7 @@ function issue(opts: ReadOptions, reason: string, extra: Partial<InputIssue> = {
 }
 
 /** 'direct' reads fields off template values where it can; 'tree' always builds the record tree. */
-export type EvtxFieldPath = 'direct' | 'tree';
-
-/** Fields of one record through the record tree; null when it holds no element. */
-function treeFields(c: ChunkContext, frags: Fragment[]): DirectFields | null {
-  const nodes: XmlNode[] = [];
-  new Expander(c).fragments(frags, nodes, 0);
-  if (!nodes.some((n) => n.type === 'element')) return null;
-  return { system: systemFields(nodes), data: eventDataValues(nodes) };
-}
+export type EvtxFieldPath = FieldPath;
 
 /**
  * The items of one chunk slot, in record order. `index` numbers the RawEvents across the file
@@ -52,16 +33,15 @@ export function evtxChunkItems(
   const items: SourceItem[] = [];
   let ids: { first: number; last: number } | null = null;
   // The reader's pure CRC (no node:zlib): this module is bundled into the browser dashboard too.
-  const chunk = walkChunk(slot.bytes, slot.index, slot.offset, { cache }, {
-    record(c, frags, recordId, pos, at) {
+  const chunk = walkChunkFields(slot.bytes, slot.index, slot.offset, { cache, via }, {
+    record(f, header) {
+      const recordId = header.recordId;
       if (ids === null) ids = { first: recordId, last: recordId };
       else ids = { first: Math.min(ids.first, recordId), last: Math.max(ids.last, recordId) };
-      const f = (via === 'direct' ? directFields(c, frags) : undefined) ?? treeFields(c, frags);
-      if (f === null) return false;
       const s = f.system;
       if (!s || s.eventId === null) {
-        items.push(issue(opts, `record ${recordId}: no System/EventID`, { record: recordId, offset: at }));
-        return true;
+        items.push(issue(opts, `record ${recordId}: no System/EventID`, { record: recordId, offset: header.offset }));
+        return;
       }
       // Same key order as the other sources (eventId, qualifiers, provider, ...), without spreads.
       const event = { eventId: s.eventId & 0xffff } as RawEvent;
@@ -70,11 +50,10 @@ export function evtxChunkItems(
       event.channel = s.channel || opts.channel || '';
       event.host = s.computer || opts.host || '';
       event.recordId = s.recordId ?? recordId;
-      event.time = s.timeMs ?? parseSystemTime(formatFileTime(c.view, pos + 16)) ?? Number.NaN;
+      event.time = s.timeMs ?? parseSystemTime(header.written()) ?? Number.NaN;
       event.data = f.data ?? [];
       event.origin = { file: opts.file, format: 'evtx', index: index++ };
       items.push({ ok: true, event });
-      return true;
     },
     error(e) {
       items.push(issue(opts, e.message, { record: e.context.recordId, offset: e.context.offset }));
@@ -88,10 +67,23 @@ export function evtxChunkItems(
   return { items, index };
 }
 
+/** Opens an EVTX file by path (node:fs/promises, which the offline page's bundle replaces by a shim). */
+async function openEvtxPath(file: string): Promise<EvtxFileHandle> {
+  const fh = await open(file, 'r');
+  let size: number;
+  try {
+    size = (await fh.stat()).size;
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  return openEvtxSlots({ size, read: async (into, position) => (await fh.read(into, 0, into.length, position)).bytesRead, close: () => fh.close() });
+}
+
 export async function* readEvtxSource(file: string, opts: ReadOptions): AsyncIterable<SourceItem> {
   let handle: EvtxFileHandle;
   try {
-    handle = await openEvtxFile(file);
+    handle = await openEvtxPath(file);
   } catch (e) {
     yield issue(opts, e instanceof EvtxError ? `not an EVTX file: ${e.message}` : `cannot read: ${errnoText(e)}${liveLogHint(e, file)}`, { fatal: true });
     return;

@@ -15,7 +15,7 @@ import type { InputFormat, InputIssue, ReadOptions, SourceItem } from './types.j
 import { readWevtutilTextBatches } from './wevtutil-text.js';
 import { readXmlBatches } from './xml.js';
 import { errnoText } from '../errno.js';
-import { liveLogHint } from '../evtx/node/live-log.js';
+import { liveLogHint } from '../evtx/index.js';
 
 export { detectFormat } from './detect.js';
 export { defaultTimezone, parseLocalTime } from './time.js';

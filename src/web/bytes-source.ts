@@ -3,12 +3,7 @@
  * body) → SourceItems. Composes src/evtx (pure) and the streaming text readers of src/sources;
  * nothing here touches the file system, so the offline page and POST /api/ingest share it.
  */
-import { TemplateCache } from '../evtx/binxml/template-cache.js';
-import { parseChunk } from '../evtx/chunk.js';
-import { readFileHeader } from '../evtx/file-header.js';
-import { chunkSlots } from '../evtx/file.js';
-import { eventDataValues, parseSystemTime, systemFields } from '../evtx/fields.js';
-import { EvtxIntegrity } from '../evtx/integrity.js';
+import { chunkSlots, eventDataValues, EvtxIntegrity, parseChunk, parseSystemTime, readFileHeader, systemFields, TemplateCache } from '../evtx/index.js';
 import { readCsvSource } from '../sources/csv.js';
 import { detectFormat } from '../sources/detect.js';
 import { findingItem, markDamagedChunk } from '../sources/evtx-findings.js';

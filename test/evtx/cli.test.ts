@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { collectInfo, register, runDump } from '../../src/cli/commands/evtx.js';
+import { collectInfo, runDump } from '../../src/cli/commands/evtx.js';
+import { runCli } from '../cli/helpers.js';
 import { corpusDir } from './helpers/corpus.js';
 import { isWellFormed } from './helpers/xml.js';
 
@@ -58,21 +58,10 @@ describe('evtx dump', () => {
   });
 });
 
-/** Runs `kmswatch evtx ARGS` through commander with stderr captured: its lines and the exit code set. */
-async function runEvtxCommand(args: string[]): Promise<{ stderr: string; exitCode: number | string | undefined }> {
-  const program = new Command('kmswatch').exitOverride();
-  register(program);
-  const writes: string[] = [];
-  const orig = process.stderr.write.bind(process.stderr);
-  const before = process.exitCode;
-  process.stderr.write = ((s: string) => (writes.push(s), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'kmswatch', 'evtx', ...args]);
-    return { stderr: writes.join(''), exitCode: process.exitCode };
-  } finally {
-    process.stderr.write = orig;
-    process.exitCode = before;
-  }
+/** Runs `kmswatch evtx ARGS` in-process (src/cli/main.ts run() with a captured CliContext): its stderr and exit code. */
+async function runEvtxCommand(args: string[]): Promise<{ stderr: string; exitCode: number }> {
+  const r = await runCli(['evtx', ...args]);
+  return { stderr: r.stderr, exitCode: r.code };
 }
 
 describe('a file that is not EVTX', () => {
@@ -109,7 +98,7 @@ describe('evtx dump --output', () => {
     try {
       for (const [format, threads] of [['jsonl', 1], ['xml', 2]] as const) {
         const target = path.join(tmp, `out-${format}`);
-        expect(await runEvtxCommand(['dump', '--format', format, '--threads', String(threads), '-o', target, SECURITY])).toEqual({ stderr: '', exitCode: undefined });
+        expect(await runEvtxCommand(['dump', '--format', format, '--threads', String(threads), '-o', target, SECURITY])).toEqual({ stderr: '', exitCode: 0 });
         expect(readFileSync(target, 'utf8')).toBe((await dump(SECURITY, format, 1)).out);
       }
     } finally {
@@ -122,7 +111,8 @@ describe('evtx dump --output', () => {
     try {
       const copy = path.join(dir, 'copy.evtx');
       writeFileSync(copy, readFileSync(SECURITY));
-      await expect(runEvtxCommand(['dump', copy, '--output', path.join(dir, '.', 'copy.evtx')])).rejects.toMatchObject({ code: 'CLI_BAD_OPTION', option: '--output' });
+      // A usage error (CLI_BAD_OPTION): exit 2, said on stderr.
+      expect(await runEvtxCommand(['dump', copy, '--output', path.join(dir, '.', 'copy.evtx')])).toEqual({ stderr: expect.stringContaining(`is the file being read`), exitCode: 2 });
       expect(readFileSync(copy).equals(readFileSync(SECURITY))).toBe(true);
       const notEvtx = path.join(dir, 'notes.txt');
       writeFileSync(notEvtx, 'hello\n');
@@ -154,17 +144,17 @@ describe('evtx info', () => {
     expect(info.templates.distinct).toBeGreaterThan(0);
   });
 
-  it('is wired as a commander subcommand with --json', async () => {
-    const program = new Command('kmswatch').exitOverride();
-    register(program);
-    const writes: string[] = [];
-    const orig = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => (writes.push(s), true)) as typeof process.stdout.write;
-    try {
-      await program.parseAsync(['node', 'kmswatch', 'evtx', 'info', '--json', path.join(corpusDir, 'evtxrs__new-user-security.evtx')]);
-    } finally {
-      process.stdout.write = orig;
+  it('is wired as a subcommand with --json, its output through the CLI context', async () => {
+    const r = await runCli(['evtx', 'info', '--json', path.join(corpusDir, 'evtxrs__new-user-security.evtx')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).records.ok).toBe(4); // MANIFEST: 4 records
+  });
+
+  it('dump writes through the CLI context too: the same text runDump gives', async () => {
+    for (const format of ['xml', 'jsonl'] as const) {
+      const r = await runCli(['evtx', 'dump', '--format', format, '--threads', '1', SECURITY]);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(r.stdout).toBe((await dump(SECURITY, format, 1)).out);
     }
-    expect(JSON.parse(writes.join('')).records.ok).toBe(4);
   });
 });

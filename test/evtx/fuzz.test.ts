@@ -10,12 +10,19 @@ import { parseChunk } from '../../src/evtx/chunk.js';
 import { parseEvtxBuffer, chunkSlots } from '../../src/evtx/file.js';
 import { recordToXml } from '../../src/evtx/render/xml.js';
 import { recordToJsonLine } from '../../src/evtx/render/json.js';
+import { ByteOut } from '../../src/evtx/render/byte-out.js';
+import { renderChunkBytes } from '../../src/evtx/render/chunk-bytes.js';
+import { renderChunk, type RenderedChunk } from '../../src/evtx/render/chunk-output.js';
+import { TemplateCache } from '../../src/evtx/binxml/template-cache.js';
+import { walkChunkFields, type FieldPath } from '../../src/evtx/record-fields.js';
 import { readCorpus } from './helpers/corpus.js';
 import { retainedHeap } from './helpers/gc.js';
 import { real64File } from '../fixtures/peers/cases.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
+/** Every how many cases the fast paths are compared with the tree path (each comparison renders the case four more times). */
+const PATH_EVERY = Number(process.env.FUZZ_PATH_EVERY ?? 10);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -106,6 +113,41 @@ function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {
   return c;
 }
 
+/** The chunk's text and facts, through `render`. */
+function rendered(r: RenderedChunk): { text: string; facts: object } {
+  const { text, ...facts } = r;
+  return { text, facts };
+}
+
+/**
+ * Every fast path on one (damaged) chunk must agree with the tree path: the dump's byte renderer
+ * and ingest's fields (test/evtx/paths.test.ts does the same on whole files).
+ */
+function expectPathsAgree(input: Uint8Array, i: number): void {
+  for (const format of ['xml', 'jsonl'] as const) {
+    const ref = rendered(renderChunk(input, 0, 4096, format, { cache: new TemplateCache() }));
+    const out = new ByteOut(1 << 16);
+    const { start: _s, end: _e, ...facts } = renderChunkBytes(input, 0, 4096, format, { cache: new TemplateCache() }, out);
+    const bytes = { text: new TextDecoder().decode(out.buf.subarray(0, out.pos)), facts };
+    expect(bytes, `case ${i} (FUZZ_SEED=${SEED}) ${format} renderChunkBytes`).toEqual(ref);
+  }
+  const fields = (via: FieldPath) => {
+    const out: unknown[] = [];
+    walkChunkFields(input, 0, 4096, { cache: new TemplateCache(), via }, {
+      record: (f, h) => void out.push({ ...f, recordId: h.recordId }),
+      error: (e) => void out.push(e.message),
+    });
+    return out;
+  };
+  const fast = fields('direct') as Array<{ system?: { systemTime?: string } | null }>;
+  const tree = fields('tree') as typeof fast;
+  // The fast path leaves the TimeCreated text out when it read the FILETIME itself (timeMs is compared).
+  tree.forEach((t, k) => {
+    if (t.system && fast[k]?.system && fast[k].system!.systemTime === undefined) delete t.system.systemTime;
+  });
+  expect(fast, `case ${i} (FUZZ_SEED=${SEED}) ingest fields`).toEqual(tree);
+}
+
 describe('fuzz', () => {
   it(`${CASES} mutated chunks parse and render without escaping exceptions (seed ${SEED})`, () => {
     const seeds = seedChunks();
@@ -136,6 +178,7 @@ describe('fuzz', () => {
         throw new Error(`case ${i} (FUZZ_SEED=${SEED}) escaped: ${(e as Error).stack}`);
       }
       const took = performance.now() - started;
+      if (i % PATH_EVERY === 0) expectPathsAgree(input, i);
       if (took > slowest.ms) Object.assign(slowest, { ms: took, case: i });
       if ((i + 1) % 2500 === 0) heapPeak = Math.max(heapPeak, retainedHeap() - heapBefore);
     }

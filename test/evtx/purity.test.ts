@@ -18,11 +18,17 @@ import { specifiers } from '../helpers/imports.js';
 
 const evtxDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/evtx');
 const nodeDir = path.join(evtxDir, 'node');
+/**
+ * The one module of node/ the pure reader may re-export: it explains file errors with no Node API
+ * of its own, and the sources layer (bundled for the browser) takes it through index.ts. It is held
+ * to the same two checks as the pure files.
+ */
+const PURE_IN_NODE = path.join(nodeDir, 'live-log.ts');
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
     const full = path.join(dir, d.name);
-    if (d.isDirectory()) return full === nodeDir ? [] : tsFiles(full);
+    if (d.isDirectory()) return full === nodeDir ? [PURE_IN_NODE] : tsFiles(full);
     return d.name.endsWith('.ts') ? [full] : [];
   });
 }
@@ -54,7 +60,7 @@ function foreignImports(file: string, text: string): string[] {
       if (!spec.startsWith('.')) return true; // a package or node: module
       const target = path.resolve(path.dirname(file), spec);
       const inside = target.startsWith(evtxDir + path.sep);
-      return !inside || target.startsWith(nodeDir + path.sep);
+      return !inside || (target.startsWith(nodeDir + path.sep) && target.replace(/\.js$/, '.ts') !== PURE_IN_NODE);
     })
     .map((spec) => `${path.relative(evtxDir, file)} -> ${spec}`);
 }
@@ -69,7 +75,7 @@ describe('src/evtx is pure outside node/', () => {
     // The stages README.md names, so a wrong directory cannot make both checks pass vacuously.
     const names = files.map((f) => path.relative(evtxDir, f).split(path.sep).join('/'));
     expect(names).toEqual(expect.arrayContaining(['file-header.ts', 'chunk.ts', 'binxml/parse.ts', 'render/xml.ts', 'render/json.ts', 'index.ts']));
-    expect(names.filter((n) => n.startsWith('node/'))).toEqual([]);
+    expect(names.filter((n) => n.startsWith('node/'))).toEqual(['node/live-log.ts']);
   });
 
   it('type-checks with ES2022 + DOM and no Node types', () => {

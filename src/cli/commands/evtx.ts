@@ -1,22 +1,16 @@
 /** `kmswatch evtx dump|info FILE`: the EVTX reader on its own. */
 import { createWriteStream, realpathSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { TemplateCache } from '../../evtx/binxml/template-cache.js';
-import { parseChunk, type RecordResult } from '../../evtx/chunk.js';
-import { EvtxError } from '../../evtx/errors.js';
-import { dumpEvtxFile } from '../../evtx/node/parallel.js';
-import { nodeCrc32 } from '../../evtx/node/crc.js';
-import { openEvtxFile } from '../../evtx/node/read-file.js';
-import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../../evtx/file-header.js';
-import { EvtxIntegrity, type IntegrityFinding } from '../../evtx/integrity.js';
-import type { DumpFormat } from '../../evtx/render/chunk-output.js';
+import { CHUNK_SIZE, EvtxError, EvtxIntegrity, FILE_HEADER_SIZE, parseChunk, TemplateCache, type DumpFormat, type IntegrityFinding, type RecordResult } from '../../evtx/index.js';
+import { dumpEvtxFile, nodeCrc32, openEvtxFile } from '../../evtx/node/index.js';
 import { errnoText } from '../../errno.js';
-import type { CliContext, OutputStream } from '../context.js';
+import { raiseExitCode, type CliContext, type OutputStream } from '../context.js';
 import { CliUsageError, EXIT_FAILED } from '../errors.js';
-import { terminalByteStream, terminalOutput } from '../terminal.js';
+import { terminalByteStream, terminalControls } from '../terminal.js';
 
 /** Writes and waits when the stream asks to; `done` runs once the bytes are flushed. Rejects when the stream fails while waiting. */
 function write(stream: NodeJS.WritableStream, data: string | Uint8Array, done?: () => void): Promise<void> | void {
@@ -62,9 +56,30 @@ async function otherFormatHint(file: string): Promise<string> {
   }
 }
 
-async function notEvtx(file: string, e: EvtxError, stderr: OutputStream): Promise<void> {
-  stderr.write(`kmswatch: ${file}: not an EVTX file (${e.message})${await otherFormatHint(file)}\n`);
-  process.exitCode = EXIT_FAILED;
+async function notEvtx(file: string, e: EvtxError, ctx: CliContext): Promise<void> {
+  ctx.stderr.write(`kmswatch: ${file}: not an EVTX file (${e.message})${await otherFormatHint(file)}\n`);
+  raiseExitCode(ctx, EXIT_FAILED);
+}
+
+/**
+ * Where the dump's UTF-8 goes: the process's own stdout takes the bytes as they are (decoded and
+ * escaped on a terminal, terminal.ts); any other stream, as in-process callers give, takes text.
+ */
+function dumpOutput(stdout: OutputStream): NodeJS.WritableStream {
+  const raw = terminalControls(stdout);
+  if (raw instanceof Writable) return terminalByteStream(raw as NodeJS.WriteStream);
+  const decoder = new TextDecoder('utf-8');
+  return new Writable({
+    write(chunk: Uint8Array, _enc, done) {
+      stdout.write(decoder.decode(chunk, { stream: true }));
+      done();
+    },
+    final(done) {
+      const rest = decoder.decode();
+      if (rest !== '') stdout.write(rest);
+      done();
+    },
+  });
 }
 
 /** The --output file could not be opened or written: "<path>: cannot write: no space left on device (ENOSPC)". */
@@ -82,8 +97,8 @@ export class DumpOutputError extends Error {
 export interface DumpCommandOptions {
   format: DumpFormat;
   threads: number;
-  out?: NodeJS.WritableStream;
-  err?: OutputStream;
+  out: NodeJS.WritableStream;
+  err: OutputStream;
   /** Output buffer size (tests: forces batches to outgrow their buffers). */
   outputBytes?: number;
   /** With threads > 1, whether the main thread renders too (tests: off, so workers render every batch). */
@@ -94,8 +109,7 @@ export interface DumpCommandOptions {
 
 /** Writes the dump; resolves to the counts. Throws NotEvtxError when the file is not EVTX. */
 export async function runDump(file: string, opts: DumpCommandOptions): Promise<{ ok: number; errors: number }> {
-  const out = opts.out ?? process.stdout;
-  const err = opts.err ?? process.stderr;
+  const { out, err } = opts;
   let ok = 0;
   let errors = 0;
   let started = false;
@@ -241,10 +255,7 @@ function formatInfo(i: EvtxInfo): string {
   ].join('\n');
 }
 
-export function register(program: Command, ctx?: CliContext): void {
-  // main.ts hands over terminal-safe streams; a bare register() (tests) makes its own
-  const stdout = ctx?.stdout ?? terminalOutput(process.stdout);
-  const stderr = ctx?.stderr ?? terminalOutput(process.stderr);
+export function register(program: Command, ctx: CliContext): void {
   const evtx = program.command('evtx').description('read EVTX files directly (no database)');
   evtx
     .command('dump')
@@ -258,11 +269,6 @@ export function register(program: Command, ctx?: CliContext): void {
       const threads = o.threads === undefined ? defaultThreads(file) : Number(o.threads);
       if (!Number.isInteger(threads) || threads < 1) throw new CliUsageError(`--threads must be a positive integer, not ${o.threads}`, 'CLI_BAD_OPTION', '--threads');
       if (o.output !== undefined && sameFile(file, o.output)) throw new CliUsageError(`--output ${o.output} is the file being read`, 'CLI_BAD_OPTION', '--output');
-      // A closed pipe (`| head`) ends the dump quietly.
-      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-        throw e;
-      });
       let output: WriteStream | undefined;
       try {
         if (o.output !== undefined) {
@@ -273,14 +279,13 @@ export function register(program: Command, ctx?: CliContext): void {
           });
           output.on('error', () => {}); // reported through write() / finished() below
         }
-        // to a terminal, decoded and escaped (terminal.ts); to a file or pipe, the bytes as they are
-        const out = output ?? terminalByteStream(process.stdout);
-        await runDump(file, { format: o.format, threads, out, err: stderr }).catch((e: unknown) => {
+        const stdout = output ?? dumpOutput(ctx.stdout);
+        await runDump(file, { format: o.format, threads, out: stdout, err: ctx.stderr }).catch((e: unknown) => {
           throw output?.errored ? new DumpOutputError(o.output!, 'write', output.errored) : e;
         });
-        if (!output && out !== process.stdout) {
-          out.end();
-          await finished(out);
+        if (!output && stdout !== terminalControls(ctx.stdout)) {
+          stdout.end();
+          await finished(stdout);
         }
         if (output) {
           output.end();
@@ -290,10 +295,10 @@ export function register(program: Command, ctx?: CliContext): void {
         }
       } catch (e) {
         output?.destroy();
-        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e, stderr);
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e, ctx);
         else if (e instanceof DumpOutputError) {
-          stderr.write(`kmswatch: ${e.message}\n`);
-          process.exitCode = EXIT_FAILED;
+          ctx.stderr.write(`kmswatch: ${e.message}\n`);
+          raiseExitCode(ctx, EXIT_FAILED);
         } else throw e;
       }
     });
@@ -305,9 +310,9 @@ export function register(program: Command, ctx?: CliContext): void {
     .action(async (file: string, o: { json?: boolean }) => {
       try {
         const info = await collectInfo(file);
-        stdout.write(o.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
+        ctx.stdout.write(o.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       } catch (e) {
-        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e, stderr);
+        if (e instanceof EvtxError && e.code === 'EVTX_NOT_EVTX') await notEvtx(file, e, ctx);
         else throw e;
       }
     });

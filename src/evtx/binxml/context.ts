@@ -1,6 +1,13 @@
 /** Per-chunk parsing state shared by the BinXML layers. */
 import type { CompiledTemplate } from './ir.js';
-import type { TemplateCache } from './template-cache.js';
+
+/** What parsing needs of the cross-chunk template cache (template-cache.ts implements it). */
+export interface TemplateStore {
+  nextId(): number;
+  /** A compiled template equal to the definition at `defOffset` of this chunk, if one is kept. */
+  find(c: ChunkContext, defOffset: number, size: number): CompiledTemplate | undefined;
+  add(c: ChunkContext, defOffset: number, t: CompiledTemplate): void;
+}
 
 export interface EvtxLimits {
   /** Maximum nesting of elements plus nested BinXml fragments in one record. */
@@ -9,7 +16,7 @@ export interface EvtxLimits {
   maxValues: number;
   /**
    * Maximum size of one record once expanded, in nodes, name and text characters and value bytes
-   * (expansion.ts), about the size of its text. The corpus's heaviest record weighs 17,845: only
+   * (record-weight.ts), about the size of its text. The corpus's heaviest record weighs 17,845: only
    * damage or a hostile file (a nested value used again at every level, names kilobytes long used
    * by many elements) gets near it.
    */
@@ -39,15 +46,15 @@ export interface ChunkContext {
   /** Compiled templates by definition offset in this chunk. */
   templates: Map<number, CompiledTemplate>;
   /** Compiled templates shared across chunks. */
-  cache: TemplateCache;
+  cache: TemplateStore;
   limits: EvtxLimits;
   /** Record being parsed (for error context). */
   recordId?: number;
-  /** Weight (expansion.ts) of the chunk's records read so far, against `limits.maxChunkExpansion`. */
+  /** Weight (record-weight.ts) of the chunk's records read so far, against `limits.maxChunkExpansion`. */
   expanded: number;
 }
 
-export function createChunkContext(bytes: Uint8Array, index: number, fileOffset: number, cache: TemplateCache, limits: EvtxLimits = DEFAULT_LIMITS): ChunkContext {
+export function createChunkContext(bytes: Uint8Array, index: number, fileOffset: number, cache: TemplateStore, limits: EvtxLimits = DEFAULT_LIMITS): ChunkContext {
   return {
     bytes,
     view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),

@@ -2,8 +2,6 @@
  * Intermediate form of parsed BinXML: what a template definition (or a template-less fragment)
  * says, with substitutions still open. Compiled once per distinct template and filled per record.
  */
-import type { ShapePrograms } from '../render/shape-programs.js';
-
 export const IR_ELEMENT = 1;
 export const IR_TEXT = 2;
 export const IR_SUBST = 3;
@@ -16,30 +14,6 @@ export interface IrElement {
   dep: number;
   attrs: IrAttribute[];
   children: IrNode[];
-  /** Render plan filled on first use by render/compiled-*.ts (shared with every later record). */
-  plan?: ElementPlan;
-}
-
-/** Precomputed output pieces of an element; `fixed*` set when nothing in it depends on values. */
-export interface ElementPlan {
-  fixed: boolean;
-  xmlOpen: string;
-  xmlClose: string;
-  /** ` name="` per attribute (XML), in order. */
-  xmlAttrOpen: string[];
-  /** `"name":` per attribute (JSON), in order. */
-  jsonAttrKeys: string[];
-  /**
-   * Set for the common shape "literal attributes only + exactly one substitution as content"
-   * (`<EventID>%3</EventID>`, `<Data Name="X">%7</Data>`): the pieces around the value.
-   */
-  single?: SinglePlan;
-  fixedXml?: string;
-  /** `"name":` as a JSON member key. */
-  jsonMemberKey?: string;
-  fixedJsonKeys?: string[];
-  fixedJsonMemberKeys?: string[];
-  fixedJsonVals?: string[];
 }
 
 export interface IrAttribute {
@@ -83,9 +57,7 @@ export interface CompiledTemplate {
   /** Its position-dependent fields and the names they point at (template-match.ts). */
   relocs: Int32Array;
   relocNames: string[];
-  /** Byte-render programs of the shapes met so far, by format and role (render/shape-programs.ts). */
-  programs?: ShapePrograms[];
-  /** Its nodes and how often it uses each substitution, on first need (expansion.ts). */
+  /** Its nodes and how often it uses each substitution, on first need (record-weight.ts). */
   weight?: TemplateWeight;
 }
 
@@ -97,23 +69,6 @@ export interface TemplateWeight {
   /** The sum and the largest of `uses`. */
   totalUses: number;
   maxUses: number;
-}
-
-export interface SinglePlan {
-  subst: IrSubst;
-  /** `<Name a="v"` with the kept (non-empty) literal attributes. */
-  xmlStart: string;
-  /** Kept attributes: their names, values (types are String). */
-  attrNames: string[];
-  attrValues: string[];
-  /** `"#attributes":{...}` for them, or '' when none is kept. */
-  jsonAttrs: string;
-  /** 1: `<Data Name="literal">`, 2: `<Data>` without attributes, 0: anything else. */
-  dataKind: number;
-  /** Member key text for the parent object (`"X":`, or the unnamed-Data opening). */
-  memberKey: string;
-  /** The entry's raw key, for grouping repeated names. */
-  rawKey: string;
 }
 
 /** Values of one template instance, still as descriptors into the chunk bytes. */

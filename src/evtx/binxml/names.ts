@@ -1,8 +1,8 @@
 /** Chunk name entries (evtx-format.md §1.5): u32 next, u16 hash, u16 count, count UTF-16 units, u16 NUL. */
 import { decodeUtf16 } from '../bytes.js';
+import { CHUNK_SIZE } from '../file-header.js';
 import type { ChunkContext } from './context.js';
 
-const CHUNK_SIZE = 65536;
 
 /** The name at a chunk offset (cached per chunk), or null when the entry does not fit in the chunk. */
 export function nameAt(c: ChunkContext, off: number): string | null {

@@ -3,6 +3,8 @@
  * (compiled once, see template-cache.ts) and the fragments of records and nested BinXml values.
  */
 import { decodeUtf16 } from '../bytes.js';
+import { CHUNK_HEADER_SIZE } from '../chunk-header.js';
+import { CHUNK_SIZE } from '../file-header.js';
 import { BadTokenError, LimitError, MissingTemplateError, TruncatedError, type EvtxErrorContext } from '../errors.js';
 import type { ChunkContext } from './context.js';
 import {
@@ -10,11 +12,11 @@ import {
   type CompiledTemplate, type Fragment, type InstanceValues, type IrAttribute, type IrElement, type IrNode, type IrValuePart,
 } from './ir.js';
 import { nameAt } from './names.js';
+import { HAS_MORE, tokenKind, TOKEN } from './tokens.js';
 import { hasDependencyIdAt, RELOC_DEP, RELOC_INLINE, RELOC_NAMED, type Relocs } from './template-match.js';
 import { formatGuid } from './values.js';
 import { VT } from './value-types.js';
 
-const CHUNK_SIZE = 65536;
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** Bounded reader over [pos, end) of a chunk. */
@@ -91,24 +93,24 @@ function readValueParts(r: Reader, inTemplate: boolean): IrValuePart[] {
   const parts: IrValuePart[] = [];
   for (;;) {
     if (r.pos >= r.end) return parts;
-    const t = r.c.bytes[r.pos] & 0xbf;
-    if (t === 0x05) {
+    const t = tokenKind(r.c.bytes[r.pos]);
+    if (t === TOKEN.VALUE) {
       r.pos++;
       r.u8('value.type');
       const n = r.u16('value.length');
       parts.push({ k: IR_TEXT, text: r.utf16(n, 'value.text') });
-    } else if (t === 0x0d || t === 0x0e) {
+    } else if (t === TOKEN.NORMAL_SUBSTITUTION || t === TOKEN.OPTIONAL_SUBSTITUTION) {
       r.pos++;
       const index = r.u16('substitution.index');
       const declared = r.u8('substitution.type');
-      parts.push({ k: IR_SUBST, index, optional: t === 0x0e, declared });
-    } else if (t === 0x08) {
+      parts.push({ k: IR_SUBST, index, optional: t === TOKEN.OPTIONAL_SUBSTITUTION, declared });
+    } else if (t === TOKEN.CHAR_REF) {
       r.pos++;
       parts.push({ k: IR_TEXT, text: charRefText(r.u16('charref')) });
-    } else if (t === 0x09) {
+    } else if (t === TOKEN.ENTITY_REF) {
       r.pos++;
       parts.push({ k: IR_TEXT, text: entityText(readNameRef(r, 'entityref.name')) });
-    } else if (t === 0x07) {
+    } else if (t === TOKEN.CDATA) {
       r.pos++;
       const n = r.u16('cdata.length');
       parts.push({ k: IR_TEXT, text: r.utf16(n, 'cdata.text') });
@@ -137,19 +139,19 @@ function readElement(r: Reader, token: number, inTemplate: boolean, depth: numbe
   r.u32('element.size');
   const name = readNameRef(r, 'element.name');
   const attrs: IrAttribute[] = [];
-  if (token & 0x40) {
+  if (token & HAS_MORE) {
     r.u32('element.attributeListSize');
-    while (r.pos < r.end && (r.c.bytes[r.pos] & 0xbf) === 0x06) {
+    while (r.pos < r.end && tokenKind(r.c.bytes[r.pos]) === TOKEN.ATTRIBUTE) {
       r.pos++;
       const attrName = readNameRef(r, 'attribute.name');
       attrs.push({ name: attrName, parts: readValueParts(r, inTemplate) });
     }
   }
   // Every field set here, plan included: objects that gain fields later get a second hidden class.
-  const el: IrElement = { k: IR_ELEMENT, name, dep, attrs, children: [], plan: undefined };
+  const el: IrElement = { k: IR_ELEMENT, name, dep, attrs, children: [] };
   const close = r.u8('element.close');
-  if (close === 0x03) return el;
-  if (close !== 0x02) throw new BadTokenError(close, r.ctx(`element <${name}>`, r.pos - 1), 'expected close-start-element, got');
+  if (close === TOKEN.CLOSE_EMPTY_ELEMENT) return el;
+  if (close !== TOKEN.CLOSE_START_ELEMENT) throw new BadTokenError(close, r.ctx(`element <${name}>`, r.pos - 1), 'expected close-start-element, got');
   readContent(r, el.children, inTemplate, depth);
   return el;
 }
@@ -159,25 +161,25 @@ function readContent(r: Reader, out: IrNode[], inTemplate: boolean, depth: numbe
   for (;;) {
     const at = r.pos;
     const tok = r.u8('content.token');
-    switch (tok & 0xbf) {
-      case 0x04:
+    switch (tokenKind(tok)) {
+      case TOKEN.END_ELEMENT:
         return;
-      case 0x01:
+      case TOKEN.OPEN_START_ELEMENT:
         out.push(readElement(r, tok, inTemplate, depth + 1));
         break;
-      case 0x05:
-      case 0x07:
-      case 0x08:
-      case 0x09:
-      case 0x0d:
-      case 0x0e:
+      case TOKEN.VALUE:
+      case TOKEN.CDATA:
+      case TOKEN.CHAR_REF:
+      case TOKEN.ENTITY_REF:
+      case TOKEN.NORMAL_SUBSTITUTION:
+      case TOKEN.OPTIONAL_SUBSTITUTION:
         r.pos = at;
         for (const p of readValueParts(r, inTemplate)) out.push(p);
         break;
-      case 0x0a: {
+      case TOKEN.PI_TARGET: {
         const target = readNameRef(r, 'pi.target');
         let data = '';
-        if (r.pos < r.end && r.c.bytes[r.pos] === 0x0b) {
+        if (r.pos < r.end && r.c.bytes[r.pos] === TOKEN.PI_DATA) {
           r.pos++;
           const n = r.u16('pi.length');
           data = r.utf16(n, 'pi.data');
@@ -196,10 +198,10 @@ export function compileTemplate(c: ChunkContext, defOffset: number, what: string
   const cached = c.templates.get(defOffset);
   if (cached) return cached;
   const ctx = { chunk: c.index, offset: c.fileOffset + defOffset, recordId: c.recordId, what };
-  if (defOffset < 512 || defOffset + 24 > CHUNK_SIZE) throw new MissingTemplateError(`definition offset 0x${defOffset.toString(16)} is outside the chunk's records`, ctx);
+  if (defOffset < CHUNK_HEADER_SIZE || defOffset + 24 > CHUNK_SIZE) throw new MissingTemplateError(`definition offset 0x${defOffset.toString(16)} is outside the chunk's records`, ctx);
   const size = c.view.getUint32(defOffset + 20, true);
   const start = defOffset + 24;
-  if (start + size > CHUNK_SIZE || size < 5 || c.bytes[start] !== 0x0f) {
+  if (start + size > CHUNK_SIZE || size < 5 || c.bytes[start] !== TOKEN.FRAGMENT_HEADER) {
     throw new MissingTemplateError(`no template definition at chunk offset 0x${defOffset.toString(16)}`, ctx);
   }
   let t = c.cache.find(c, defOffset, size);
@@ -219,7 +221,6 @@ export function compileTemplate(c: ChunkContext, defOffset: number, what: string
       bytesView: new DataView(bytes.buffer),
       relocs: Int32Array.from(r.relocs.list),
       relocNames: r.relocs.names,
-      programs: undefined,
       weight: undefined,
     };
     c.cache.add(c, defOffset, t);
@@ -232,14 +233,14 @@ function readDefinitionBody(r: Reader, out: IrNode[]): void {
   while (r.pos < r.end) {
     const at = r.pos;
     const tok = r.u8('template.token');
-    switch (tok & 0xbf) {
-      case 0x00:
+    switch (tokenKind(tok)) {
+      case TOKEN.EOF:
         return;
-      case 0x0f:
+      case TOKEN.FRAGMENT_HEADER:
         r.need(3, 'template.fragmentHeader');
         r.pos += 3;
         break;
-      case 0x01:
+      case TOKEN.OPEN_START_ELEMENT:
         out.push(readElement(r, tok, true, 1));
         break;
       default:
@@ -298,19 +299,19 @@ export function readFragments(r: Reader, depth: number): Fragment[] {
   while (r.pos < r.end) {
     const at = r.pos;
     const tok = r.c.bytes[r.pos++];
-    switch (tok & 0xbf) {
-      case 0x00:
+    switch (tokenKind(tok)) {
+      case TOKEN.EOF:
         return out;
-      case 0x0f:
+      case TOKEN.FRAGMENT_HEADER:
         r.need(3, 'fragmentHeader');
         r.pos += 3;
         tree = null;
         break;
-      case 0x0c:
+      case TOKEN.TEMPLATE_INSTANCE:
         out.push(readInstance(r, depth));
         tree = null;
         break;
-      case 0x01:
+      case TOKEN.OPEN_START_ELEMENT:
         if (!tree) {
           tree = [];
           out.push({ kind: 'tree', nodes: tree });

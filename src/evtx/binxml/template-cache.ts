@@ -3,7 +3,7 @@
  * uses, at its own offset; a copy with the same GUID and size that template-match.ts finds equal
  * (bytes, names, layout) compiles to the same thing and is taken from here.
  */
-import type { ChunkContext } from './context.js';
+import type { ChunkContext, TemplateStore } from './context.js';
 import type { CompiledTemplate } from './ir.js';
 import { sameDefinition } from './template-match.js';
 
@@ -30,7 +30,7 @@ function sameGuid(t: CompiledTemplate, bytes: Uint8Array, at: number): boolean {
 export const TEMPLATE_CACHE_ENTRIES = 10_000;
 export const TEMPLATE_CACHE_BYTES = 8 << 20;
 
-export class TemplateCache {
+export class TemplateCache implements TemplateStore {
   private readonly byKey = new Map<number, CompiledTemplate[]>();
   private count = 0;
   private bytes = 0;

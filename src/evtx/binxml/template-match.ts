@@ -9,6 +9,7 @@
  */
 import type { ChunkContext } from './context.js';
 import { nameAt } from './names.js';
+import { CHUNK_HEADER_SIZE } from '../chunk-header.js';
 
 /** A name offset pointing at the entry right after it (the entry's first 4 bytes, its chain link, vary too). */
 export const RELOC_INLINE = 0;
@@ -27,9 +28,9 @@ export interface Relocs {
 export function hasDependencyIdAt(view: DataView, p: number, end: number): boolean {
   if (p + 10 > end) return p + 8 > end; // too short for either: let the reads report it
   const withDep = view.getUint32(p + 6, true);
-  if (withDep === p + 10 || (withDep >= 512 && withDep < p)) return true;
+  if (withDep === p + 10 || (withDep >= CHUNK_HEADER_SIZE && withDep < p)) return true;
   const without = view.getUint32(p + 4, true);
-  if (without === p + 8 || (without >= 512 && without < p)) return false;
+  if (without === p + 8 || (without >= CHUNK_HEADER_SIZE && without < p)) return false;
   return true;
 }
 

@@ -8,7 +8,7 @@
  * flight, memory stays bounded whatever the file size.
  */
 import { Worker } from 'node:worker_threads';
-import { FlatValues } from '../binxml/flat-values.js';
+import { FlatValues } from '../binxml/instance-slots.js';
 import { TemplateCache } from '../binxml/template-cache.js';
 import { CHUNK_SIZE } from '../file-header.js';
 import { ByteOut } from '../render/byte-out.js';

@@ -1,5 +1,5 @@
 /** Node-only: renders a run of chunk slots read from a file, the unit of work of `evtx dump`. */
-import type { FlatValues } from '../binxml/flat-values.js';
+import type { FlatValues } from '../binxml/instance-slots.js';
 import type { TemplateCache } from '../binxml/template-cache.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../file-header.js';
 import type { ByteOut } from '../render/byte-out.js';

@@ -4,7 +4,7 @@
  * its slots wait to be written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FlatValues } from '../binxml/flat-values.js';
+import { FlatValues } from '../binxml/instance-slots.js';
 import { TemplateCache } from '../binxml/template-cache.js';
 import { CHUNK_SIZE } from '../file-header.js';
 import { ByteOut } from '../render/byte-out.js';

@@ -1,12 +1,10 @@
 /**
- * One chunk → rendered text plus its problems, in a plain-data shape that can cross a worker
- * boundary. Used by the single-threaded path and by the worker alike, so both print the same.
+ * One chunk → rendered text plus its problems, in a plain-data shape: the reference path
+ * (parse → record tree → render/xml.ts, render/json.ts) that every faster path is held to.
  */
-import { parseChunk, walkChunk, type ChunkResult, type ChunkState, type ParseChunkOptions } from '../chunk.js';
+import { parseChunk, type ChunkResult, type ChunkState, type ParseChunkOptions } from '../chunk.js';
 import type { ChunkHeader } from '../chunk-header.js';
 import type { EvtxError } from '../errors.js';
-import { CompiledJson } from './compiled-json.js';
-import { CompiledXml } from './compiled-xml.js';
 import { recordToJsonLine } from './json.js';
 import { recordToXml } from './xml.js';
 
@@ -21,10 +19,8 @@ export interface ChunkProblem {
 export interface RenderedChunk {
   index: number;
   state: ChunkState;
-  /** Records' text, one per line, each line ending with '\n' ('' when `data` carries it). */
+  /** Records' text, one per line, each line ending with '\n'. */
   text: string;
-  /** The same text as UTF-8 bytes, set by worker threads (encoded there, transferred, not copied). */
-  data?: Uint8Array;
   ok: number;
   errors: ChunkProblem[];
   walkStop?: ChunkProblem;
@@ -34,48 +30,16 @@ export interface RenderedChunk {
   header?: ChunkHeader;
 }
 
-export interface RenderChunkOptions extends ParseChunkOptions {
-  /**
-   * 'compiled' (default): straight from the template IR (compiled-xml.ts / compiled-json.ts);
-   * 'tree': expand every record to a tree and render that (the reference path).
-   */
-  via?: 'compiled' | 'tree';
+/** A chunk's facts without its text: what every render path reports alike. */
+export type ChunkFacts = Omit<RenderedChunk, 'text'>;
+
+export function problemOf(e: EvtxError): ChunkProblem {
+  return { offset: e.context.offset, recordId: e.context.recordId, message: e.message };
 }
 
-export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, opts: RenderChunkOptions): RenderedChunk {
-  let text = '';
-  let ok = 0;
-  const errors: ChunkProblem[] = [];
-  const onError = (e: EvtxError): void => {
-    errors.push({ offset: e.context.offset, recordId: e.context.recordId, message: e.message });
-  };
-  let chunk: ChunkResult;
-  if (opts.via === 'tree') {
-    const render = format === 'xml' ? recordToXml : recordToJsonLine;
-    chunk = parseChunk(bytes, index, fileOffset, {
-      ...opts,
-      onRecord(r) {
-        if (r.ok) {
-          text += render(r.record) + '\n';
-          ok++;
-        } else onError(r.error);
-      },
-    });
-  } else {
-    let renderer: CompiledXml | CompiledJson | null = null;
-    chunk = walkChunk(bytes, index, fileOffset, opts, {
-      record(c, frags) {
-        renderer ??= format === 'xml' ? new CompiledXml(c) : new CompiledJson(c);
-        const line = renderer.record(frags);
-        if (line === null) return false;
-        text += line + '\n';
-        ok++;
-        return true;
-      },
-      error: onError,
-    });
-  }
-  const out: RenderedChunk = { index, state: chunk.state, text, ok, errors };
+/** The facts of a walked chunk, given its record and error counts. */
+export function chunkFacts(chunk: ChunkResult, ok: number, errors: ChunkProblem[]): ChunkFacts {
+  const out: ChunkFacts = { index: chunk.index, state: chunk.state, ok, errors };
   if (chunk.walkStop) out.walkStop = { offset: chunk.walkStop.context.offset, message: chunk.walkStop.message };
   if (chunk.header) out.header = chunk.header;
   if (chunk.header && chunk.header.headerCrcOk !== null) {
@@ -83,4 +47,22 @@ export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number
     out.dataCrcOk = chunk.header.dataCrcOk;
   }
   return out;
+}
+
+export function renderChunk(bytes: Uint8Array, index: number, fileOffset: number, format: DumpFormat, opts: ParseChunkOptions): RenderedChunk {
+  let text = '';
+  let ok = 0;
+  const errors: ChunkProblem[] = [];
+  const render = format === 'xml' ? recordToXml : recordToJsonLine;
+  const chunk = parseChunk(bytes, index, fileOffset, {
+    ...opts,
+    onRecord(r) {
+      if (r.ok) {
+        text += render(r.record) + '\n';
+        ok++;
+      } else errors.push(problemOf(r.error));
+    },
+  });
+  const facts = chunkFacts(chunk, ok, errors);
+  return { ...facts, text };
 }

@@ -1,24 +1,31 @@
 /**
- * Instance shape → JSON pieces: compiled-json.ts run once per shape with the values left open.
- * Member keys, repeated-key grouping, `null` / `""` / object choices all follow from the shape and
- * from the members nested instances report; only two rules look at value text itself — mixed
- * content's `#text` (kept unless blank) and a `<Data Name="%n">` key — and shapes that meet them
- * are left to compiled-json.ts.
+ * Instance shape → JSON pieces: what render/json.ts prints for a record of this shape, with its
+ * values left open. Which parts are kept is shape-walk.ts's; member keys, repeated-key grouping,
+ * `null` / `""` / object choices follow from them and from the members nested instances report.
+ * Only two rules look at value text itself — mixed content's `#text` (kept unless blank) and a
+ * `<Data Name="%n">` key — and shapes that meet them go through the record tree instead.
  */
-import { IR_ELEMENT, IR_SUBST, IR_TEXT, type IrAttribute, type IrElement, type IrNode, type IrSubst } from '../binxml/ir.js';
+import { IR_SUBST, type IrElement } from '../binxml/ir.js';
 import { VT } from '../binxml/value-types.js';
-import { memberKey } from './compiled-json.js';
-import { quote, typedJson, UNNAMED_DATA } from './json.js';
-import { planOf, UNNAMED_OPEN } from './plan.js';
-import { CTX_JSON_STR, CTX_JSON_TYPED, Unsupported, type Piece, type ShapeView, type ValueRef } from './shape.js';
+import { jsonKey, quote, typedJson, UNNAMED_DATA } from './json.js';
+import { CTX_JSON_STR, CTX_JSON_TYPED, Unsupported, type Piece, type ValueRef } from './shape.js';
+import { ShapeWalk, type AttributeParts, type Gathered } from './shape-walk.js';
+
+/** Opening of the unnamed-Data member: `"Data":{"#text":` (closed by `}` after the value). */
+const UNNAMED_OPEN = '"Data":{"#text":';
+
+/** `"key":` for a member (the unnamed Data entries open their own object). */
+function memberKey(key: string): string {
+  return key === UNNAMED_DATA ? UNNAMED_OPEN : jsonKey(key) + ':';
+}
 
 const STRING = VT.String;
 
 /** Raw (unescaped) text: a static string, or a value (its text is never empty). */
 type RawPart = string | ValueRef;
 
-/** compiled-json.ts `Content`, with pieces for values. */
-class Content {
+/** An element's content: its members (values as pieces) and its text parts. */
+class Content implements Gathered {
   keys: string[] = [];
   jkeys: string[] = [];
   vals: Piece[][] = [];
@@ -30,7 +37,6 @@ class Content {
   joined: RawPart[] = [];
 
   text(part: RawPart, type: number): void {
-    this.nodes++;
     if (this.texts++ === 0) {
       this.first = part;
       this.firstType = type;
@@ -39,7 +45,6 @@ class Content {
   }
 
   entry(key: string, jkey: string, val: Piece[]): void {
-    this.nodes++;
     this.keys.push(key);
     this.jkeys.push(jkey);
     this.vals.push(val);
@@ -128,21 +133,16 @@ function elementValue(attrs: Piece[], c: Content): Piece[] {
   return out;
 }
 
-export class JsonShape {
-  constructor(private readonly f: ShapeView) {}
-
+export class JsonShape extends ShapeWalk<Content> {
   /** The record's pieces (the view is its root instance), or null when it holds no element. */
   record(): Piece[] | null {
-    const content = new Content();
-    this.nodes(this.f.template.nodes, content);
-    if (content.count === 0) return null;
-    return elementValue([], content);
+    const content = this.gather(new Content());
+    return content.count === 0 ? null : elementValue([], content);
   }
 
   /** What a nested instance adds to the content around it: members (their values as pieces) and static text. */
   content(): { keys: string[]; jkeys: string[]; vals: Piece[][]; texts: string[]; textTypes: number[]; nodes: number } {
-    const c = new Content();
-    this.nodes(this.f.template.nodes, c);
+    const c = this.gather(new Content());
     const texts: string[] = [];
     const textTypes: number[] = [];
     for (const p of c.joined) {
@@ -154,103 +154,43 @@ export class JsonShape {
     return { keys: c.keys, jkeys: c.jkeys, vals: c.vals, texts, textTypes, nodes: c.nodes };
   }
 
-  private nodes(nodes: IrNode[], out: Content): void {
-    for (const node of nodes) {
-      if (node.k === IR_ELEMENT) this.element(node, out);
-      else if (node.k === IR_TEXT) out.text(node.text, STRING);
-      else if (node.k === IR_SUBST) this.substitution(node, out);
-      else out.nodes++;
-    }
+  protected newContent(): Content {
+    return new Content();
   }
 
-  private substitution(n: IrSubst, out: Content): boolean {
-    const f = this.f;
-    if (f.isNull(n.index)) return false;
-    const slot = f.slot(n.index);
-    const type = f.type(slot);
-    if (type === VT.BinXml) {
-      if (f.empty(slot)) return true;
-      const child = f.nested(slot);
-      const extra = child.nodes - child.keys.length - child.texts.length;
-      for (let k = 0; k < child.keys.length; k++) out.entry(child.keys[k], child.jkeys[k], [f.call(slot, k)]);
-      for (let k = 0; k < child.texts.length; k++) out.text(child.texts[k], child.textTypes[k]);
-      out.nodes += extra;
-      return true;
-    }
-    if (type & VT.Array) {
-      for (const item of f.items(slot)) out.text(f.empty(item) ? '' : f.value(item, CTX_JSON_TYPED), f.type(item));
-      return true;
-    }
-    if (!f.empty(slot)) out.text(f.value(slot, CTX_JSON_TYPED), type);
-    return true;
+  protected text(c: Content, text: string): void {
+    c.text(text, STRING);
   }
 
-  private element(el: IrElement, out: Content): void {
-    const f = this.f;
-    if (el.dep >= 0 && f.isNull(el.dep)) return;
-    for (const ch of el.children) {
-      if (ch.k === IR_SUBST && !f.isNull(ch.index) && f.type(f.slot(ch.index)) & VT.Array) {
-        for (const item of f.items(f.slot(ch.index))) this.build(el, out, ch.index, item);
-        return;
-      }
-    }
-    const plan = planOf(el);
-    if (plan.fixed) {
-      this.build(el, out, -1, -1);
-      return;
-    }
-    const single = plan.single;
-    if (single !== undefined) {
-      const sub = single.subst;
-      const slot = f.slot(sub.index);
-      let value: Piece[];
-      const none = single.dataKind ? '""' : single.jsonAttrs ? '{' + single.jsonAttrs + '}' : 'null';
-      if (f.isNull(sub.index)) {
-        if (sub.optional) return;
-        value = [none];
-      } else if (f.type(slot) === VT.BinXml) {
-        this.build(el, out, -1, -1);
-        return;
-      } else if (f.empty(slot)) {
-        value = [none];
-      } else {
-        const t = f.value(slot, CTX_JSON_TYPED);
-        value = single.dataKind || !single.jsonAttrs ? [t] : ['{' + single.jsonAttrs + ',"#text":', t, '}'];
-      }
-      out.entry(single.rawKey, single.memberKey, value);
-      return;
-    }
-    this.build(el, out, -1, -1);
+  protected value(c: Content, slot: number): void {
+    c.text(this.f.value(slot, CTX_JSON_TYPED), this.f.type(slot));
   }
 
-  /** compiled-xml.ts `attributeText` as raw parts; null when the value is empty. */
-  private attribute(a: IrAttribute): RawPart[] | null {
-    const f = this.f;
-    const out: RawPart[] = [];
-    for (const p of a.parts) {
-      if (p.k === IR_TEXT) {
-        if (p.text !== '') out.push(p.text);
-      } else if (!f.isNull(p.index)) {
-        const slot = f.slot(p.index);
-        const t = f.type(slot);
-        if (t & VT.Array) throw new Unsupported('array value in an attribute');
-        if (t !== VT.BinXml && !f.empty(slot)) out.push(f.value(slot, CTX_JSON_TYPED));
-      }
-    }
-    return out.length ? out : null;
+  protected item(c: Content, slot: number): void {
+    c.text(this.f.empty(slot) ? '' : this.f.value(slot, CTX_JSON_TYPED), this.f.type(slot));
   }
 
-  private build(el: IrElement, out: Content, arrayIndex: number, item: number): void {
+  protected nested(c: Content, slot: number): void {
+    const child = this.f.nested(slot);
+    for (let k = 0; k < child.keys.length; k++) c.entry(child.keys[k], child.jkeys[k], [this.f.call(slot, k)]);
+    for (let k = 0; k < child.texts.length; k++) c.text(child.texts[k], child.textTypes[k]);
+  }
+
+  protected pi(): void {
+    // A processing instruction is a node, and no JSON.
+  }
+
+  protected element(out: Content, el: IrElement, kept: Array<AttributeParts | null>, content: Content): void {
     const f = this.f;
-    const plan = planOf(el);
     const attrs: Piece[] = [];
     let nattrs = 0;
     let firstName = '';
     let firstValue: RawPart[] = [];
-    for (let i = 0; i < el.attrs.length; i++) {
+    for (let i = 0; i < kept.length; i++) {
+      const parts = kept[i];
+      if (parts === null) continue;
       const a = el.attrs[i];
-      const value = this.attribute(a);
-      if (value === null) continue;
+      const value: RawPart[] = parts.map((p) => (typeof p === 'string' ? p : f.value(p, CTX_JSON_TYPED)));
       let type: number = STRING;
       if (a.parts.length === 1) {
         const p = a.parts[0];
@@ -260,29 +200,11 @@ export class JsonShape {
         firstName = a.name;
         firstValue = value;
       } else attrs.push(',');
-      attrs.push(plan.jsonAttrKeys[i]);
+      attrs.push(jsonKey(a.name) + ':');
       if (value.length === 1 && typeof value[0] !== 'string' && type !== STRING) attrs.push(value[0]);
       else if (value.every((p) => typeof p === 'string')) attrs.push(typedJson(staticText(value), type));
       else attrs.push(...quoted(value));
     }
-    const content = new Content();
-    let droppedOptional = false;
-    for (const ch of el.children) {
-      if (ch.k === IR_SUBST) {
-        if (ch.index === arrayIndex) {
-          if (!f.empty(item)) content.text(f.value(item, CTX_JSON_TYPED), f.type(item));
-        } else if (!this.substitution(ch, content) && ch.optional) {
-          droppedOptional = true;
-        }
-      } else if (ch.k === IR_ELEMENT) {
-        this.element(ch, content);
-      } else if (ch.k === IR_TEXT) {
-        content.text(ch.text, STRING);
-      } else {
-        content.nodes++;
-      }
-    }
-    if (droppedOptional && content.nodes === 0) return;
     if (el.name === 'Data' && content.count === 0) {
       if (nattrs === 1 && firstName === 'Name') {
         const key = staticText(firstValue);

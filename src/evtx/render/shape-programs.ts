@@ -6,7 +6,8 @@
  * own; the instance around it sees only its summary (node count; JSON: member keys and static
  * text), which is part of the outer program's key.
  */
-import { CLS_SIZET32, type FlatValues } from '../binxml/flat-values.js';
+import { CLS_SIZET32, type FlatValues } from '../binxml/instance-slots.js';
+import type { CompiledTemplate } from '../binxml/ir.js';
 import { VT } from '../binxml/value-types.js';
 import { writeUtf8 } from './byte-out.js';
 import type { DumpFormat } from './chunk-output.js';
@@ -76,6 +77,12 @@ export interface ShapePrograms {
   /** The entry used last: records of a template mostly repeat one shape. */
   last: Entry | null;
 }
+
+/** Programs by template, format and role: kept on the render side, as long as the template is. */
+const programsOf = new WeakMap<CompiledTemplate, ShapePrograms[]>();
+/** The template looked up last, and its tables: records of one template mostly come in runs. */
+let lastTemplate: CompiledTemplate | null = null;
+let lastTables: ShapePrograms[] | undefined;
 
 /** At most this many shapes per template, format and role are compiled (memory bound); others take the string path. */
 const MAX_SHAPES = 256;
@@ -270,7 +277,10 @@ function resolve(f: FlatValues, inst: number, format: DumpFormat, root: boolean)
     nested = true;
   }
   const template = f.template[inst];
-  const tables = (template.programs ??= []);
+  let tables = template === lastTemplate ? lastTables : programsOf.get(template);
+  if (tables === undefined) programsOf.set(template, (tables = []));
+  lastTemplate = template;
+  lastTables = tables;
   const role = (format === 'xml' ? ROLE_XML : ROLE_JSON) + (root ? 0 : 2);
   let table = tables[role];
   if (table === undefined) table = tables[role] = { byHash: new Map(), last: null };

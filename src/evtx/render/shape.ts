@@ -4,7 +4,7 @@
  * references to the instance's values (by position relative to the instance, each with the context
  * it is written in) and calls into the programs of nested instances.
  */
-import { CLS_EMPTY, type FlatValues } from '../binxml/flat-values.js';
+import { CLS_EMPTY, type FlatValues } from '../binxml/instance-slots.js';
 import type { CompiledTemplate } from '../binxml/ir.js';
 import { VT } from '../binxml/value-types.js';
 

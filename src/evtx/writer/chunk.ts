@@ -21,10 +21,13 @@ import {
   type TemplateValue,
 } from './template.js';
 import type { EvtxDataField, EvtxEventInput } from './types.js';
+import { HAS_MORE, TOKEN } from '../binxml/tokens.js';
+import { CHUNK_HEADER_SIZE } from '../chunk-header.js';
+import { CHUNK_SIZE } from '../file-header.js';
+import { RECORD_MAGIC } from '../record-header.js';
 
-export const CHUNK_SIZE = 0x10000;
-export const CHUNK_HEADER_SIZE = 512;
-const RECORD_MAGIC = 0x00002a2a;
+export { CHUNK_SIZE };
+export { CHUNK_HEADER_SIZE };
 const CHUNK_TAIL_RESERVE = 8;
 /** 100 ns ticks between 1601-01-01 and 1970-01-01, whole and as 32-bit halves. */
 const FILETIME_EPOCH = 116444736000000000n;
@@ -39,19 +42,6 @@ const MAX_FAST_FILETIME_MS = 910692730085477;
  */
 const CHUNK_FULL = { chunkFull: true } as const;
 
-const TOKEN = {
-  eof: 0x00,
-  openStart: 0x01,
-  closeStart: 0x02,
-  closeEmpty: 0x03,
-  end: 0x04,
-  value: 0x05,
-  attribute: 0x06,
-  templateInstance: 0x0c,
-  optionalSub: 0x0e,
-  fragmentHeader: 0x0f,
-  more: 0x40,
-} as const;
 
 /**
  * Key of the nested EventData template: one for classic events, one per list of field names and
@@ -190,7 +180,7 @@ export class ChunkBuilder {
     this.filetime(ev.time);
     this.fragmentHeader();
     this.templateInstance(this.systemTemplateKey(ev), ev, recordId, true);
-    this.u8(TOKEN.eof);
+    this.u8(TOKEN.EOF);
     const unpadded = this.pos - start + 4;
     const size = (unpadded + 7) & ~7;
     this.zeros(size - unpadded);
@@ -247,7 +237,7 @@ export class ChunkBuilder {
       case SYS.eventData:
         this.fragmentHeader();
         this.templateInstance(dataTemplateKey(ev, recordId), ev, recordId, false);
-        this.u8(TOKEN.eof);
+        this.u8(TOKEN.EOF);
         return T.BinXml;
       default:
         return T.Null; // activity ids: not written by classic events
@@ -302,7 +292,7 @@ export class ChunkBuilder {
    * `system`: the outer System template, else the nested EventData one.
    */
   private templateInstance(key: string, ev: EvtxEventInput, recordId: number, system: boolean): void {
-    this.u8(TOKEN.templateInstance);
+    this.u8(TOKEN.TEMPLATE_INSTANCE);
     this.u8(0x01);
     let ref = this.templates.get(key);
     if (ref) {
@@ -324,7 +314,7 @@ export class ChunkBuilder {
       const bodyStart = this.pos;
       this.fragmentHeader();
       this.element(t.body, true);
-      this.u8(TOKEN.eof);
+      this.u8(TOKEN.EOF);
       this.view.setUint32(sizeAt, this.pos - bodyStart, true);
       this.templates.set(key, ref);
       this.addedTemplates.push(key);
@@ -347,7 +337,7 @@ export class ChunkBuilder {
 
   private element(el: TemplateElement, inTemplate: boolean): void {
     const attrs = el.attrs ?? [];
-    this.u8(attrs.length ? TOKEN.openStart | TOKEN.more : TOKEN.openStart);
+    this.u8(attrs.length ? TOKEN.OPEN_START_ELEMENT | HAS_MORE : TOKEN.OPEN_START_ELEMENT);
     if (inTemplate) this.u16(el.dependency ?? 0xffff);
     const sizeAt = this.pos;
     this.u32(0);
@@ -356,7 +346,7 @@ export class ChunkBuilder {
       const attrSizeAt = this.pos;
       this.u32(0);
       attrs.forEach((a, i) => {
-        this.u8(i < attrs.length - 1 ? TOKEN.attribute | TOKEN.more : TOKEN.attribute);
+        this.u8(i < attrs.length - 1 ? TOKEN.ATTRIBUTE | HAS_MORE : TOKEN.ATTRIBUTE);
         this.name(a.name);
         this.value(a.value);
       });
@@ -364,26 +354,26 @@ export class ChunkBuilder {
     }
     const content = el.content ?? [];
     if (content.length === 0) {
-      this.u8(TOKEN.closeEmpty);
+      this.u8(TOKEN.CLOSE_EMPTY_ELEMENT);
     } else {
-      this.u8(TOKEN.closeStart);
+      this.u8(TOKEN.CLOSE_START_ELEMENT);
       for (const c of content) {
         if (isElement(c)) this.element(c, inTemplate);
         else this.value(c);
       }
-      this.u8(TOKEN.end);
+      this.u8(TOKEN.END_ELEMENT);
     }
     this.view.setUint32(sizeAt, this.pos - sizeAt - 4, true);
   }
 
   private value(v: TemplateValue): void {
     if ('text' in v) {
-      this.u8(TOKEN.value);
+      this.u8(TOKEN.VALUE);
       this.u8(VALUE_TYPE.String);
       this.u16(v.text.length);
       this.utf16(v.text);
     } else {
-      this.u8(TOKEN.optionalSub);
+      this.u8(TOKEN.OPTIONAL_SUBSTITUTION);
       this.u16(v.sub);
       this.u8(v.type);
     }
@@ -436,7 +426,7 @@ export class ChunkBuilder {
   }
   private fragmentHeader(): void {
     const at = this.room(4);
-    this.buf[at] = TOKEN.fragmentHeader;
+    this.buf[at] = TOKEN.FRAGMENT_HEADER;
     this.buf[at + 1] = 1;
     this.buf[at + 2] = 1;
     this.buf[at + 3] = 0;

@@ -6,8 +6,9 @@ import { ChunkBuilder, CHUNK_SIZE } from './chunk.js';
 import { crc32 as jsCrc32, type Crc32Fn } from './crc32.js';
 import { EvtxWriteError } from './errors.js';
 import type { EvtxEventInput, EvtxSink } from './types.js';
+import { FILE_HEADER_SIZE } from '../file-header.js';
 
-export const FILE_HEADER_SIZE = 4096;
+export { FILE_HEADER_SIZE };
 
 export interface EvtxWriterOptions {
   /** CRC-32 to use, e.g. zlib's native one from Node code (default: the pure slice-by-8 one). */

@@ -1,6 +1,6 @@
 /** Node file sinks for the simulator's outputs: buffered text, and the EVTX byte sink. */
 import fs from 'node:fs';
-import type { EvtxSink } from '../../evtx/writer/types.js';
+import type { EvtxSink } from '../../evtx/writer/index.js';
 
 const FLUSH_CHARS = 1 << 20;
 

@@ -3,9 +3,8 @@
  * writer), wevtutil `qe /f:xml /e:Events`, Winlogbeat NDJSON and `Get-EventLog | Export-Csv`.
  * Each output takes events of one host and channel in time order.
  */
-import { nodeCrc32 } from '../../evtx/node/crc.js';
-import { EvtxFileWriter } from '../../evtx/writer/writer.js';
-import { EVENT_NAMESPACE } from '../../evtx/writer/template.js';
+import { nodeCrc32 } from '../../evtx/node/index.js';
+import { EVENT_NAMESPACE, EvtxFileWriter } from '../../evtx/writer/index.js';
 import type { SimEvent } from '../events.js';
 import { EvtxFileSink, TextFileSink } from './file-sink.js';
 

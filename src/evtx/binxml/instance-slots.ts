@@ -14,15 +14,19 @@
  * check of parse.ts `readInstance` is made here too, so no record passes here that fails there.
  */
 import type { ChunkContext } from './context.js';
-import { templateWeight } from './expansion.js';
+import { templateWeight } from './record-weight.js';
 import type { CompiledTemplate } from './ir.js';
 import { compileTemplate } from './parse.js';
+import { KIND_MASK, TOKEN } from './tokens.js';
 import { FIXED_WIDTH, VT } from './value-types.js';
 
 /** Class flag: the value's text is empty (or a BinXml value holds no instance). */
 export const CLS_EMPTY = 0x100;
 /** Class flag: a SizeT stored in 4 bytes. */
 export const CLS_SIZET32 = 0x200;
+
+// Read once per record: plain numbers rather than property loads.
+const { EOF, FRAGMENT_HEADER, TEMPLATE_INSTANCE } = TOKEN;
 
 const BAIL = -1;
 const NONE = -2;
@@ -58,7 +62,7 @@ export class FlatValues {
   count = new Int32Array(8);
   keyStart = new Int32Array(8);
   keyEnd = new Int32Array(8);
-  /** Each instance's expanded size (expansion.ts): past the limit, the record goes the general way, which reports it. */
+  /** Each instance's expanded size (record-weight.ts): past the limit, the record goes the general way, which reports it. */
   weight = new Float64Array(8);
   /** Scratch for the renderer: the program chosen for each instance. */
   program: unknown[] = [];
@@ -71,7 +75,7 @@ export class FlatValues {
 
   /**
    * Reads the record BinXML in [start, end); false when the record needs the general path (which
-   * also reports a record that expands past the limit, expansion.ts).
+   * also reports a record that expands past the limit, record-weight.ts).
    */
   read(c: ChunkContext, start: number, end: number): boolean {
     this.used = 0;
@@ -118,16 +122,16 @@ export class FlatValues {
   /** One instance between optional fragment headers and the end: its number, NONE, or BAIL. */
   private fragments(c: ChunkContext, pos: number, end: number, depth: number): number {
     const bytes = c.bytes;
-    while (pos < end && (bytes[pos] & 0xbf) === 0x0f) {
+    while (pos < end && (bytes[pos] & KIND_MASK) === FRAGMENT_HEADER) {
       if (pos + 4 > end) return BAIL;
       pos += 4;
     }
-    if (pos >= end || (bytes[pos] & 0xbf) === 0x00) return NONE;
-    if ((bytes[pos] & 0xbf) !== 0x0c) return BAIL;
+    if (pos >= end || (bytes[pos] & KIND_MASK) === EOF) return NONE;
+    if ((bytes[pos] & KIND_MASK) !== TEMPLATE_INSTANCE) return BAIL;
     const inst = this.instance(c, pos + 1, end, depth);
     if (inst < 0) return BAIL;
     pos = this.endPos;
-    if (pos < end && (bytes[pos] & 0xbf) !== 0x00) return BAIL;
+    if (pos < end && (bytes[pos] & KIND_MASK) !== EOF) return BAIL;
     return inst;
   }
 
@@ -199,7 +203,7 @@ export class FlatValues {
       p += size;
     }
     this.keyEnd[inst] = this.keyLen;
-    // At least expansion.ts's weight: every value as often as the most used one, nested
+    // At least record-weight.ts's weight: every value as often as the most used one, nested
     // instances' weights on top; no per-value work in the loop above.
     const tw = templateWeight(template);
     let weight = tw.nodes + tw.totalUses + tw.maxUses * (p - (pos + 4 * count));

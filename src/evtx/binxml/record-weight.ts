@@ -9,7 +9,7 @@
  * fragments' own weight: about the size of the record's text. Each nested value is weighed once,
  * so this is linear in the record's size. Every read path checks it against
  * `EvtxLimits.maxExpansion` (and the chunk's running total against `maxChunkExpansion`) before
- * rendering. The byte path (flat-values.ts) counts a bound at least as large, so in a chunk
+ * rendering. The byte path (instance-slots.ts) counts a bound at least as large, so in a chunk
  * near its budget (only hostile files get there) it may stop a record or two sooner than the tree.
  */
 import type { CompiledTemplate, Fragment, IrNode, TemplateWeight } from './ir.js';
