@@ -29,6 +29,7 @@ export interface OverviewAlert {
   severity: 'critical' | 'warning' | 'info';
   host: string | null;
   summary: string;
+  /** For a reader: what is wrong, with names and numbers, no internal ids. */
   title: string;
   remedy: string;
   clients: number;

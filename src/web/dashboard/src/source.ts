@@ -1,20 +1,11 @@
 /** Where the pages get their data: the HTTP API (dashboard) or the in-browser store (offline page). */
 import type { Report } from '../../../analysis/types.js';
 import type { ClientPage, ClientQuery } from '../../clients-query.js';
-import type { Overview } from '../../overview.js';
+import type { Overview, OverviewAlert } from '../../overview.js';
 import type { Timeline } from '../../timeline.js';
 
-export interface AlertView {
-  id: string;
-  rule: string;
-  severity: 'critical' | 'warning' | 'info';
-  host: string | null;
-  summary: string;
-  /** For a reader: what is wrong, with names and numbers, no internal ids. */
-  title: string;
-  remedy: string;
-  clients: number;
-}
+/** An alert as the API and the offline engine give it (the overview's type). */
+export type AlertView = OverviewAlert;
 
 export interface RequestView {
   host: string;
