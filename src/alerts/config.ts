@@ -29,6 +29,13 @@ export const alertRulesSchema = z
     expiring: z.strictObject({ ...ruleBase, days: positive.default(14) }).prefault({}),
     anomalies: z.strictObject({ ...ruleBase, lookbackDays: positive.default(7) }).prefault({}),
     unknownProduct: z.strictObject({ ...ruleBase }).prefault({}),
+    discovery: z
+      .strictObject({
+        ...ruleBase,
+        /** Filled from `discover.knownHosts` when the whole config is read (one list for the report and the rule). */
+        knownHosts: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -65,17 +72,39 @@ export const mailSchema = z
   })
   .prefault({});
 
-export const configSchema = z.strictObject({
-  db: z.string().min(1).optional(),
-  /** IANA zone for exports whose times carry no offset. */
-  timezone: z.string().min(1).optional(),
-  sources: z.array(sourceSchema).default([]),
-  mail: mailSchema,
-  alerts: alertRulesSchema,
-});
+/** `kmswatch discover` and its `collect` step (README "Can clients find a KMS host?"). */
+export const discoverSchema = z
+  .strictObject({
+    /** DNS suffixes to check besides those of the stored KMS hosts and clients. */
+    domains: z.array(z.string().min(1)).default([]),
+    /** KMS hosts that are legitimate but whose logs are not collected: never reported as rogue. */
+    knownHosts: z.array(z.string().min(1)).default([]),
+    /** DNS servers to ask (`ip` or `ip:port`); default: this machine's resolvers. */
+    dnsServers: z.array(z.string().min(1)).default([]),
+    timeoutMs: z.number().int().min(50).max(60_000).default(2000),
+    /** `collect` runs a check after its ingest, before alerts are evaluated. */
+    collect: z.boolean().default(false),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    db: z.string().min(1).optional(),
+    /** IANA zone for exports whose times carry no offset. */
+    timezone: z.string().min(1).optional(),
+    sources: z.array(sourceSchema).default([]),
+    mail: mailSchema,
+    alerts: alertRulesSchema,
+    discover: discoverSchema,
+  })
+  .transform((c) => ({
+    ...c,
+    alerts: { ...c.alerts, discovery: { ...c.alerts.discovery, knownHosts: [...new Set([...c.alerts.discovery.knownHosts, ...c.discover.knownHosts])] } },
+  }));
 
 export type KmswatchConfig = z.output<typeof configSchema>;
 export type AlertRulesConfig = z.output<typeof alertRulesSchema>;
+export type DiscoverConfig = z.output<typeof discoverSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type FileSourceConfig = z.output<typeof fileSource>;
 export type WevtutilSourceConfig = z.output<typeof wevtutilSource>;

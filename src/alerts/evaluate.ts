@@ -10,6 +10,7 @@ import { dnsPublishAlerts, kmsStartAlerts } from './rules/host-events.js';
 import { idleHostAlerts } from './rules/idle-host.js';
 import { lowCountAlerts } from './rules/low-count.js';
 import { unknownProductAlerts } from './rules/unknown-product.js';
+import { discoveryAlerts } from './rules/discovery.js';
 import { SEVERITY_RANK, type AlertCandidate } from './types.js';
 
 /** Runs every enabled rule over the facts (those resting on damaged EVTX chunks lowered to info); most severe first, then by id. */
@@ -29,5 +30,6 @@ export function evaluateRules(facts: AlertFacts, rules: AlertRulesConfig): Alert
   run(rules.expiring, expiringAlerts);
   run(rules.anomalies, anomalyAlerts);
   run(rules.unknownProduct, unknownProductAlerts);
+  run(rules.discovery, discoveryAlerts);
   return markDamagedOnly(out, facts, rules).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.id.localeCompare(b.id));
 }

@@ -15,6 +15,8 @@ import type { AlertRulesConfig } from './config.js';
 import { partialCounts } from '../analysis/coverage.js';
 import { gatherDamage, type AlertDamage } from './damaged.js';
 import { COUNT_WINDOW_MS } from './forecast.js';
+import { clientSideSections } from '../analysis/client-side-report.js';
+import type { DiscoveryFinding } from '../analysis/types.js';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -41,6 +43,8 @@ export interface AlertFacts {
   damage: AlertDamage;
   /** Whether a host's counts are partial: its stored log does not cover the window (docs/definitions.md). */
   partial: (host: string) => boolean;
+  /** Findings of the newest discovery check and of the clients' own events (empty when the rule is off). */
+  discoveryFindings: DiscoveryFinding[];
 }
 
 export async function gatherFacts(store: Store, at: number, rules: AlertRulesConfig): Promise<AlertFacts> {
@@ -70,5 +74,22 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     counted: rules.forecast.enabled ? foldUnknownCounted(await countedClients(store, clients, from, at)) : [],
     damage: await gatherDamage(store, at, hosts, hostEvents, clones),
     partial: partialCounts(await store.coverage(), from, at),
+    discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, clients) : [],
   };
 }
+
+/** The report's discovery and client-side findings at `at` (src/analysis/client-side-report.ts). */
+async function discoveryFindings(
+  store: Store,
+  at: number,
+  from: number,
+  rules: AlertRulesConfig,
+  activity: readonly HostActivityRow[],
+  clients: readonly ClientRow[],
+): Promise<DiscoveryFinding[]> {
+  const { discovery, clientSide } = await clientSideSections(store, {
+    at, from, idleHours: rules.idleHost.hours, knownHosts: rules.discovery.knownHosts, activity, clients,
+  });
+  return [...(discovery?.findings ?? []), ...clientSide.findings];
+}
+

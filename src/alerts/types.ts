@@ -15,7 +15,8 @@ export type RuleName =
   | 'notification'
   | 'expiring'
   | 'anomalies'
-  | 'unknown-product';
+  | 'unknown-product'
+  | 'discovery';
 
 export const RULE_NAMES: readonly RuleName[] = [
   'low-count',
@@ -29,6 +30,7 @@ export const RULE_NAMES: readonly RuleName[] = [
   'expiring',
   'anomalies',
   'unknown-product',
+  'discovery',
 ];
 
 /** A client an alert is about (goes into the mail's CSV attachment). */

@@ -1,6 +1,7 @@
 import type { Store } from '../store/types.js';
 import { clientOverview } from '../store/client-overview.js';
 import { overviewBounds, summarizeOverview } from './clients.js';
+import { clientSideSections } from './client-side-report.js';
 import { describeClones } from './clones.js';
 import { withDamage } from './damaged.js';
 import { computeCounts } from './counts.js';
@@ -27,6 +28,11 @@ export interface ReportOptions {
   expiringDays?: number;
   /** How many anomalies to list (newest first); the total is always counted. */
   anomalyLimit?: number;
+  /**
+   * KMS hosts listed in the config (`discover.knownHosts`) whose logs are not collected: clients
+   * naming them, and SRV records publishing them, are not rogue (docs/definitions.md "rogue host").
+   */
+  knownHosts?: string[];
 }
 
 /** Computes the report (numbers pinned in docs/definitions.md); rendering is src/report's job. */
@@ -57,6 +63,9 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   const folded = foldUnknownProducts(windowActive, windowCounts);
   const foldedCounts = computeCounts(folded.active, folded.counts);
   const newest = newestOf(activity, hostEvents, at);
+  const { discovery, clientSide } = await clientSideSections(store, {
+    at, from, idleHours, knownHosts: options.knownHosts ?? [], activity, clients: latest,
+  });
   return withDamage(store, {
     at: iso(at),
     timezone,
@@ -99,5 +108,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     }),
     newestEventAt: isoOrNull(newest),
     stale: staleNotice(newest, at, idleHours),
+    discovery,
+    clientSide,
   }, from, at);
 }

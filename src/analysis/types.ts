@@ -1,3 +1,4 @@
+import type { AddressCheck, SrvLookup, SrvTargetCheck } from '../discover/index.js';
 import type { KmsApplication } from '../kms/types.js';
 
 /**
@@ -30,6 +31,10 @@ export interface Report {
   newestEventAt: string | null;
   /** Set when the newest event is older than idleHours before `at`: collection may have stopped. */
   stale: StaleNotice | null;
+  /** The newest stored `kmswatch discover` check at or before `at`, compared with the logs; null when none. */
+  discovery: DiscoveryReport | null;
+  /** What the clients' own 12288/12289 events in the window say (docs/definitions.md "client side"). */
+  clientSide: ClientSideReport;
 }
 
 /** Worst first: the order health lines are sorted in. */
@@ -289,3 +294,140 @@ export interface LogClearReport {
   previousLastRecordId: number | null;
   firstRecordId: number | null;
 }
+
+/**
+ * How kmswatch knows a KMS host that clients name or DNS publishes: `collected` (its log is stored),
+ * `known` (listed in the config's `discover.knownHosts`, log not collected), `rogue` (neither: a
+ * security finding, docs/definitions.md "rogue host").
+ */
+export type KnownHostStatus = 'collected' | 'known' | 'rogue';
+
+export type DiscoveryFindingKind =
+  | 'missing-record'
+  | 'lookup-failed'
+  | 'target-unresolved'
+  | 'target-unreachable'
+  | 'published-idle'
+  | 'unpublished-host'
+  | 'weight-skew'
+  | 'unanswered-clients'
+  | 'uncollected-host'
+  | 'count-differs'
+  | 'rogue-host';
+
+/** One thing worth acting on, from the discovery check, the clients' events or both. */
+export interface DiscoveryFinding {
+  kind: DiscoveryFindingKind;
+  severity: 'critical' | 'warning' | 'info';
+  /** The KMS host concerned (stored spelling, or as published/named for an unknown one), or null. */
+  host: string | null;
+  /** The DNS domain concerned, or null. */
+  domain: string | null;
+  /** One sentence with the facts. */
+  text: string;
+  /** What to do. */
+  remedy: string;
+  /** Client machines concerned (a rogue host: the clients that used it), sorted, at most 100. */
+  clients: string[];
+}
+
+/** An address as the check probed it (the family is in the address's spelling). */
+export type DiscoveryAddressReport = Omit<AddressCheck, 'family'>;
+
+/** An SRV record as the check found it, with its share of clients and the KMS host it is. */
+export interface DiscoveryRecordReport extends Omit<SrvTargetCheck, 'addresses'> {
+  /** Share of clients this record gets among the records of its priority (weights; equal when all 0), 0..1. */
+  share: number;
+  /** The stored or known KMS host the target is (by name, short name or address), or null. */
+  host: string | null;
+  status: KnownHostStatus;
+  addresses: DiscoveryAddressReport[];
+}
+
+export interface DiscoveryDomainReport extends Omit<SrvLookup, 'records'> {
+  records: DiscoveryRecordReport[];
+}
+
+export interface DiscoveryReport {
+  checkedAt: string;
+  seenFrom: string;
+  /** "Seen from <machine>, not from a client's network: …" */
+  note: string;
+  dnsServers: string[];
+  timeoutMs: number;
+  domains: DiscoveryDomainReport[];
+  /** Findings that need the check (missing record, unreachable target, unpublished host, rogue SRV target…), worst first. */
+  findings: DiscoveryFinding[];
+}
+
+export interface UnansweredClient {
+  machine: string;
+  /** The host the client tried as its 12288 names it (`name:port` or an address); null when empty. */
+  hostTried: string | null;
+  /** The stored or known KMS host that is, or null. */
+  host: string | null;
+  /** `no-response`: a 12288 with no 12289 in the pairing window; `not-contacted`: its result is 0xC004F074. */
+  reason: 'no-response' | 'not-contacted';
+  /** Result of the newest such 12288. */
+  result: string;
+  lastAt: string;
+  /** This machine's 12288 events in the window that got no answer or carry 0xC004F074. */
+  attempts: number;
+}
+
+export interface ClientSideHost {
+  /** The host as clients name it, lower case, without the port. */
+  name: string;
+  port: number | null;
+  /** The stored or known KMS host it is (by name, short name or an address the discovery check resolved), or null. */
+  host: string | null;
+  status: KnownHostStatus;
+  /** Distinct machines that sent it a 12288 in the window. */
+  machines: number;
+  requests: number;
+  /** Of those, 12288 followed by a 12289 in the pairing window. */
+  answered: number;
+  lastAt: string;
+  /** The machines, sorted, at most 100. */
+  clients: string[];
+}
+
+export interface ReportedCount {
+  /** The stored host (collected) whose log kmswatch counts. */
+  host: string;
+  application: KmsApplication;
+  minimumCount: number;
+  /** The newest 12289 that carries this host's count for this minimum count. */
+  reportedAt: string;
+  machine: string;
+  /** The count the host returned to the client (12289 field 4). */
+  reported: number;
+  /** kmswatch's current count (capped as the host caps it) from the stored log at reportedAt. */
+  computed: number;
+  /** reported − computed. */
+  difference: number;
+  /**
+   * The host's stored log does not cover the 30 days up to reportedAt (docs/definitions.md
+   * "partial"): `computed` can only be too low, so a higher reported count is no finding.
+   */
+  partial: boolean;
+}
+
+export interface ClientSideReport {
+  /** 12288 events in the window. */
+  requestsSent: number;
+  /** 12289 events in the window. */
+  responses: number;
+  /** Distinct computers that logged a 12288 in the window. */
+  machines: number;
+  /** How long after a 12288 the same computer's 12289 may come to answer it (docs/definitions.md). */
+  pairingWindowMinutes: number;
+  /** Clients whose newest attempt failed to reach a host, by machine. */
+  unanswered: UnansweredClient[];
+  /** Every host clients named, most used first. */
+  hosts: ClientSideHost[];
+  reportedCounts: ReportedCount[];
+  /** Findings from the clients' events alone (unanswered clients, rogue or uncollected hosts, counts that differ), worst first. */
+  findings: DiscoveryFinding[];
+}
+

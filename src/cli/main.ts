@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['alerts', () => import('./commands/alerts.js')],
   ['notify', () => import('./commands/notify.js')],
   ['collect', () => import('./commands/collect.js')],
+  ['discover', () => import('./commands/discover.js')],
   ['watch', () => import('./commands/watch.js')],
   ['evtx', () => import('./commands/evtx.js')],
   ['serve', () => import('./commands/serve.js')],

@@ -6,6 +6,9 @@ import { runNotify, type NotifyResult } from '../notify/notify.js';
 import type { InputFormat, InputIssue, SourceItem } from '../sources/types.js';
 import type { Store } from '../store/types.js';
 import { CollectError } from './errors.js';
+import { domainsToCheck, runDiscovery } from './discovery.js';
+import { DiscoverError } from '../discover/index.js';
+import { keepKnownHosts } from '../analysis/client-side-report.js';
 import { expandGlob } from './glob.js';
 import { requireHostFor } from '../ingest/hosts.js';
 import { emptySummary, type IngestSummary } from '../ingest/types.js';
@@ -65,8 +68,20 @@ export interface CollectResult {
   /** The mail outcome; null when no mail is configured (alerts were still evaluated and stored). */
   notify: NotifyResult | null;
   evaluation: AlertEvaluation | null;
+  /** The discovery check run after the ingest (`discover.collect: true`), else null. */
+  discovery: CollectDiscovery | null;
   /** Every source was read (no source error, no file that could not be read). */
   ok: boolean;
+}
+
+export interface CollectDiscovery {
+  domains: string[];
+  /** SRV records found over all domains. */
+  records: number;
+  /** Domains whose lookup could not be answered (the check's failure, not "no record"). */
+  lookupsFailed: number;
+  /** Why no check ran (no domain to check, a bad DNS server in the config). */
+  error?: string;
 }
 
 export function emptyTotals(): IngestTotals {
@@ -92,6 +107,11 @@ export async function runCollect(store: Store, deps: CollectDeps, opts: CollectO
   const totals = emptyTotals();
   for (const s of sources) if (s.ingested) add(totals, s.ingested);
 
+  // readers without this config (report, serve) tell its known hosts from rogue ones
+  if (!opts.dryRun) await keepKnownHosts(store, opts.config.discover.knownHosts);
+  // before the alerts, so that they see this check
+  const discovery = opts.config.discover.collect ? await collectDiscovery(store, opts) : null;
+
   const mail = opts.config.mail;
   const to = mail.to === undefined ? [] : Array.isArray(mail.to) ? mail.to : [mail.to];
   let notify: NotifyResult | null = null;
@@ -112,7 +132,24 @@ export async function runCollect(store: Store, deps: CollectDeps, opts: CollectO
 
   const ok = sources.every((s) => !s.error) && totals.issues.every((i) => !i.fatal);
   if (ok && store.setMeta) await store.setMeta(LAST_SUCCESS_KEY, String((opts.now ?? Date.now)()));
-  return { sources, totals, notify, evaluation, ok };
+  return { sources, totals, notify, evaluation, discovery, ok };
+}
+
+async function collectDiscovery(store: Store, opts: CollectOptions): Promise<CollectDiscovery> {
+  const cfg = opts.config.discover;
+  const domains = await domainsToCheck(store, cfg.domains, opts.at);
+  if (domains.length === 0) return { domains, records: 0, lookupsFailed: 0, error: 'no domain to check: set discover.domains in the config' };
+  try {
+    const { check } = await runDiscovery(store, { domains, dnsServers: cfg.dnsServers, timeoutMs: cfg.timeoutMs, now: opts.now, save: !opts.dryRun });
+    return {
+      domains,
+      records: check.domains.reduce((n, d) => n + d.records.length, 0),
+      lookupsFailed: check.domains.filter((d) => d.status === 'failed').length,
+    };
+  } catch (err) {
+    if (err instanceof DiscoverError) return { domains, records: 0, lookupsFailed: 0, error: err.message };
+    throw err;
+  }
 }
 
 async function collectFiles(store: Store, deps: CollectDeps, src: FileSourceConfig, opts: CollectOptions): Promise<SourceResult> {

@@ -17,6 +17,7 @@ import { damagedClonesLine, damagedColumns, damagedFailuresLine, damagedHostsLin
 import { renderTable, type TableOptions } from './table.js';
 import { formatLocal } from './time.js';
 import { healthText, staleText } from './health-text.js';
+import { clientSideText, discoveryText } from './discovery-text.js';
 import { formatDuration } from '../analysis/duration.js';
 import { HOUR_MS } from '../analysis/time.js';
 
@@ -58,6 +59,9 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   if (partialCountsLine(report, time)) out.push(partialCountsLine(report, time, options.width));
   const idle = report.hosts.filter((h) => h.idle);
   if (idle.length) out.push(`  Idle (no request for more than ${formatDuration(report.idleHours * HOUR_MS)}): ${idle.map((h) => shownCell(h.host)).join(', ')}\n`);
+  // issue 27: can clients find the hosts (DNS, TCP 1688), and what the clients' own events say
+  section('Discovery (can clients find the hosts? DNS _vlmcs._tcp and TCP 1688)', discoveryText(report.discovery ?? null, time, options.width));
+  section("Clients' side (the clients' own 12288/12289 events in the window)", clientSideText(report.clientSide, time, options.width));
 
   section('Clones (one CMID under several machine names)', report.clones.length ? renderTable(cloneColumns(time), report.clones, table) : '  none\n');
   if (damagedClonesLine(report)) out.push(damagedClonesLine(report));

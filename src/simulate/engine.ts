@@ -44,6 +44,11 @@ export interface SimOutput {
   write(host: SimHost, channel: SimChannel, ev: SimEvent): void;
 }
 
+/** Told of every request a host logs, with the host's count for the product's application after it (the clients' own logs). */
+export interface RequestObserver {
+  request(agent: ClientAgent, at: number, fields: RequestFields, count: number): void;
+}
+
 interface HostTask {
   at: number;
   kind: 'task';
@@ -57,7 +62,7 @@ export interface EngineStats {
   events: number;
 }
 
-export function runEngine(fleet: Fleet, rng: Prng, out: SimOutput, truth: TruthRecorder): EngineStats {
+export function runEngine(fleet: Fleet, rng: Prng, out: SimOutput, truth: TruthRecorder, observer: RequestObserver | null = null): EngineStats {
   // Heap slots: agents by their index in fleet.agents, host tasks after them.
   const items: Item[] = [...fleet.agents];
   const heap = new SlotHeap(items.length + 64);
@@ -105,7 +110,7 @@ export function runEngine(fleet: Fleet, rng: Prng, out: SimOutput, truth: TruthR
       group.lastAt = t;
       if (t >= fleet.end) continue;
     }
-    agent.at = clientRequest(agent, t, rng, emitKms, truth);
+    agent.at = clientRequest(agent, t, rng, emitKms, truth, observer);
     stats.requests++;
     heap.push(slot, agent.at);
   }
@@ -119,6 +124,7 @@ function clientRequest(
   rng: Prng,
   emitKms: (host: SimHost, ev: SimEvent) => void,
   truth: TruthRecorder,
+  observer: RequestObserver | null,
 ): number {
   const { machine, product } = agent;
   const host = machine.host;
@@ -156,11 +162,16 @@ function clientRequest(
   if (result === RESULT_OK) {
     const count = countFor(host, product);
     count.record(machine.cmidIndex, product.minimumCount, t);
-    if (count.current(t) >= product.minimumCount) {
+    const current = count.current(t);
+    observer?.request(agent, t, fields, current);
+    if (current >= product.minimumCount) {
       agent.licensed = true;
       agent.lastActivation = t;
       return t + RENEWAL_MS + rng.int(1800) * 1000;
     }
+  } else if (observer) {
+    // Reading the count expires old entries early, which changes nothing the host later reports.
+    observer.request(agent, t, fields, countFor(host, product).current(t));
   }
   return t + RETRY_MS + rng.int(300) * 1000;
 }

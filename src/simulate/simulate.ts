@@ -1,9 +1,11 @@
 /**
  * `kmswatch simulate`: builds a seeded fleet, runs it over the period and writes one KMS log and
- * one Application log per host plus truth.json into a folder.
+ * one Application log per host plus truth.json into a folder; with `clientLogs`, also the clients'
+ * own events of the last 30 days (client-logs.ts) and a kmswatch.yaml naming the known host.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ClientLogs, clientLogsConfig, CONFIG_FILE } from './client-logs.js';
 import { runEngine, type SimOutput } from './engine.js';
 import type { SimChannel, SimEvent } from './events.js';
 import { openOutput, SIM_FORMATS, type LogOutput, type SimFormat } from './outputs/formats.js';
@@ -20,6 +22,12 @@ export interface SimulateOptions {
   format?: SimFormat;
   /** Start of the period (ISO 8601 or epoch ms); default 2025-01-06T00:00:00Z. */
   start?: string | number;
+  /**
+   * Also write the clients' own logs, kmswatch.yaml and truth.json `clientSide`. Off unless asked
+   * for here, so a folder made through this API holds what it always held; the CLI asks by default
+   * (`--no-client-logs`).
+   */
+  clientLogs?: boolean;
 }
 
 export interface SimulateResult {
@@ -95,13 +103,25 @@ export function simulate(o: SimulateOptions): SimulateResult {
     format: opts.format,
     start: new Date(opts.start).toISOString(),
   }, { hosts: fleet.hosts.map((h) => h.name), machineCount: fleet.machineCount, cmidCount: fleet.cmidCount });
+  // The engine's stream is forked first, so the client logs' own stream changes nothing on the hosts.
+  const engineRng = rng.fork();
+  let clients: ClientLogs | null = null;
   let stats;
   try {
-    stats = runEngine(fleet, rng.fork(), sink, truth);
+    if (o.clientLogs) clients = new ClientLogs(o.out, fleet, rng.fork());
+    stats = runEngine(fleet, engineRng, sink, truth, clients);
+  } catch (err) {
+    clients?.close();
+    throw err;
   } finally {
     for (const out of outputs) out.close();
   }
   const result = truth.build();
+  if (clients) {
+    result.clientSide = clients.finish();
+    files.push(...clients.files);
+    fs.writeFileSync(path.join(o.out, CONFIG_FILE), clientLogsConfig(clients.knownHosts));
+  }
   const truthFile = path.join(o.out, 'truth.json');
   fs.writeFileSync(truthFile, JSON.stringify({ ...result, files: files.map((f) => path.basename(f)) }, null, 2) + '\n');
   return { files, truthFile, truth: result, requests: stats.requests, events: stats.events, elapsedMs: Date.now() - began };

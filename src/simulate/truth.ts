@@ -4,6 +4,7 @@
  * Memory grows with clients, not with requests.
  */
 import type { KmsApplication } from '../kms/types.js';
+import type { TruthClientSide } from './client-side-truth.js';
 import { COUNT_WINDOW_MS } from './host-count.js';
 import type { RequestFields } from './events.js';
 import { hresult } from './events.js';
@@ -53,6 +54,8 @@ export interface Truth {
     lapsedCount: number;
   };
   logClears: { host: string; channel: string; at: string }[];
+  /** The clients' own events (written only with the client logs): what the report's clientSide must say. */
+  clientSide?: TruthClientSide;
 }
 
 interface HostAcc {

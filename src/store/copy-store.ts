@@ -13,6 +13,7 @@ import { StoreError } from './types.js';
 export const COPIED_TABLES = [
   'strings', 'products', 'requests', 'request_hosts', 'client_summary', 'host_events', 'client_events', 'anomalies',
   'checkpoints', 'log_clears', 'alert_states', 'meta', 'log_spans', 'damaged_records', 'activity_spans', 'daily_activity',
+  'discovery_checks',
 ] as const;
 
 /** Tables whose `id` the target generates from a sequence: it is moved past the copied ids. */

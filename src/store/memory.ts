@@ -1,9 +1,11 @@
+import type { DiscoveryCheck } from '../discover/index.js';
 import type { KmsApplication, KmsRecord, KmsRequest } from '../kms/types.js';
 import {
   StoreError,
   type AlertState,
   type AnomalyRow,
   type Checkpoint,
+  type ClientEventRow,
   type ClientFilter,
   type ClientRow,
   type CloneRow,
@@ -33,6 +35,8 @@ import { copyWork, judgeBatch, type BatchRequests } from './copy-candidates.js';
 import { withCopies } from './copy-result.js';
 import { dedupKey, hostKey } from './dedup.js';
 import { textWithoutNul, withoutNul } from './nul.js';
+import { clientFields } from './queries/client-events.js';
+import { discoveryOf, discoveryRow, type DiscoveryRow } from './queries/discovery.js';
 import { combineMinimums, deltaIndex, inWindow, latestFirst, spansOfTimes, utcDayStart } from './rules/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
 
@@ -93,6 +97,8 @@ class MemoryStore implements Store {
   private readonly hostNames = new Map<string, string>();
   /** Stretches of each host's logs read (store/spans.ts). */
   private spans: LogSpan[] = [];
+  /** Discovery checks as their rows store them, by checkedAt and seenFrom. */
+  private readonly discoveries = new Map<string, DiscoveryRow>();
   private closed = false;
 
   async migrate(): Promise<MigrationReport> {
@@ -470,6 +476,43 @@ class MemoryStore implements Store {
     }
     const rows = [...groups.values()].map(({ row, cmids }) => ({ ...row, clients: cmids.size }));
     return rows.sort((a, b) => a.day - b.day || compare(hostKey(a.host), hostKey(b.host)) || compare(a.application, b.application));
+  }
+
+  async clientEvents(from: number, to: number): Promise<ClientEventRow[]> {
+    // record ids in order, events without one after those with one
+    const byRecordId = (a: number | null, b: number | null) => (a === null || b === null ? Number(a === null) - Number(b === null) : a - b);
+    return this.list('client')
+      .filter(({ record: e }) => (e.eventId === 12288 || e.eventId === 12289) && inWindow(e.time, from, to))
+      .sort((a, b) => a.record.time - b.record.time || compare(hostKey(a.record.host), hostKey(b.record.host))
+        || byRecordId(a.record.recordId, b.record.recordId) || a.seq - b.seq)
+      .map(({ record: e }) => ({
+        computer: this.checkpointHostName(hostKey(e.host)),
+        eventId: e.eventId as ClientEventRow['eventId'],
+        time: e.time,
+        recordId: e.recordId,
+        result: e.result,
+        resultHex: e.resultHex,
+        // through the JSON text the SQL backends keep (columns.ts)
+        fields: clientFields(JSON.stringify(e.fields)),
+      }));
+  }
+
+  async saveDiscovery(check: DiscoveryCheck): Promise<void> {
+    this.assertOpen();
+    let row: DiscoveryRow;
+    try {
+      row = discoveryRow(check);
+    } catch (err) {
+      throw new StoreError(`saving a discovery check failed: ${(err as Error).message}`, 'STORE_WRITE', { cause: err });
+    }
+    this.discoveries.set(`${row.checkedAt}\u0000${row.seenFrom}`, row);
+  }
+
+  async latestDiscovery(at: number): Promise<DiscoveryCheck | null> {
+    const [newest] = [...this.discoveries.values()]
+      .filter((d) => d.checkedAt <= at)
+      .sort((a, b) => b.checkedAt - a.checkedAt || compare(a.seenFrom, b.seenFrom));
+    return newest === undefined ? null : discoveryOf(newest.document, newest.checkedAt);
   }
 
   async markDamaged(marks: readonly DamageMark[]): Promise<void> {

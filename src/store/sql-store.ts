@@ -1,3 +1,4 @@
+import type { DiscoveryCheck } from '../discover/index.js';
 import type { KmsRecord } from '../kms/types.js';
 import { overviewOf } from './client-overview.js';
 import { hostKey } from './dedup.js';
@@ -10,7 +11,7 @@ import * as q from './queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from './queries/latest-clients.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
   type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
@@ -258,6 +259,23 @@ export class SqlStore implements Store {
     if (firstDay >= endDay) return exact(from, to);
     const parts = await Promise.all([exact(from, firstDay - 1), this.all(q.dailyTableQuery, { fromDay: firstDay, toDay: endDay, host: key }), exact(endDay - 1, to)]);
     return parts.flat().sort((a, b) => compareText(a.host.toLowerCase(), b.host.toLowerCase()) || compareText(a.application, b.application) || a.day - b.day);
+  }
+
+  async clientEvents(from: number, to: number): Promise<ClientEventRow[]> {
+    return this.all(q.clientEventsQuery, { from, to });
+  }
+
+  async saveDiscovery(check: DiscoveryCheck): Promise<void> {
+    try {
+      const row = q.discoveryRow(check);
+      await this.db.transaction((tx) => tx.run(q.upsertDiscoverySql, row));
+    } catch (err) {
+      throw this.writeError(`saving the discovery check of ${String(check.seenFrom)} at ${String(check.checkedAt)}`, err);
+    }
+  }
+
+  async latestDiscovery(at: number): Promise<DiscoveryCheck | null> {
+    return (await this.all(q.latestDiscoveryQuery, { at }))[0] ?? null;
   }
 
 

@@ -1,4 +1,5 @@
 import type { KmsApplication, KmsRecord } from '../kms/types.js';
+import type { DiscoveryCheck } from '../discover/index.js';
 
 /**
  * The storage contract. Both backends (sqlite/, postgres/) implement it; nothing outside src/store
@@ -17,7 +18,7 @@ export interface Store {
    * Deletes every event with time < before (requests, host and client events, anomalies, their
    * damage marks, stretches of coverage that end before it; a stretch across it then starts at it)
    * in one transaction and brings the summaries back in line; `dryRun` counts what would go and changes nothing. Checkpoints, log
-   * clears, alert states and meta are kept (docs/definitions.md "prune").
+   * clears, alert states, discovery checks and meta are kept (docs/definitions.md "prune").
    */
   prune(before: number, options?: { dryRun?: boolean }): Promise<PruneResult>;
 
@@ -71,6 +72,13 @@ export interface Store {
   clientRequests(cmid: string, limit: number): Promise<RequestRow[]>;
   /** Per host, application and UTC day: distinct CMIDs with result 0x0 that day (for timelines). */
   dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]>;
+
+  /** Clients' own 12288/12289 events with from < time <= to, oldest first (by time, then computer, record id). */
+  clientEvents(from: number, to: number): Promise<ClientEventRow[]>;
+  /** Keeps one discovery check (`kmswatch discover`); a check with the same checkedAt and seenFrom replaces it. */
+  saveDiscovery(check: DiscoveryCheck): Promise<void>;
+  /** The newest stored discovery check with checkedAt <= at, or null. */
+  latestDiscovery(at: number): Promise<DiscoveryCheck | null>;
 
   /**
    * Marks events as read from damaged EVTX chunks (docs/definitions.md "damaged chunk"); a mark
@@ -399,3 +407,17 @@ export class StoreError extends Error {
     super(message, options);
   }
 }
+
+/** A client's own event (12288 request sent, 12289 response processed), as stored. */
+export interface ClientEventRow {
+  /** The computer that logged it (the client), as the event names it. */
+  computer: string;
+  eventId: 12288 | 12289;
+  time: number;
+  recordId: number | null;
+  result: number;
+  resultHex: string;
+  /** The named fields of kms-events.md §2.3 (src/kms/events/client-events.ts). */
+  fields: Record<string, string>;
+}
+

@@ -175,7 +175,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const metrics = createMetrics(registry, ctx.version);
   void app.register(async (scope) => {
     scope.get('/metrics', async (_request, reply) => {
-      metrics.update(await gatherMetrics(ctx.store, ctx.now(), ctx.timezone));
+      metrics.update(await gatherMetrics(ctx.store, ctx.now(), ctx.timezone, ctx.alertRules.discovery.knownHosts));
       reply.header('content-type', registry.contentType);
       return registry.metrics();
     });

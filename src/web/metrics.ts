@@ -1,10 +1,12 @@
 /**
- * Prometheus metrics (names of shared docs formats.md §2). Every series is per host, application,
- * result or HRESULT: never per client. The gauges belong to the registry passed in, and each
+ * Prometheus metrics (names of shared docs formats.md §2 and issue 27). Every series is per host,
+ * application, result, HRESULT, DNS domain or a published host's address: never per client. The gauges belong to the registry passed in, and each
  * scrape replaces all their values from a fresh snapshot, so series of vanished hosts disappear.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { buildReport, type Report } from '../analysis/report.js';
+import type { DiscoveryReport } from '../analysis/types.js';
+import { clientEventsCollected } from '../report/client-events.js';
 import { formatHresult } from '../kms/codes.js';
 import type { Store } from '../store/types.js';
 
@@ -40,12 +42,18 @@ export function createMetrics(registry: Registry, version: string): Metrics {
   // a series of its own rather than a label on kms_current_count: a new label would change that series
   const partial = new Gauge({ name: 'kms_count_partial', help: '1 when kms_current_count of the host and application is computed from less than the 30-day window (the stored log does not cover it: the count may be too low), else 0', labelNames: ['host', 'application'], registers });
   const collector = new Gauge({ name: 'kms_collector_last_success_timestamp_seconds', help: 'Time of the last collection or HTTP ingest that completed without errors', registers });
+  // issue 27: the newest `kmswatch discover` check and the clients' own events
+  const srvRecords = new Gauge({ name: 'kms_srv_records', help: 'SRV records (_vlmcs._tcp) found for the domain in the newest discovery check; 0 when the DNS server answered that there is none; absent when the lookup failed (see kms_discovery_lookup_failed)', labelNames: ['domain'], registers });
+  const lookupFailed = new Gauge({ name: 'kms_discovery_lookup_failed', help: '1 when the newest discovery check could not look up the SRV records of the domain (timeout, SERVFAIL, unreachable DNS server): whether a record exists is not known; else 0', labelNames: ['domain'], registers });
+  const reachable = new Gauge({ name: 'kms_host_reachable', help: '1 when a TCP connection to the address and port of a published KMS host (SRV target) was accepted in the newest discovery check, 0 when refused, timed out or failed; seen from the machine that ran the check', labelNames: ['host', 'address', 'port'], registers });
+  const checkTime = new Gauge({ name: 'kms_discovery_check_timestamp_seconds', help: 'Time of the newest discovery check (kmswatch discover); absent when none is stored', registers });
+  const unanswered = new Gauge({ name: 'kms_clients_unanswered', help: "Clients whose newest activation attempt in the window got no answer from a KMS host (the clients' own 12288 without 12289, or 0xC004F074); absent when no client events are collected", registers });
   const build = new Gauge({ name: 'kms_build_info', help: 'kmswatch build information', labelNames: ['version'], registers });
   build.set({ version }, 1);
 
   return {
     update(snap) {
-      for (const m of [current, required, partial, requests, errors, lastRequest, dnsFailures, duplicates, expiring, collector]) m.reset();
+      for (const m of [current, required, partial, requests, errors, lastRequest, dnsFailures, duplicates, expiring, collector, srvRecords, lookupFailed, reachable, checkTime, unanswered]) m.reset();
       const { report } = snap;
       const failedByHost = new Map<string, number>();
       for (const f of snap.failures) {
@@ -77,8 +85,45 @@ export function createMetrics(registry: Registry, version: string): Metrics {
         if (e) expiring.set({ host: h.host, within: `${report.clients.expiringDays}d` }, e.n);
       }
       if (snap.collectorLastSuccess !== null) collector.set(snap.collectorLastSuccess / 1000);
+      setDiscovery(report.discovery ?? null, { srvRecords, lookupFailed, reachable, checkTime });
+      // an unlabelled gauge shows 0 after reset(): removed, so "not collected" is not read as "none"
+      if (clientEventsCollected(report.clientSide)) unanswered.set(report.clientSide.unanswered.length);
+      else unanswered.remove();
     },
   };
+}
+
+interface DiscoveryGauges {
+  srvRecords: Gauge;
+  lookupFailed: Gauge;
+  reachable: Gauge;
+  checkTime: Gauge;
+}
+
+function setDiscovery(discovery: DiscoveryReport | null, g: DiscoveryGauges): void {
+  if (discovery === null) {
+    g.checkTime.remove();
+    return;
+  }
+  g.checkTime.set(Date.parse(discovery.checkedAt) / 1000);
+  for (const d of discovery.domains) {
+    // a failed lookup is not "0 records": that series is left out and the failure said instead
+    g.lookupFailed.set({ domain: d.domain }, d.status === 'failed' ? 1 : 0);
+    if (d.status !== 'failed') g.srvRecords.set({ domain: d.domain }, d.records.length);
+  }
+  // a target published in two domains is one series: reachable only when no connection to it failed
+  const seen = new Map<string, { labels: { host: string; address: string; port: string }; ok: boolean }>();
+  for (const d of discovery.domains) {
+    for (const r of d.records) {
+      for (const a of r.addresses) {
+        const labels = { host: r.target, address: a.address, port: String(a.port) };
+        const key = `${labels.host}\u0000${labels.address}\u0000${labels.port}`;
+        const ok = a.status === 'reachable' && (seen.get(key)?.ok ?? true);
+        seen.set(key, { labels, ok });
+      }
+    }
+  }
+  for (const { labels, ok } of seen.values()) g.reachable.set(labels, ok ? 1 : 0);
 }
 
 async function metaTime(store: Store, key: string): Promise<number | null> {
@@ -89,9 +134,9 @@ async function metaTime(store: Store, key: string): Promise<number | null> {
 }
 
 /** Everything one scrape needs, read from the store at `at`. */
-export async function gatherMetrics(store: Store, at: number, timezone: string): Promise<MetricsSnapshot> {
+export async function gatherMetrics(store: Store, at: number, timezone: string, knownHosts: readonly string[] = []): Promise<MetricsSnapshot> {
   const [report, failureRows, clients, collected, pushed] = await Promise.all([
-    buildReport(store, { at, timezone, anomalyLimit: 0 }),
+    buildReport(store, { at, timezone, anomalyLimit: 0, knownHosts: [...knownHosts] }),
     // (from, at] with from before any event: every failure so far.
     store.failures(-1, at),
     store.latestClients(at),

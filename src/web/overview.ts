@@ -4,7 +4,23 @@
  * client lists of the full report. Pure and browser-safe: the server builds it from buildReport,
  * the offline page from its own report, so both pages show the same overview.
  */
-import type { CountReport, FailureReport, HealthLine, HostReport, Report, StaleNotice } from '../analysis/types.js';
+import type {
+  ClientSideHost,
+  ClientSideReport,
+  CountReport,
+  DiscoveryDomainReport,
+  DiscoveryFinding,
+  DiscoveryReport,
+  FailureReport,
+  HealthLine,
+  HostReport,
+  ReportedCount,
+  Report,
+  StaleNotice,
+  UnansweredClient,
+} from '../analysis/types.js';
+import { sortFindings } from '../analysis/findings.js';
+import { clientEventsCollected } from '../report/client-events.js';
 
 /** A failure line of the overview: the report's (the product included). */
 export type OverviewFailure = FailureReport;
@@ -62,10 +78,84 @@ export interface Overview {
   clones: number;
   /** null when the source has no alert rules (none evaluated). */
   alerts: OverviewAlert[] | null;
+  /** "Can clients find the hosts?": the newest `kmswatch discover` check; null when none is stored. */
+  discovery: OverviewDiscovery | null;
+  /** What the clients' own 12288/12289 events say, counts and the first unanswered clients. */
+  clientSide: OverviewClientSide;
+}
+
+/** A finding as the first screen shows it: the first client names and how many there are. */
+export interface OverviewFinding extends Omit<DiscoveryFinding, 'clients'> {
+  /** The first OVERVIEW_NAMES client machines concerned. */
+  clients: string[];
+  /** All the client machines the report names (it names at most 100). */
+  clientCount: number;
+}
+
+export interface OverviewDiscovery {
+  checkedAt: string;
+  seenFrom: string;
+  note: string;
+  /** Every domain with its records and each address's reachability (a handful: kept whole). */
+  domains: DiscoveryDomainReport[];
+  /** Findings that need the check, worst first. */
+  findings: OverviewFinding[];
+}
+
+/** A host clients name, without its client list. */
+export type OverviewClientHost = Omit<ClientSideHost, 'clients'>;
+
+export interface OverviewClientSide {
+  /** Whether any 12288 or 12289 is in the window: without them "no unanswered client" says nothing. */
+  collected: boolean;
+  requestsSent: number;
+  responses: number;
+  machines: number;
+  pairingWindowMinutes: number;
+  /** How many clients' newest attempt went unanswered, and the first OVERVIEW_UNANSWERED of them. */
+  unansweredCount: number;
+  unanswered: UnansweredClient[];
+  hosts: OverviewClientHost[];
+  /** Counts a host reported to a client that differ from kmswatch's. */
+  countsDiffering: ReportedCount[];
+  /** Findings from the clients' events alone, worst first. */
+  findings: OverviewFinding[];
 }
 
 /** At most this many failure lines travel with the overview (most requests first, as the report sorts them). */
 export const OVERVIEW_FAILURES = 200;
+
+/** At most this many unanswered clients travel with the overview (the report has them all). */
+export const OVERVIEW_UNANSWERED = 50;
+/** Client names a finding carries on the overview. */
+export const OVERVIEW_NAMES = 10;
+
+/** Worst first (a finding of one severity keeps its place), each with its first client names. */
+function overviewFindings(findings: readonly DiscoveryFinding[]): OverviewFinding[] {
+  return sortFindings([...findings]).map((f) => ({ ...f, clients: f.clients.slice(0, OVERVIEW_NAMES), clientCount: f.clients.length }));
+}
+
+function discoverySummary(d: DiscoveryReport | null | undefined): OverviewDiscovery | null {
+  if (!d) return null;
+  return { checkedAt: d.checkedAt, seenFrom: d.seenFrom, note: d.note, domains: d.domains, findings: overviewFindings(d.findings) };
+}
+
+function clientSideSummary(c: ClientSideReport | undefined): OverviewClientSide {
+  // a report from before issue 27 (an offline page's saved JSON) has no client side
+  if (!c) return { collected: false, requestsSent: 0, responses: 0, machines: 0, pairingWindowMinutes: 0, unansweredCount: 0, unanswered: [], hosts: [], countsDiffering: [], findings: [] };
+  return {
+    collected: clientEventsCollected(c),
+    requestsSent: c.requestsSent,
+    responses: c.responses,
+    machines: c.machines,
+    pairingWindowMinutes: c.pairingWindowMinutes,
+    unansweredCount: c.unanswered.length,
+    unanswered: c.unanswered.slice(0, OVERVIEW_UNANSWERED),
+    hosts: c.hosts.map(({ clients: _clients, ...h }) => h),
+    countsDiffering: c.reportedCounts.filter((r) => r.difference !== 0),
+    findings: overviewFindings(c.findings),
+  };
+}
 
 /** Why a host's counts are partial (docs/definitions.md "partial"). */
 export function partialNote(h: HostReport): string | null {
@@ -126,5 +216,7 @@ export function overviewFromReport(
     products: report.products.map((p) => ({ activationId: p.activationId, product: p.product })),
     clones: report.clones.length,
     alerts,
+    discovery: discoverySummary(report.discovery),
+    clientSide: clientSideSummary(report.clientSide),
   };
 }

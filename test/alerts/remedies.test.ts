@@ -37,6 +37,11 @@ describe('title and remedy on every alert', () => {
     anomaly('kms06', AT - DAY),
     // unknown-product: on kms07
     req('kms07', AT - HOUR, 'u1', 'U1', { product: UNKNOWN_ID }),
+    // discovery: a client's own 12288 names a KMS host nobody knows (a rogue host)
+    {
+      kind: 'client', host: 'R1', channel: 'Application', eventId: 12288, recordId: 1, time: AT - HOUR, source: 'alerts test', result: 0, resultHex: '0x0',
+      fields: { result: '0x0', statusFlags: '0x0', kmsHost: 'vlmcs.example:1688', cmid: 'r1', clientTime: '', vmInfo: '0', licenseState: '1', minutesLeft: '0', activationId: UNKNOWN_ID, minimumCount: '25' },
+    },
   ];
 
   it('every rule gives a title without an internal id, and a remedy', async () => {

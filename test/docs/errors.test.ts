@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 
-const CODE = /'((?:EVTX|INPUT|STORE|CLI|WEB|NOTIFY|CONFIG|COLLECT|SIMULATE|ALERT)_[A-Z0-9_]+)'/g;
+const CODE = /'((?:EVTX|INPUT|STORE|CLI|WEB|NOTIFY|CONFIG|COLLECT|SIMULATE|ALERT|DISCOVER)_[A-Z0-9_]+)'/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

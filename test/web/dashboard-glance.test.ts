@@ -17,7 +17,12 @@ import type { HealthStatus } from '../../src/analysis/types.js';
 import { startServer, type RunningServer } from '../../src/web/server.js';
 import { findChromium } from '../helpers/chromium.js';
 import { repoRoot } from '../helpers/paths.js';
+import { overviewFromReport } from '../../src/web/overview.js';
+import { clientSide, discoveryCheck, emptyReport } from '../report/discovery-fixture.js';
 import { simulatedFleetStore, type SimFleet } from './sim-fleet.js';
+
+/** A machine name that would run script if the page parsed it as markup. */
+const XSS_MACHINE = '<img src=x onerror="window.xss=1">';
 
 const DAY = 86_400_000;
 const SIZES = [
@@ -56,11 +61,14 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // pages first, then the browser: on a loaded machine (the whole suite on 2 cores) closing
+  // Chromium with its pages open once took longer than the default minute
+  for (const context of contexts.values()) await context.close().catch(() => {});
   await browser?.close();
   await server?.close();
   await fleet?.store.close();
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 180_000);
 
 async function open(size: string, query: string): Promise<Page> {
   const page = await (contexts.get(size) as BrowserContext).newPage();
@@ -156,6 +164,47 @@ describe.each(SIZES)('dashboard at $width×$height', (size) => {
     }
     await page.close();
   }, 120_000);
+
+  it('answers "can clients find the hosts?" from the overview: findings first, escaped, no sideways scroll (issue 27)', async () => {
+    const page = await (contexts.get(size.name) as BrowserContext).newPage();
+    // the overview as the server gives it, with the hand-built check and clients' side of
+    // test/report/discovery-fixture.ts; one machine name is markup that must stay text
+    const side = clientSide();
+    side.unanswered[0] = { ...side.unanswered[0], machine: XSS_MACHINE };
+    const withCheck = overviewFromReport(emptyReport({ discovery: discoveryCheck(), clientSide: side }), null);
+    await page.route('**/api/overview**', async (route) => {
+      const body = (await (await route.fetch()).json()) as Record<string, unknown>;
+      await route.fulfill({ json: { ...body, discovery: withCheck.discovery, clientSide: withCheck.clientSide } });
+    });
+    await page.goto(`${server.url}/?at=latest`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const panel = page.locator('[data-section="discovery"]');
+    // the fixture lists warning, critical, info (discovery) and a warning (clients): critical first
+    expect(await panel.locator('[data-field="findings"] > li').evaluateAll((els) => els.map((e) => e.className))).toEqual(['alert sev-critical', 'alert sev-warning', 'alert sev-warning', 'alert sev-info']);
+    expect(await panel.locator('[data-field="findings"] [data-field="remedy"]').first().textContent()).toMatch(/^What to do: Remove the record/);
+    expect(await panel.locator('.srv-domain[data-domain="corp.local"]').textContent()).toMatch(/check failed.*timed out after 2000 ms/);
+    expect(await panel.locator('.srv-domain[data-domain="corp.local"]').textContent()).not.toMatch(/no record/);
+    expect(await panel.locator('.srv-domain[data-domain="contoso.com"] tbody tr').count()).toBe(2);
+    expect(await panel.locator('[data-field="unansweredCount"]').textContent()).toBe('14');
+    // 10 of the 14 unanswered listed, the rest one click away
+    expect(await panel.locator('[data-section="unanswered"] tbody tr').count()).toBe(10);
+    await panel.locator('button[name="more-unanswered"]').click();
+    expect(await panel.locator('[data-section="unanswered"] tbody tr').count()).toBe(14);
+    expect(await panel.locator('[data-section="unanswered"] tbody [data-field="machine"]').first().textContent()).toBe(XSS_MACHINE);
+    expect(await panel.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { xss?: number }).xss)).toBeUndefined();
+    const { scrollWidth, innerWidth } = await overflow(page);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // no check and no client events: one line each says so
+    await page.unroute('**/api/overview**');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await panel.locator('[data-field="not-checked"]').textContent()).toBe('DNS not checked yet — run kmswatch discover.');
+    expect(await panel.locator('[data-field="not-collected"]').textContent()).toMatch(/^Clients' events are not collected/);
+    await page.close();
+  }, 60_000);
 
   it('keeps tab, search, filter, sort and page in the URL: reload and back restore them', async () => {
     const page = await open(size.name, '?at=latest');

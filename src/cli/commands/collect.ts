@@ -18,6 +18,11 @@ export function describeCollect(r: CollectResult): string {
     const state = s.error ? `FAILED: ${s.error}` : [files, got].filter(Boolean).join(', ') || 'nothing new';
     lines.push(`${printable(s.source)}: ${printable(state)}`);
   }
+  const d = r.discovery;
+  if (d) {
+    const failed = d.lookupsFailed ? `, ${d.lookupsFailed} lookup${d.lookupsFailed === 1 ? '' : 's'} FAILED` : '';
+    lines.push(d.error ? `discover: FAILED: ${printable(d.error)}` : `discover: ${d.domains.length} domain${d.domains.length === 1 ? '' : 's'} checked, ${d.records} SRV record${d.records === 1 ? '' : 's'}${failed}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { keepKnownHosts } from '../../analysis/client-side-report.js';
 import { buildReport } from '../../analysis/report.js';
 import { ingestFiles } from '../../ingest/ingest.js';
 import { renderReportText } from '../../report/report-text.js';
@@ -72,17 +73,21 @@ export function register(program: Command, ctx: CliContext): void {
       const period = demoPeriod(ctx.now(), opts.days, opts.at);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmswatch-demo-'));
       const logs = path.join(dir, 'logs');
-      const sim = runSimulate({ out: logs, clients: opts.clients, hosts: opts.hosts, days: opts.days, seed: opts.seed, format: 'evtx', start: period.start });
+      const sim = runSimulate({ out: logs, clients: opts.clients, hosts: opts.hosts, days: opts.days, seed: opts.seed, format: 'evtx', start: period.start, clientLogs: true });
+      // the simulated kmswatch.yaml lists the one KMS host whose log is not collected
+      const knownHosts = sim.truth.clientSide?.knownHosts ?? [];
       ctx.stderr.write(describeRun(sim, logs));
       const db = opts.db ?? path.join(dir, 'demo.db');
       const store = await ctx.openStore(db);
       try {
         const summary = await ingestFiles(store, sim.files, { timezone: 'UTC' });
+        // as `collect --config logs/kmswatch.yaml` would: a later `report` or `serve` knows the host too
+        await keepKnownHosts(store, knownHosts);
         ctx.stderr.write(
           `ingested ${summary.files} files: ${summary.requests} requests, ${summary.hostEvents} host events, ` +
             `${summary.anomalies} anomalies, ${summary.logClears} log clears, ${summary.issues.length} issues → ${db}\n\n`,
         );
-        const report = await buildReport(store, { at: Date.parse(sim.truth.at), timezone: 'UTC' });
+        const report = await buildReport(store, { at: Date.parse(sim.truth.at), timezone: 'UTC', knownHosts });
         ctx.stdout.write(renderReportText(report, { width: tableWidth(ctx.stdout) }));
       } finally {
         await store.close();

@@ -6,6 +6,7 @@ import { renderReportText } from '../../report/report-text.js';
 import { tableWidth, type CliContext } from '../context.js';
 import { atSpecOption, parseCount, resolveAt, parsePositive, parseTimezone, resolveTimezone } from '../options.js';
 import { withStore } from '../store.js';
+import { loadRunSettings } from '../../collect/settings.js';
 
 interface ReportOptions {
   db?: string;
@@ -17,6 +18,7 @@ interface ReportOptions {
   idleHours?: number;
   expiringDays?: number;
   anomalies?: number;
+  config?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -31,12 +33,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--idle-hours <n>', 'a host with no request for more than this is idle', parsePositive, 24)
     .option('--expiring-days <n>', 'list clients whose state expires within this many days', parseCount, 14)
     .option('--anomalies <n>', 'how many anomalies to list (newest first)', parseCount, 100)
+    .option('--config <file>', 'kmswatch config (YAML or JSON): discover.knownHosts (KMS hosts not collected, never rogue), db, timezone')
     .action(async (_opts: ReportOptions, command: Command) => {
       const opts = command.optsWithGlobals<ReportOptions>();
-      const timezone = resolveTimezone(opts.timezone, ctx.env);
+      const { config, db } = await loadRunSettings(opts.config, opts.db, {});
+      const timezone = resolveTimezone(opts.timezone ?? config.timezone, ctx.env);
       const atSpec = atSpecOption(opts.at, timezone, ctx.now());
-      const report = await withStore(ctx, opts.db, async (store) =>
-        buildReport(store, { at: await resolveAt(atSpec, store, ctx.now()), timezone, idleHours: opts.idleHours, expiringDays: opts.expiringDays, anomalyLimit: opts.anomalies }),
+      const report = await withStore(ctx, db, async (store) =>
+        buildReport(store, {
+          at: await resolveAt(atSpec, store, ctx.now()),
+          timezone,
+          idleHours: opts.idleHours,
+          expiringDays: opts.expiringDays,
+          anomalyLimit: opts.anomalies,
+          knownHosts: config.discover.knownHosts,
+        }),
       { readOnly: true });
       if (opts.json) ctx.stdout.write(renderJson(report));
       else if (opts.csv) ctx.stdout.write(renderReportCsv(report, opts.section, { terminal: ctx.stdout.isTTY }));

@@ -13,6 +13,7 @@ import { damagedRecords } from './1000-damaged-records.js';
 import { logSpans } from './1100-log-spans.js';
 import { oneStore } from './1200-one-store.js';
 import { activity } from './1300-activity.js';
+import { discovery } from './1400-discovery.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
@@ -20,7 +21,7 @@ export { newestVersion, refuseNewerSchema, unknownNewerMigrations } from './newe
 export { pendingMigrations, refuseOlderSchema } from './older.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -55,6 +55,7 @@ async function reportOptions(q: Query, ctx: AppContext) {
     idleHours: parseInteger(q, 'idleHours', ctx.alertRules.idleHost.hours, 1, 24 * 365),
     expiringDays: parseInteger(q, 'expiringDays', 14, 0, 3650),
     anomalyLimit: parseInteger(q, 'anomalies', 100, 0, 100_000),
+    knownHosts: ctx.alertRules.discovery.knownHosts,
   };
 }
 

@@ -24,10 +24,18 @@ interface Run {
   stderr: string;
 }
 
+/** Children still running: killed when the file ends, so a test that times out leaves none behind. */
+const running = new Set<ReturnType<typeof spawn>>();
+afterAll(() => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 /** Runs the child; with killAfter, SIGKILLs it as soon as it has reported that many batches. */
 function runChild(db: string, killAfter?: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child, db, String(TOTAL), String(BATCH)], { cwd: repo });
+    running.add(proc);
+    proc.on('exit', () => running.delete(proc));
     let batches = 0;
     let stderr = '';
     let buffered = '';

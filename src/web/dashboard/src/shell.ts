@@ -7,6 +7,7 @@ import type { Report } from '../../../analysis/types.js';
 import { overviewFromReport, type Overview } from '../../overview.js';
 import type { Timeline } from '../../timeline.js';
 import { clientsView } from './clients-table.js';
+import { discoveryPanel } from './discovery.js';
 import { byId, clear, el, fill } from './dom.js';
 import { when } from './format.js';
 import { alertList, clientSummary, countCards, failureSummary, healthList, staleNotice, totals } from './health.js';
@@ -67,6 +68,8 @@ export function renderPage(opts: PageOptions): { showTab(tab: string): void } {
       el('h3', {}, 'Health of each KMS host'),
       healthList(o.health),
       ...(o.alerts ? [el('h3', {}, 'Alerts'), alertList(o.alerts, () => selectTab('alerts'))] : []),
+      el('h3', {}, 'Can clients find the hosts?'),
+      discoveryPanel(o),
       el('h3', {}, 'Totals'),
       totals(o),
       clientSummary(o),

@@ -1,0 +1,112 @@
+/**
+ * The store reads behind the report's `discovery` and `clientSide` sections; the rules themselves
+ * are pure (client-pairing.ts, client-side.ts, discovery.ts, kms-host-match.ts).
+ */
+import type { DiscoveryCheck } from '../discover/index.js';
+import type { ClientRow, HostActivityRow, Store } from '../store/types.js';
+import { pairClientEvents } from './client-pairing.js';
+import { describeClientSide, reportedCount, reportedCountCandidates, type ReportedCountCandidate } from './client-side.js';
+import { computeCounts } from './counts.js';
+import { partialCounts } from './coverage.js';
+import { describeDiscovery } from './discovery.js';
+import { createHostMatcher, dnsSuffix } from './kms-host-match.js';
+import { windowStart } from './time.js';
+import type { ClientSideReport, DiscoveryReport, ReportedCount } from './types.js';
+import { foldUnknownProducts } from './unknown-products.js';
+
+export interface ClientSideSectionsInput {
+  at: number;
+  /** The window's start (at − 30 d). */
+  from: number;
+  idleHours: number;
+  /** Hosts listed in the config whose logs are not collected. */
+  knownHosts: readonly string[];
+  /** store.hostActivity(at): the collected hosts. */
+  activity: readonly HostActivityRow[];
+  /** store.latestClients(at): client machines, for the domains they are in. */
+  clients: readonly ClientRow[];
+  /** A check to compare instead of the newest stored one (`kmswatch discover --no-save`). */
+  check?: DiscoveryCheck;
+}
+
+export async function clientSideSections(
+  store: Store,
+  input: ClientSideSectionsInput,
+): Promise<{ discovery: DiscoveryReport | null; clientSide: ClientSideReport }> {
+  const [check, events, kept] = await Promise.all([
+    input.check ?? store.latestDiscovery(input.at),
+    store.clientEvents(input.from, input.at),
+    storedKnownHosts(store),
+  ]);
+  const knownHosts = [...new Set([...input.knownHosts, ...kept])];
+  const suffixes = [...input.clients.map((c) => c.machine), ...events.map((e) => e.computer)].map(dnsSuffix);
+  const domains = [...new Set([...suffixes.filter((d): d is string => d !== null), ...(check?.domains.map((d) => d.domain) ?? [])])];
+  const matcher = createHostMatcher({ collected: input.activity.map((a) => a.host), known: knownHosts, check, domains });
+  const pairs = pairClientEvents(events, input.at);
+  const reported = await withComputedCounts(store, reportedCountCandidates(pairs, matcher));
+  const clientSide = describeClientSide({ events, pairs, matcher, checkStored: check !== null, reported });
+  if (check === null) return { discovery: null, clientSide };
+
+  const [activityAtCheck, hostEventsAtCheck] = await Promise.all([store.hostActivity(check.checkedAt), store.hostEventCounts(check.checkedAt)]);
+  const clientMachines = [
+    ...input.clients.filter((c) => c.lastSeen > input.from).map((c) => c.machine),
+    ...events.map((e) => e.computer),
+  ];
+  const discovery = describeDiscovery({
+    check, matcher, idleHours: input.idleHours, activityAtCheck, hostEventsAtCheck, clientMachines, clientHosts: clientSide.hosts,
+  });
+  return { discovery, clientSide };
+}
+
+/**
+ * kmswatch's current count (capped, unknown products folded in as for health) for each candidate's
+ * host and application over the 30 days up to the 12289's time; 0 when the log counts nothing then.
+ */
+async function withComputedCounts(store: Store, candidates: readonly ReportedCountCandidate[]): Promise<ReportedCount[]> {
+  const byTime = new Map<number, Promise<ReturnType<typeof computeCounts>>>();
+  const countsAt = (t: number) => {
+    let p = byTime.get(t);
+    if (!p) {
+      const from = windowStart(t);
+      p = Promise.all([store.windowActive(from, t), store.windowCounts(from, t)]).then(([active, counts]) => {
+        const folded = foldUnknownProducts(active, counts);
+        return computeCounts(folded.active, folded.counts);
+      });
+      byTime.set(t, p);
+    }
+    return p;
+  };
+  const coverage = candidates.length > 0 ? await store.coverage() : [];
+  const out: ReportedCount[] = [];
+  for (const c of candidates) {
+    const counts = await countsAt(c.reportedAt);
+    const current = counts.get(c.host.toLowerCase())?.find((r) => r.application === c.application)?.current ?? 0;
+    out.push(reportedCount(c, current, partialCounts(coverage, windowStart(c.reportedAt), c.reportedAt)(c.host)));
+  }
+  return out;
+}
+
+/**
+ * Store meta key: the `discover.knownHosts` of the config the last writer that read one (collect,
+ * watch, discover, demo) ran with, as a JSON array, so that a reader without --config (report,
+ * serve, /metrics) tells known hosts from rogue ones as the collector's alerts do.
+ */
+export const KNOWN_HOSTS_META_KEY = 'discover.known_hosts';
+
+/** The known hosts kept in the store (KNOWN_HOSTS_META_KEY); none when unset or unreadable. */
+export async function storedKnownHosts(store: Store): Promise<string[]> {
+  const text = store.getMeta ? await store.getMeta(KNOWN_HOSTS_META_KEY) : null;
+  if (text === null) return [];
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) ? list.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps a config's known hosts for the readers (replacing what an earlier config kept). */
+export async function keepKnownHosts(store: Store, hosts: readonly string[]): Promise<void> {
+  if (store.setMeta) await store.setMeta(KNOWN_HOSTS_META_KEY, JSON.stringify([...new Set(hosts)].sort()));
+}
+
