@@ -24,7 +24,9 @@ export async function countedForHealth(
   const byKey = new Map<string, number[]>();
   for (const c of known) {
     const k = key(c.host, c.application);
-    byKey.set(k, [...(byKey.get(k) ?? []), c.lastSeen]);
+    const times = byKey.get(k);
+    if (times) times.push(c.lastSeen);
+    else byKey.set(k, [c.lastSeen]);
   }
   const short = new Set<string>();
   for (const [host, list] of counts) {

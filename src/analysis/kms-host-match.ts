@@ -204,8 +204,10 @@ function resolvedAddresses(check: DiscoveryCheck | null, byName: HostMatcher['by
 
 /** The DNS suffix of a machine's FQDN (`pc1.corp.contoso.com` → `corp.contoso.com`); null for a short name or an address. */
 export function dnsSuffix(name: string): string | null {
-  const key = nameKey(name);
+  const key = name.trim().toLowerCase().replace(/\.$/, '');
   const dot = key.indexOf('.');
-  return dot < 0 || canonicalAddress(key) !== null || dot === key.length - 1 ? null : key.slice(dot + 1);
+  // an IPv6 address has colons; an IPv4 one is four numbers (a report asks this of every client)
+  if (dot < 0 || dot === key.length - 1 || key.includes(':') || IPV4.test(key)) return null;
+  return key.slice(dot + 1);
 }
 

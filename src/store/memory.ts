@@ -8,6 +8,7 @@ import {
   type ClientEventRow,
   type ClientFilter,
   type ClientRow,
+  type ClientSuccessRow,
   type CloneRow,
   type DailyActivityRow,
   type DamageMark,
@@ -274,7 +275,9 @@ class MemoryStore implements Store {
       let g = groups.get(key);
       if (g === undefined) groups.set(key, (g = { host: this.hostName(r.host), application: r.product.application, byCmid: new Map() }));
       const cmid = r.cmid.toLowerCase();
-      g.byCmid.set(cmid, [...(g.byCmid.get(cmid) ?? []), { time: r.time, minimum: r.minimumCount }]);
+      const runs = g.byCmid.get(cmid);
+      if (runs) runs.push({ time: r.time, minimum: r.minimumCount });
+      else g.byCmid.set(cmid, [{ time: r.time, minimum: r.minimumCount }]);
     }
     const rows: ActiveSeriesRow[] = [];
     for (const g of groups.values()) {
@@ -440,6 +443,20 @@ class MemoryStore implements Store {
     return [...this.spans]
       .sort((a, b) => compare(a.hostKey, b.hostKey) || compare(a.channel, b.channel) || a.epoch - b.epoch || a.firstTime - b.firstTime || compare(a.source, b.source) || compare(a.spanKey, b.spanKey))
       .map((s) => ({ host: this.checkpointHostName(s.hostKey), ...s }));
+  }
+
+  async clientSuccesses(cmids: readonly string[]): Promise<ClientSuccessRow[]> {
+    const wanted = new Set(cmids.map((c) => c.toLowerCase()));
+    const newest = new Map<string, ClientSuccessRow>();
+    for (const { record: r } of this.list('request')) {
+      const cmid = r.cmid.toLowerCase();
+      if (r.result !== 0 || !wanted.has(cmid)) continue;
+      const host = this.hostName(r.host);
+      const key = [cmid, r.product.application, hostKey(r.host), r.minimumCount].join('\u0000');
+      const seen = newest.get(key);
+      if (!seen || r.time > seen.lastOk) newest.set(key, { cmid, application: r.product.application, host, minimumCount: r.minimumCount, lastOk: r.time });
+    }
+    return [...newest.values()];
   }
 
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {

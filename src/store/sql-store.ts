@@ -11,7 +11,7 @@ import * as q from './queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from './queries/latest-clients.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type ClientSuccessRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
   type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
@@ -248,6 +248,11 @@ export class SqlStore implements Store {
 
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {
     return this.all(q.clientRequestsQuery, { cmid: cmid.toLowerCase(), limit: Math.max(0, Math.trunc(limit)) });
+  }
+
+  async clientSuccesses(cmids: readonly string[]): Promise<ClientSuccessRow[]> {
+    if (cmids.length === 0) return [];
+    return this.all(q.clientSuccessesQuery, { cmids: JSON.stringify(cmids.map((c) => c.toLowerCase())) });
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {

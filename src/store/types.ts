@@ -70,6 +70,11 @@ export interface Store {
   coverage(): Promise<LogSpanRow[]>;
   /** Requests of one client (by CMID), newest first. */
   clientRequests(cmid: string, limit: number): Promise<RequestRow[]>;
+  /**
+   * Of some clients (CMIDs, compared lower-case), per application, host and minimum count, the time
+   * of the newest success (result 0x0) of all that is stored; none for a client that never succeeded.
+   */
+  clientSuccesses(cmids: readonly string[]): Promise<ClientSuccessRow[]>;
   /** Per host, application and UTC day: distinct CMIDs with result 0x0 that day (for timelines). */
   dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]>;
 
@@ -419,5 +424,15 @@ export interface ClientEventRow {
   resultHex: string;
   /** The named fields of kms-events.md §2.3 (src/kms/events/client-events.ts). */
   fields: Record<string, string>;
+}
+
+/** Store.clientSuccesses: a client's newest success with one host, application and minimum count. */
+export interface ClientSuccessRow {
+  /** Lower case. */
+  cmid: string;
+  application: KmsApplication;
+  host: string;
+  minimumCount: number;
+  lastOk: number;
 }
 

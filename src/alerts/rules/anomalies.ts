@@ -9,7 +9,9 @@ export function anomalyAlerts(facts: AlertFacts, cfg: AlertRulesConfig['anomalie
   const byHost = new Map<string, typeof facts.anomalies>();
   for (const a of facts.anomalies) {
     const key = a.host.toLowerCase();
-    byHost.set(key, [...(byHost.get(key) ?? []), a]);
+    const list = byHost.get(key);
+    if (list) list.push(a);
+    else byHost.set(key, [a]);
   }
   return [...byHost.entries()].map(([key, rows]) => {
     const eventIds = [...new Set(rows.map((r) => r.eventId))].sort((a, b) => a - b);

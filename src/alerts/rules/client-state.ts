@@ -20,7 +20,9 @@ function perHost(
   for (const c of facts.clients) {
     if (isLapsed(c, facts.at) || !pick(c)) continue;
     const key = c.host.toLowerCase();
-    byHost.set(key, [...(byHost.get(key) ?? []), c]);
+    const list = byHost.get(key);
+    if (list) list.push(c);
+    else byHost.set(key, [c]);
   }
   return [...byHost.entries()].map(([key, clients]) => ({
     id: `${rule}:${idPart(key)}`,

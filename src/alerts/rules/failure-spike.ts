@@ -16,6 +16,19 @@ export function failureSpikeAlerts(facts: AlertFacts, cfg: AlertRulesConfig['fai
     g.machines.add(f.machine.toLowerCase());
     g.cmids.add(f.cmid);
   }
+  // each spike lists its clients: found through one index of the clients by CMID, not a scan per spike
+  let byCmid: Map<string, AlertFacts['clients']> | null = null;
+  const clientsOf = (cmids: ReadonlySet<string>) => {
+    if (byCmid === null) {
+      byCmid = new Map();
+      for (const c of facts.clients) {
+        const list = byCmid.get(c.cmid);
+        if (list) list.push(c);
+        else byCmid.set(c.cmid, [c]);
+      }
+    }
+    return [...cmids].flatMap((cmid) => byCmid!.get(cmid) ?? []);
+  };
   const out: AlertCandidate[] = [];
   for (const g of groups.values()) {
     if (g.requests < cfg.minRequests || g.machines.size < cfg.minMachines) continue;
@@ -29,7 +42,7 @@ export function failureSpikeAlerts(facts: AlertFacts, cfg: AlertRulesConfig['fai
       title: `${g.host} refused ${g.requests} requests from ${g.machines.size} machines in ${cfg.hours} h with ${hex}: ${describeResult(g.result).cause}`,
       remedy: failureRemedy(g.result),
       details: { resultHex: hex, requests: g.requests, machines: g.machines.size, hours: cfg.hours },
-      clients: facts.clients.filter((c) => g.cmids.has(c.cmid)).map(toAffected).sort(byMachine),
+      clients: clientsOf(g.cmids).map(toAffected).sort(byMachine),
     });
   }
   return out;

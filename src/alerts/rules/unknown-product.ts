@@ -17,7 +17,9 @@ export function unknownProductAlerts(facts: AlertFacts, cfg: AlertRulesConfig['u
   for (const c of facts.clients) {
     if (c.application !== 'Unknown' || isLapsed(c, facts.at)) continue;
     const key = c.activationId.toLowerCase();
-    byId.set(key, [...(byId.get(key) ?? []), c]);
+    const list = byId.get(key);
+    if (list) list.push(c);
+    else byId.set(key, [c]);
   }
   return [...byId.entries()].map(([activationId, clients]) => {
     const hosts = [...new Set(clients.map((c) => c.host.toLowerCase()))];

@@ -28,3 +28,4 @@ export { coverageQuery, deleteSpanSql, insertSpanSql, localSourcesSql, spanGroup
 export { activityCountsQuery, activitySeriesQuery, rebuildActivitySql, type ActivityCountRow } from './activity.js';
 export { clientEventsQuery, clientFields } from './client-events.js';
 export { discoveryOf, discoveryRow, latestDiscoveryQuery, upsertDiscoverySql, type DiscoveryRow } from './discovery.js';
+export { clientSuccessesQuery } from './client-successes.js';

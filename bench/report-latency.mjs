@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// What a reader waits for on a kept store (npm run bench:store -- --keep writes one under bench/out/):
+// the report, the alert rules, the dashboard's overview (both at once, as GET /api/overview) and
+// GET /metrics, each timed in turn, as of the end of the bench's history or of now.
+//
+//   node bench/report-latency.mjs --db bench/out/store-<pid>.db [--dist <a build's dist/>] [--at end|now] [--rounds 2]
+//
+// --dist runs another build on the same store (a worktree of an older commit, built with
+// `npx tsc -p tsconfig.build.json`), so old and new can be interleaved on one file.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    dist: { type: 'string', default: path.join(root, 'dist') },
+    at: { type: 'string', default: 'end' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+if (!args.db) {
+  console.error('--db FILE is required (a SQLite store kept by bench/store.mjs --keep)');
+  process.exit(2);
+}
+const src = (p) => import(path.join(path.resolve(args.dist), p));
+// bench/store.mjs's history ends here
+const AT = args.at === 'now' ? Date.now() : Date.UTC(2026, 10, 1);
+const { openSqliteStore } = await src('store/sqlite/index.js');
+const { buildReport } = await src('analysis/report.js');
+const { currentAlerts } = await src('alerts/run.js');
+const { defaultConfig } = await src('alerts/config.js');
+const { gatherMetrics } = await src('web/metrics.js');
+const store = await openSqliteStore(args.db, { readOnly: true });
+const rules = defaultConfig().alerts;
+const timed = async (work) => {
+  const t = performance.now();
+  await work();
+  return Math.round(performance.now() - t);
+};
+for (let round = 0; round < Number(args.rounds); round++) {
+  const ms = {
+    report: await timed(() => buildReport(store, { at: AT, timezone: 'UTC', anomalyLimit: 0 })),
+    alerts: await timed(() => currentAlerts(store, AT, rules)),
+    overview: await timed(() => Promise.all([buildReport(store, { at: AT, timezone: 'UTC', anomalyLimit: 0 }), currentAlerts(store, AT, rules)])),
+    metrics: await timed(() => gatherMetrics(store, AT, 'UTC')),
+  };
+  console.log(JSON.stringify({ dist: args.dist, at: args.at, round, ms }));
+}
+await store.close();
