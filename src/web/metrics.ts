@@ -8,6 +8,7 @@ import { buildReport, type Report } from '../analysis/report.js';
 import type { DiscoveryReport } from '../analysis/types.js';
 import { clientEventsCollected } from '../report/client-events.js';
 import { formatHresult } from '../kms/codes.js';
+import { withSharedReads } from '../store/shared-reads.js';
 import type { Store } from '../store/types.js';
 
 /** src/collect/collect.ts LAST_SUCCESS_KEY: the last collection that read every source. */
@@ -134,7 +135,9 @@ async function metaTime(store: Store, key: string): Promise<number | null> {
 }
 
 /** Everything one scrape needs, read from the store at `at`. */
-export async function gatherMetrics(store: Store, at: number, timezone: string, knownHosts: readonly string[] = []): Promise<MetricsSnapshot> {
+export async function gatherMetrics(source: Store, at: number, timezone: string, knownHosts: readonly string[] = []): Promise<MetricsSnapshot> {
+  // the report and the duplicate CMIDs below read the same clients: once
+  const store = withSharedReads(source);
   const [report, failureRows, clients, collected, pushed] = await Promise.all([
     buildReport(store, { at, timezone, anomalyLimit: 0, knownHosts: [...knownHosts] }),
     // (from, at] with from before any event: every failure so far.

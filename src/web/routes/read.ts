@@ -1,4 +1,5 @@
 /** Read-only JSON API: the report, clients, one client's requests, timelines, alerts, health. */
+import { withSharedReads } from '../../store/shared-reads.js';
 import type { FastifyInstance } from 'fastify';
 import type { AlertRulesConfig } from '../../alerts/config.js';
 import { currentAlerts } from '../../alerts/run.js';
@@ -73,7 +74,9 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get('/api/overview', async (request) => {
     const options = await reportOptions(request.query as Query, ctx);
-    const [report, alerts] = await Promise.all([buildReport(ctx.store, { ...options, anomalyLimit: 0 }), alertViews(ctx.store, options.at, ctx.alertRules)]);
+    // the report and the rules read the same clients and counts: once
+    const store = withSharedReads(ctx.store);
+    const [report, alerts] = await Promise.all([buildReport(store, { ...options, anomalyLimit: 0 }), alertViews(store, options.at, ctx.alertRules)]);
     return overviewFromReport(report, alerts);
   });
 

@@ -1,0 +1,35 @@
+import type { Store } from './types.js';
+
+/**
+ * The reads one answer may ask more than once with the same arguments: the dashboard's overview
+ * builds the report and evaluates the alert rules at once, and both read every client's latest
+ * request (200 k rows at 10 M requests), the window's counts, the hosts and their coverage.
+ * Their results are only read, never changed, by src/analysis and src/alerts.
+ */
+const SHARED = new Set<keyof Store>([
+  'latestClients', 'windowActive', 'windowCounts', 'hostActivity', 'hostEventCounts', 'clones', 'coverage', 'logClears',
+]);
+
+/**
+ * A view of `store` for one answer (an HTTP request, one scrape): each shared read runs once per
+ * distinct arguments while the view lives; everything else goes straight to the store.
+ */
+export function withSharedReads(store: Store): Store {
+  const results = new Map<string, Promise<unknown>>();
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      if (!SHARED.has(prop as keyof Store)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const key = `${String(prop)}\u0000${JSON.stringify(args)}`;
+        let result = results.get(key);
+        if (result === undefined) {
+          result = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          results.set(key, result);
+        }
+        return result;
+      };
+    },
+  });
+}
