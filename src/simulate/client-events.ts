@@ -3,8 +3,7 @@
  * "request sent" and 12289 "response processed", each one Info string of `, `-separated fields,
  * provider Microsoft-Windows-Security-SPP, source "Software Protection Platform Service".
  */
-import { APPLICATION_CHANNEL } from '../kms/types.js';
-import { APP_SOURCE, CLASSIC_KEYWORDS, SPP_GUID, SPP_PROVIDER, SPP_QUALIFIERS, hresult, type RequestFields, type SimEvent } from './events.js';
+import { hresult, spp, type RequestFields, type SimEvent } from './events.js';
 
 export const KMS_PORT = 1688;
 /** SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (kms-events.md §2.4): the host's count is below the N-policy. */
@@ -75,21 +74,7 @@ export function clientResponseInfo(f: ClientResponseFields): string {
 }
 
 function clientEvent(computer: string, time: number, recordId: number, eventId: 12288 | 12289, info: string, text: string): SimEvent {
-  return {
-    provider: SPP_PROVIDER,
-    providerGuid: SPP_GUID,
-    eventSourceName: APP_SOURCE,
-    eventId,
-    qualifiers: SPP_QUALIFIERS,
-    level: 4,
-    keywords: CLASSIC_KEYWORDS,
-    time,
-    recordId,
-    channel: APPLICATION_CHANNEL,
-    computer,
-    data: [info],
-    message: `${text}\nInfo:\n${info}`,
-  };
+  return spp('application', computer, time, recordId, eventId, [info], `${text}\nInfo:\n${info}`);
 }
 
 export function clientRequestEvent(computer: string, time: number, recordId: number, f: ClientRequestFields): SimEvent {

@@ -62,7 +62,8 @@ export function clientTimeText(ms: number): string {
   return memoDayText + HOUR_TEXT[hour] + ':' + MINUTE_TEXT[Math.floor((inDay - hour * 3_600_000) / 60_000)];
 }
 
-function spp(channel: SimChannel, host: string, time: number, recordId: number, eventId: number, data: string[], message: string): SimEvent {
+/** An event of the Software Protection Platform as Windows logs it: in a KMS host's logs, or (channel 'application') in a client's. */
+export function spp(channel: SimChannel, host: string, time: number, recordId: number, eventId: number, data: string[], message: string): SimEvent {
   return {
     provider: SPP_PROVIDER,
     providerGuid: SPP_GUID,
