@@ -1,5 +1,5 @@
 import { countedClients, type CountedClient } from '../analysis/counted.js';
-import { foldUnknownCounted, foldUnknownProducts } from '../analysis/unknown-products.js';
+import { foldUnknownProducts } from '../analysis/unknown-products.js';
 import type {
   AnomalyRow,
   ClientRow,
@@ -34,7 +34,11 @@ export interface AlertFacts {
   clones: CloneRow[];
   /** Failures in the failure-spike window. */
   failures: FailureRow[];
-  /** Latest request per (CMID, application), time ≤ at. */
+  /**
+   * Latest request per (CMID, application), time ≤ at, of the clients a rule can name (clientsTheRulesName):
+   * every client when a count is low (who waits, where more could come from), else those in
+   * notification, expiring within the rule's days, of unknown products, cloned or failing in the spike window.
+   */
   clients: ClientRow[];
   /** Anomalies in the anomaly look-back, newest first (at most 500). */
   anomalies: AnomalyRow[];
@@ -49,18 +53,19 @@ export interface AlertFacts {
 
 export async function gatherFacts(store: Store, at: number, rules: AlertRulesConfig): Promise<AlertFacts> {
   const from = at - COUNT_WINDOW_MS;
-  const [active, thresholds, hosts, hostEvents, clones, failures, clients, anomalies] = await Promise.all([
+  const [active, thresholds, hosts, hostEvents, clones, failures, anomalies] = await Promise.all([
     store.windowActive(from, at),
     store.windowCounts(from, at),
     store.hostActivity(at),
     store.hostEventCounts(at),
     store.clones(at),
     store.failures(at - rules.failureSpike.hours * HOUR, at),
-    store.latestClients(at),
     store.anomalies(at, ANOMALY_ROWS),
   ]);
   const since = at - rules.anomalies.lookbackDays * DAY;
   const counts = foldUnknownProducts(active, thresholds);
+  const clients = await clientsTheRulesName(store, at, rules, counts, clones, failures);
+  let all: Promise<ClientRow[]> | null = null;
   return {
     at,
     active: counts.active,
@@ -71,10 +76,10 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     failures,
     clients,
     anomalies: anomalies.rows.filter((a) => a.time > since),
-    counted: rules.forecast.enabled ? foldUnknownCounted(await countedClients(store, clients, from, at)) : [],
+    counted: rules.forecast.enabled ? await countedClients(store, from, at, Math.max(0, ...counts.counts.map((t) => t.minimumCount))) : [],
     damage: await gatherDamage(store, at, hosts, hostEvents, clones),
     partial: partialCounts(await store.coverage(), from, at),
-    discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, clients) : [],
+    discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, () => (all ??= store.latestClients(at))) : [],
   };
 }
 
@@ -85,7 +90,7 @@ async function discoveryFindings(
   from: number,
   rules: AlertRulesConfig,
   activity: readonly HostActivityRow[],
-  clients: readonly ClientRow[],
+  clients: () => Promise<readonly ClientRow[]>,
 ): Promise<DiscoveryFinding[]> {
   const { discovery, clientSide } = await clientSideSections(store, {
     at, from, idleHours: rules.idleHost.hours, knownHosts: rules.discovery.knownHosts, activity, clients,
@@ -93,3 +98,32 @@ async function discoveryFindings(
   return [...(discovery?.findings ?? []), ...clientSide.findings];
 }
 
+
+/**
+ * The clients the rules can name (AlertFacts.clients). A low count (below its minimum plus the
+ * rule's margin) names every client that waits on it and counts where more could come from, so it
+ * reads them all; otherwise only the selected ones are read (Store.selectedClients).
+ */
+async function clientsTheRulesName(
+  store: Store,
+  at: number,
+  rules: AlertRulesConfig,
+  counts: { active: WindowActiveRow[]; counts: WindowCountRow[] },
+  clones: readonly CloneRow[],
+  failures: readonly FailureRow[],
+): Promise<ClientRow[]> {
+  const lowCount = rules.lowCount.enabled && counts.counts.some((t) => {
+    const a = counts.active.find((r) => r.host.toLowerCase() === t.host.toLowerCase() && r.application === t.application);
+    return a !== undefined && Math.min(a.active, 2 * a.maxMinimum) < t.minimumCount + rules.lowCount.margin;
+  });
+  if (lowCount) return store.latestClients(at);
+  return store.selectedClients(at, {
+    licenseStates: rules.notification.enabled ? [NOTIFICATION] : [],
+    expiringBy: rules.expiring.enabled ? at + rules.expiring.days * DAY : undefined,
+    unknownProducts: rules.unknownProduct.enabled,
+    cmids: [...(rules.clone.enabled ? clones.map((c) => c.cmid) : []), ...(rules.failureSpike.enabled ? failures.map((f) => f.cmid) : [])],
+  });
+}
+
+/** License state 5 (kms-events.md §3.1). */
+const NOTIFICATION = 5;

@@ -23,8 +23,8 @@ export interface ClientSideSectionsInput {
   knownHosts: readonly string[];
   /** store.hostActivity(at): the collected hosts. */
   activity: readonly HostActivityRow[];
-  /** store.latestClients(at): client machines, for the domains they are in. */
-  clients: readonly ClientRow[];
+  /** store.latestClients(at): client machines, for the domains they are in; read only when there are client events or a check. */
+  clients: () => Promise<readonly ClientRow[]>;
   /** A check to compare instead of the newest stored one (`kmswatch discover --no-save`). */
   check?: DiscoveryCheck;
 }
@@ -39,7 +39,9 @@ export async function clientSideSections(
     storedKnownHosts(store),
   ]);
   const knownHosts = [...new Set([...input.knownHosts, ...kept])];
-  const suffixes = [...input.clients.map((c) => c.machine), ...events.map((e) => e.computer)].map(dnsSuffix);
+  // without client events or a check no host is matched and no client named: every client not read
+  const clients = events.length > 0 || check !== null ? await input.clients() : [];
+  const suffixes = [...clients.map((c) => c.machine), ...events.map((e) => e.computer)].map(dnsSuffix);
   const domains = [...new Set([...suffixes.filter((d): d is string => d !== null), ...(check?.domains.map((d) => d.domain) ?? [])])];
   const matcher = createHostMatcher({ collected: input.activity.map((a) => a.host), known: knownHosts, check, domains });
   const pairs = pairClientEvents(events, input.at);
@@ -49,7 +51,7 @@ export async function clientSideSections(
 
   const [activityAtCheck, hostEventsAtCheck] = await Promise.all([store.hostActivity(check.checkedAt), store.hostEventCounts(check.checkedAt)]);
   const clientMachines = [
-    ...input.clients.filter((c) => c.lastSeen > input.from).map((c) => c.machine),
+    ...clients.filter((c) => c.lastSeen > input.from).map((c) => c.machine),
     ...events.map((e) => e.computer),
   ];
   const discovery = describeDiscovery({

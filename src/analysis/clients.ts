@@ -58,7 +58,7 @@ export function summarizeOverview(overview: ClientOverview, at: number, expiring
   let overdueCount = 0;
   let graceCount = 0;
   let notificationCount = 0;
-  let total = overview.lapsed.length;
+  let total = overview.lapsedCount;
   for (const s of [...overview.states].sort((a, b) => a.licenseState - b.licenseState)) {
     const name = licenseStateName(s.licenseState);
     byState[name] = (byState[name] ?? 0) + s.clients;
@@ -77,6 +77,7 @@ export function summarizeOverview(overview: ClientOverview, at: number, expiring
     notificationCount,
     expiring: expiring.sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine) || byClient(a, b)),
     expiringDays,
+    lapsedCount: overview.lapsedCount,
     lapsed: lapsed.sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine) || byClient(a, b)),
   };
 }

@@ -15,9 +15,9 @@ export interface HealthInputs {
   hosts: readonly HostReport[];
   /** Per lower-case host, the window's counts with unknown products folded in (unknown-products.ts). */
   counts: ReadonlyMap<string, readonly CountReport[]>;
-  /** Last counted request per host, application and CMID (counted.ts, folded likewise). */
+  /** The newest last counted requests per host and application (counted.ts, folded likewise). */
   counted: readonly CountedClient[];
-  /** Latest request per client (who waits on a count, where more could come from). */
+  /** Latest request per client (who waits on a count, where more could come from): needed only when belowThreshold(counts). */
   clients: readonly ClientRow[];
 }
 
@@ -104,10 +104,20 @@ function applicationLine(host: HostReport, count: CountReport, input: HealthInpu
   return l;
 }
 
+/** Whether a count is below the threshold it is asked for: then its line names who waits and where more could come from. */
+export function belowThreshold(counts: ReadonlyMap<string, readonly CountReport[]>): boolean {
+  for (const list of counts.values()) {
+    for (const c of list) {
+      const threshold = c.thresholds[0]?.minimum;
+      if (threshold !== undefined && c.active < threshold) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Whole days the count stays at or above `threshold` if no client returns, from the last counted
- * request of each client (docs/definitions.md "margin"). Fewer clients known than counted (a latest
- * request that failed, not looked up) gives a margin too short, never too long.
+ * request of each client the host counts (docs/definitions.md "margin").
  */
 export function countMarginDays(lastSeen: readonly number[], threshold: number, at: number): number {
   const drop = forecastCountDrop(lastSeen, threshold, at);

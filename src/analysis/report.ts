@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.js';
+import type { ClientRow, Store } from '../store/types.js';
 import { clientOverview } from '../store/client-overview.js';
 import { overviewBounds, summarizeOverview } from './clients.js';
 import { clientSideSections } from './client-side-report.js';
@@ -9,13 +9,13 @@ import { withCoverage } from './coverage.js';
 import { describeFailures } from './failures.js';
 import { withHostAliases } from './host-aliases.js';
 import { describeHosts } from './hosts.js';
-import { countedForHealth } from './health-counted.js';
-import { describeHealth } from './health.js';
+import { countedClients } from './counted.js';
+import { belowThreshold, describeHealth } from './health.js';
 import { newestOf } from './newest.js';
 import { staleNotice } from './stale.js';
 import { EXPIRING_DAYS, IDLE_HOURS, WINDOW_DAYS, iso, isoOrNull, windowStart } from './time.js';
 import { foldUnknownProducts } from './unknown-products.js';
-import type { AnomalyReport, LogClearReport, ProductReport, Report } from './types.js';
+import type { AnomalyReport, CountReport, LogClearReport, ProductReport, Report } from './types.js';
 
 export type { Report } from './types.js';
 
@@ -33,6 +33,12 @@ export interface ReportOptions {
    * naming them, and SRV records publishing them, are not rogue (docs/definitions.md "rogue host").
    */
   knownHosts?: string[];
+  /**
+   * Whether clients.lapsed lists the lapsed clients (default true) or only counts them
+   * (clients.lapsedCount): the dashboard's overview and /metrics need the number, and on data that
+   * ended weeks ago every client is lapsed (200 k rows at 10 M requests).
+   */
+  listLapsed?: boolean;
 }
 
 /** Computes the report (numbers pinned in docs/definitions.md); rendering is src/report's job. */
@@ -43,19 +49,18 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   const anomalyLimit = options.anomalyLimit ?? 100;
   const from = windowStart(at);
 
-  const [totals, activity, windowActive, windowCounts, clones, failures, clients, products, anomalies, hostEvents, logClears, latest] = await Promise.all([
+  const [totals, activity, windowActive, windowCounts, clones, failures, clients, products, anomalies, hostEvents, logClears] = await Promise.all([
     store.totals(at),
     store.hostActivity(at),
     store.windowActive(from, at),
     store.windowCounts(from, at),
     store.clones(at),
     store.failures(from, at),
-    clientOverview(store, at, overviewBounds(at, expiringDays)),
+    clientOverview(store, at, { ...overviewBounds(at, expiringDays), listLapsed: options.listLapsed !== false }),
     store.products(at),
     store.anomalies(at, anomalyLimit),
     store.hostEventCounts(at),
     store.logClears(),
-    store.latestClients(at),
   ]);
 
   const clearsUpToAt = logClears.filter((c) => c.detectedAt <= at);
@@ -63,9 +68,14 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   const folded = foldUnknownProducts(windowActive, windowCounts);
   const foldedCounts = computeCounts(folded.active, folded.counts);
   const newest = newestOf(activity, hostEvents, at);
+  // every client's latest request (200 k rows at 10 M requests) is read only where an answer names
+  // them: a count below its threshold (who waits, where more could come from), client-side events
+  let latest: Promise<ClientRow[]> | null = null;
+  const latestClients = () => (latest ??= store.latestClients(at));
   const { discovery, clientSide } = await clientSideSections(store, {
-    at, from, idleHours, knownHosts: options.knownHosts ?? [], activity, clients: latest,
+    at, from, idleHours, knownHosts: options.knownHosts ?? [], activity, clients: latestClients,
   });
+  const threshold = highestThreshold(foldedCounts);
   return withDamage(store, {
     at: iso(at),
     timezone,
@@ -103,12 +113,19 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
       idleHours,
       hosts,
       counts: foldedCounts,
-      counted: await countedForHealth(store, latest, foldedCounts, from, at),
-      clients: latest,
+      counted: await countedClients(store, from, at, threshold),
+      clients: belowThreshold(foldedCounts) ? await latestClients() : [],
     }),
     newestEventAt: isoOrNull(newest),
     stale: staleNotice(newest, at, idleHours),
     discovery,
     clientSide,
   }, from, at);
+}
+
+/** The highest minimum count any host is asked for in the window: how many last successes a margin needs. */
+function highestThreshold(counts: ReadonlyMap<string, readonly CountReport[]>): number {
+  let highest = 0;
+  for (const list of counts.values()) for (const c of list) highest = Math.max(highest, c.thresholds[0]?.minimum ?? 0);
+  return highest;
 }

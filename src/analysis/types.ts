@@ -236,8 +236,10 @@ export interface ClientsReport {
   /** Not lapsed, expiry within `expiringDays` of `at` (or past). Soonest first. */
   expiring: ClientReport[];
   expiringDays: number;
-  /** Silent for more than 30 days: no longer counted by the host. Most recent first. */
+  /** Silent for more than 30 days: no longer counted by the host. Most recent first; empty when the report was asked not to list them (ReportOptions.listLapsed). */
   lapsed: ClientReport[];
+  /** How many clients are lapsed, listed or not. */
+  lapsedCount: number;
 }
 
 export interface ClientReport {

@@ -5,9 +5,11 @@ export function overviewOf(clients: readonly ClientRow[], bounds: ClientOverview
   const states = new Map<number, { licenseState: number; clients: number; overdue: number }>();
   const lapsed: ClientRow[] = [];
   const expiring: ClientRow[] = [];
+  let lapsedCount = 0;
   for (const c of clients) {
     if (c.lastSeen < bounds.lapsedBefore) {
-      lapsed.push(c);
+      lapsedCount++;
+      if (bounds.listLapsed !== false) lapsed.push(c);
       continue;
     }
     let s = states.get(c.licenseState);
@@ -16,7 +18,7 @@ export function overviewOf(clients: readonly ClientRow[], bounds: ClientOverview
     if (c.lastSeen < bounds.overdueBefore) s.overdue++;
     if (c.minutesLeft > 0 && c.lastSeen + c.minutesLeft * 60_000 <= bounds.expiringBy) expiring.push(c);
   }
-  return { states: [...states.values()].sort((a, b) => a.licenseState - b.licenseState), lapsed, expiring };
+  return { states: [...states.values()].sort((a, b) => a.licenseState - b.licenseState), lapsed, lapsedCount, expiring };
 }
 
 /** store.clientOverview, or the overview of store.latestClients(at). */

@@ -13,7 +13,7 @@ import { StoreError } from './types.js';
 export const COPIED_TABLES = [
   'strings', 'products', 'requests', 'request_hosts', 'client_summary', 'host_events', 'client_events', 'anomalies',
   'checkpoints', 'log_clears', 'alert_states', 'meta', 'log_spans', 'damaged_records', 'activity_spans', 'daily_activity',
-  'discovery_checks',
+  'discovery_checks', 'failure_counts',
 ] as const;
 
 /** Tables whose `id` the target generates from a sequence: it is moved past the copied ids. */
@@ -23,6 +23,7 @@ const KEYED: Record<string, string> = {
   client_summary: 'cmid_id, product_id, host_id, machine_key_id, minimum_count',
   activity_spans: 'host_id, application, cmid_id, start',
   daily_activity: 'host_id, application, day',
+  failure_counts: 'host_id, result',
 };
 const CHUNK_ROWS = 5000;
 

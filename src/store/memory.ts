@@ -8,7 +8,9 @@ import {
   type ClientEventRow,
   type ClientFilter,
   type ClientRow,
-  type ClientSuccessRow,
+  type ClientSelection,
+  type CountedNewestRow,
+  type FailureCountRow,
   type CloneRow,
   type DailyActivityRow,
   type DamageMark,
@@ -38,7 +40,7 @@ import { dedupKey, hostKey } from './dedup.js';
 import { textWithoutNul, withoutNul } from './nul.js';
 import { clientFields } from './queries/client-events.js';
 import { discoveryOf, discoveryRow, type DiscoveryRow } from './queries/discovery.js';
-import { combineMinimums, deltaIndex, inWindow, latestFirst, spansOfTimes, utcDayStart } from './rules/index.js';
+import { combineMinimums, deltaIndex, inWindow, isSelected, latestFirst, spansOfTimes, utcDayStart } from './rules/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
 
 /**
@@ -380,6 +382,22 @@ class MemoryStore implements Store {
     return rows.sort((a, b) => compare(a.machine.toLowerCase(), b.machine.toLowerCase()) || compare(a.cmid, b.cmid) || compare(a.application, b.application));
   }
 
+  async failureCounts(at: number): Promise<FailureCountRow[]> {
+    const groups = new Map<string, FailureCountRow>();
+    for (const r of this.requestsUpTo(at)) {
+      if (r.result === 0) continue;
+      const key = `${hostKey(r.host)}\u0000${r.result}`;
+      const g = groups.get(key) ?? { host: this.hostName(r.host), result: r.result, requests: 0 };
+      g.requests++;
+      groups.set(key, g);
+    }
+    return [...groups.values()].sort((a, b) => compare(hostKey(a.host), hostKey(b.host)) || a.result - b.result);
+  }
+
+  async selectedClients(at: number, selection: ClientSelection): Promise<ClientRow[]> {
+    return (await this.latestClients(at)).filter((c) => isSelected(c, selection));
+  }
+
   async products(at: number): Promise<ProductRow[]> {
     const groups = new Map<string, ProductRow & { cmids: Set<string> }>();
     for (const r of this.requestsUpTo(at)) {
@@ -445,18 +463,28 @@ class MemoryStore implements Store {
       .map((s) => ({ host: this.checkpointHostName(s.hostKey), ...s }));
   }
 
-  async clientSuccesses(cmids: readonly string[]): Promise<ClientSuccessRow[]> {
-    const wanted = new Set(cmids.map((c) => c.toLowerCase()));
-    const newest = new Map<string, ClientSuccessRow>();
-    for (const { record: r } of this.list('request')) {
-      const cmid = r.cmid.toLowerCase();
-      if (r.result !== 0 || !wanted.has(cmid)) continue;
-      const host = this.hostName(r.host);
-      const key = [cmid, r.product.application, hostKey(r.host), r.minimumCount].join('\u0000');
-      const seen = newest.get(key);
-      if (!seen || r.time > seen.lastOk) newest.set(key, { cmid, application: r.product.application, host, minimumCount: r.minimumCount, lastOk: r.time });
+  async countedNewest(from: number, to: number, limit: number): Promise<CountedNewestRow[]> {
+    const byCmid = new Map<string, CountedNewestRow>();
+    for (const r of this.successesIn(from, to)) {
+      const key = `${hostKey(r.host)}\u0000${r.product.application}\u0000${r.cmid.toLowerCase()}`;
+      const seen = byCmid.get(key);
+      if (seen === undefined) byCmid.set(key, { host: this.hostName(r.host), application: r.product.application, minimumCount: r.minimumCount, lastSeen: r.time });
+      else {
+        seen.minimumCount = Math.max(seen.minimumCount, r.minimumCount);
+        seen.lastSeen = Math.max(seen.lastSeen, r.time);
+      }
     }
-    return [...newest.values()];
+    const groups = new Map<string, CountedNewestRow[]>();
+    for (const c of byCmid.values()) {
+      const key = `${hostKey(c.host)}\u0000${c.application}\u0000${c.minimumCount}`;
+      const list = groups.get(key);
+      if (list) list.push(c);
+      else groups.set(key, [c]);
+    }
+    const rows = [...groups.values()].flatMap((list) => list.sort((a, b) => b.lastSeen - a.lastSeen).slice(0, Math.max(0, limit)));
+    return rows.sort(
+      (a, b) => compare(hostKey(a.host), hostKey(b.host)) || compare(a.application, b.application) || b.minimumCount - a.minimumCount || b.lastSeen - a.lastSeen,
+    );
   }
 
   async clientRequests(cmid: string, limit: number): Promise<RequestRow[]> {

@@ -1,6 +1,7 @@
 import type { Driver, Sql } from './driver.js';
 import { rebuildActivitySql } from './queries/activity.js';
 import { rebuildDailySql } from './queries/daily-activity.js';
+import { rebuildFailureCountsSql } from './queries/failure-counts.js';
 import { pruneSql } from './queries/prune.js';
 import type { PruneResult } from './types.js';
 
@@ -21,7 +22,7 @@ export async function pruneStore(db: Driver, before: number, dryRun: boolean): P
     if (!dryRun) {
       for (const statement of [...DELETE, ...SUMMARIES]) await tx.run(statement, { before });
       // the timeline's tables from the kept requests: rebuilt whole (prune is rare; each is one pass)
-      for (const statement of [...rebuildActivitySql, ...rebuildDailySql]) await tx.run(statement);
+      for (const statement of [...rebuildActivitySql, ...rebuildDailySql, ...rebuildFailureCountsSql]) await tx.run(statement);
     }
     return { before, dryRun, ...counts };
   };

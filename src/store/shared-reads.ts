@@ -2,12 +2,13 @@ import type { Store } from './types.js';
 
 /**
  * The reads one answer may ask more than once with the same arguments: the dashboard's overview
- * builds the report and evaluates the alert rules at once, and both read every client's latest
- * request (200 k rows at 10 M requests), the window's counts, the hosts and their coverage.
+ * builds the report and evaluates the alert rules at once, and both read the window's counts, the
+ * newest counted successes, the hosts and their coverage, and where a count is low every client's
+ * latest request (200 k rows at 10 M requests).
  * Their results are only read, never changed, by src/analysis and src/alerts.
  */
 const SHARED = new Set<keyof Store>([
-  'latestClients', 'windowActive', 'windowCounts', 'hostActivity', 'hostEventCounts', 'clones', 'coverage', 'logClears',
+  'latestClients', 'windowActive', 'windowCounts', 'hostActivity', 'hostEventCounts', 'clones', 'coverage', 'logClears', 'countedNewest',
 ]);
 
 /**

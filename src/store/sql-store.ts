@@ -11,12 +11,13 @@ import * as q from './queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from './queries/latest-clients.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type ClientSuccessRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type ClientSelection, type CountedNewestRow, type FailureCountRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
   type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
 } from './types.js';
 import { ACTIVE_MS, combineMinimums } from './rules/activity.js';
+import { isSelected } from './rules/index.js';
 import { DAY_MS, utcDayStart } from './rules/window.js';
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -40,8 +41,9 @@ const SUMMARY = {
   rows: pair('clientSummaryRows', [], q.clientSummaryRowsSql),
   hosts: pair('summaryHosts', [], q.summaryHostsSql),
   products: pair('summaryProducts', [], q.summaryProductsSql),
-  overview: pair('clientOverview', ['lapsedBefore', 'overdueBefore', 'expiringBy'], q.clientOverviewSql),
+  overview: pair('clientOverview', ['lapsedBefore', 'overdueBefore', 'expiringBy', 'listLapsed'], q.clientOverviewSql),
   overviewRows: pair('overviewRows', ['ids'], q.overviewRowsSql),
+  selectedIds: pair('selectedClientIds', ['states', 'expiringBy', 'unknown', 'cmids'], q.selectedClientIdsSql),
 };
 
 /**
@@ -205,9 +207,28 @@ export class SqlStore implements Store {
     };
   }
 
+  async failureCounts(at: number): Promise<FailureCountRow[]> {
+    if (await this.current(at)) return this.all(q.failureCountsSummaryQuery);
+    return this.all(q.failureCountsPastQuery, { at, atSecond: Math.floor(at / 1000) });
+  }
+
+  async selectedClients(at: number, selection: ClientSelection): Promise<ClientRow[]> {
+    if (!(await this.current(at))) return (await this.latestClients(at)).filter((c) => isSelected(c, selection));
+    const ids = (await this.db.rows(SUMMARY.selectedIds, {
+      states: this.db.list(selection.licenseStates ?? []),
+      expiringBy: selection.expiringBy ?? Number.MIN_SAFE_INTEGER,
+      unknown: selection.unknownProducts === true ? 1 : 0,
+      cmids: this.db.list((selection.cmids ?? []).map((c) => c.toLowerCase())),
+    })).map((r) => q.num(r.cmid_id));
+    if (ids.length === 0) return [];
+    const [lookups, rows] = await Promise.all([this.summaryLookups(), this.db.arrays(SUMMARY.overviewRows, { ids: this.db.list(ids) })]);
+    return q.latestFromSummary(rows, lookups, q.latestClientsParams(at)).filter((c) => isSelected(c, selection));
+  }
+
   async clientOverview(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview> {
     if (!(await this.current(at))) return overviewOf(await this.latestClients(at), bounds);
-    const scan = q.readOverviewScan(await this.db.rows(SUMMARY.overview, { ...bounds }));
+    const { lapsedBefore, overdueBefore, expiringBy } = bounds;
+    const scan = q.readOverviewScan(await this.db.rows(SUMMARY.overview, { lapsedBefore, overdueBefore, expiringBy, listLapsed: bounds.listLapsed === false ? 0 : 1 }));
     const [lookups, rows] = await Promise.all([this.summaryLookups(), this.db.arrays(SUMMARY.overviewRows, { ids: this.db.list(scan.cmidIds) })]);
     return q.overviewFromRows(scan, rows, lookups, at, bounds);
   }
@@ -250,9 +271,12 @@ export class SqlStore implements Store {
     return this.all(q.clientRequestsQuery, { cmid: cmid.toLowerCase(), limit: Math.max(0, Math.trunc(limit)) });
   }
 
-  async clientSuccesses(cmids: readonly string[]): Promise<ClientSuccessRow[]> {
-    if (cmids.length === 0) return [];
-    return this.all(q.clientSuccessesQuery, { cmids: JSON.stringify(cmids.map((c) => c.toLowerCase())) });
+  async countedNewest(from: number, to: number, limit: number): Promise<CountedNewestRow[]> {
+    if (limit <= 0) return [];
+    if (to - from === ACTIVE_MS && (await this.current(to))) {
+      return this.all(q.countedNewestSpansQuery, { to, limit });
+    }
+    return this.all(q.countedNewestRequestsQuery, { from, to, ...q.secondBounds(from, to), limit });
   }
 
   async dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]> {

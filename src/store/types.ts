@@ -59,6 +59,14 @@ export interface Store {
    * report's time. Optional: src/store/client-overview.ts computes it from latestClients otherwise.
    */
   clientOverview?(at: number, bounds: ClientOverviewBounds): Promise<ClientOverview>;
+  /**
+   * The clients of latestClients(at) whose latest request meets any condition of `selection`
+   * (rules/client-selection.ts), in latestClients' order: what the alert rules name, without
+   * reading every client.
+   */
+  selectedClients(at: number, selection: ClientSelection): Promise<ClientRow[]>;
+  /** Failed requests (result ≠ 0x0) with time <= at per host and result code (queries/failure-counts.ts). */
+  failureCounts(at: number): Promise<FailureCountRow[]>;
   /** Requests per activation id with time <= at. */
   products(at: number): Promise<ProductRow[]>;
   /** Anomalies with time <= at, newest first, up to limit; plus the total count. */
@@ -71,10 +79,11 @@ export interface Store {
   /** Requests of one client (by CMID), newest first. */
   clientRequests(cmid: string, limit: number): Promise<RequestRow[]>;
   /**
-   * Of some clients (CMIDs, compared lower-case), per application, host and minimum count, the time
-   * of the newest success (result 0x0) of all that is stored; none for a client that never succeeded.
+   * Per host, application and minimum count, the `limit` newest last successes (result 0x0) in
+   * (from, to] of the CMIDs that host counts (queries/counted-newest.ts): a count's margin and
+   * forecast, newest first. A CMID counts with every host it succeeded with, at its highest minimum.
    */
-  clientSuccesses(cmids: readonly string[]): Promise<ClientSuccessRow[]>;
+  countedNewest(from: number, to: number, limit: number): Promise<CountedNewestRow[]>;
   /** Per host, application and UTC day: distinct CMIDs with result 0x0 that day (for timelines). */
   dailyActivity(host: string | null, from: number, to: number): Promise<DailyActivityRow[]>;
 
@@ -292,6 +301,16 @@ export interface FailureRow {
   productName: string;
 }
 
+/** Store.selectedClients: a client is selected when its latest request meets any of these. */
+export interface ClientSelection {
+  licenseStates?: readonly number[];
+  /** Expires (last seen + minutes left) at or before this instant. */
+  expiringBy?: number;
+  /** Its Activation ID is missing from the product table. */
+  unknownProducts?: boolean;
+  cmids?: readonly string[];
+}
+
 export interface ClientFilter {
   host?: string;
   application?: KmsApplication;
@@ -327,13 +346,16 @@ export interface ClientOverviewBounds {
   overdueBefore: number;
   /** Not lapsed, minutes left > 0 and latest request + minutes left at or before this: expiring. */
   expiringBy: number;
+  /** Whether the lapsed clients' rows are wanted (default true); false: only how many. */
+  listLapsed?: boolean;
 }
 
 export interface ClientOverview {
   /** Clients that are not lapsed, per license state, and how many of them are overdue. */
   states: { licenseState: number; clients: number; overdue: number }[];
-  /** In no particular order. */
+  /** In no particular order; empty unless the bounds ask for the list (listLapsed). */
   lapsed: ClientRow[];
+  lapsedCount: number;
   expiring: ClientRow[];
 }
 
@@ -426,13 +448,18 @@ export interface ClientEventRow {
   fields: Record<string, string>;
 }
 
-/** Store.clientSuccesses: a client's newest success with one host, application and minimum count. */
-export interface ClientSuccessRow {
-  /** Lower case. */
-  cmid: string;
-  application: KmsApplication;
+/** Store.countedNewest: one counted CMID's last success (its CMID is not needed). */
+export interface CountedNewestRow {
   host: string;
+  application: KmsApplication;
+  /** The highest minimum count the CMID asked this host for. */
   minimumCount: number;
-  lastOk: number;
+  lastSeen: number;
 }
 
+/** Store.failureCounts: the failed requests of one host with one result code. */
+export interface FailureCountRow {
+  host: string;
+  result: number;
+  requests: number;
+}

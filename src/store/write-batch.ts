@@ -69,6 +69,7 @@ async function writePlanned(
     // every row is new by its key: a row not inserted fails the batch rather than go missing
     result.requests = await tx.insert('requests', ['id', ...REQUEST_COLUMNS], kept, ALL_NEW);
     await tx.run(q.updateRequestHostsSql, { after: firstId - 1 });
+    await tx.run(q.updateFailureCountsSql, { after: firstId - 1 });
     await tx.insert('client_summary', q.CLIENT_SUMMARY_COLUMNS, summaryRows(kept), q.CLIENT_SUMMARY_CONFLICT);
     const clients = clientsOf(requests);
     await updateActivity(tx, clients);

@@ -136,27 +136,19 @@ async function metaTime(store: Store, key: string): Promise<number | null> {
 
 /** Everything one scrape needs, read from the store at `at`. */
 export async function gatherMetrics(source: Store, at: number, timezone: string, knownHosts: readonly string[] = []): Promise<MetricsSnapshot> {
-  // the report and the duplicate CMIDs below read the same clients: once
+  // the report's reads shared within the scrape
   const store = withSharedReads(source);
-  const [report, failureRows, clients, collected, pushed] = await Promise.all([
-    buildReport(store, { at, timezone, anomalyLimit: 0, knownHosts: [...knownHosts] }),
-    // (from, at] with from before any event: every failure so far.
-    store.failures(-1, at),
-    store.latestClients(at),
+  const [report, failures, collected, pushed] = await Promise.all([
+    buildReport(store, { at, timezone, anomalyLimit: 0, knownHosts: [...knownHosts], listLapsed: false }),
+    // every failure so far, per host and result code
+    store.failureCounts(at),
     metaTime(store, COLLECT_SUCCESS_KEY),
     metaTime(store, HTTP_INGEST_SUCCESS_KEY),
   ]);
-  const failures = new Map<string, { host: string; result: number; requests: number }>();
-  for (const f of failureRows) {
-    const k = `${f.host.toLowerCase()}\u0000${f.result}`;
-    const e = failures.get(k) ?? { host: f.host, result: f.result, requests: 0 };
-    e.requests += f.requests;
-    failures.set(k, e);
-  }
-  const cloneCmids = new Set(report.clones.map((c) => c.cmid));
+  const cloneCmids = report.clones.map((c) => c.cmid);
+  const clients = cloneCmids.length > 0 ? await store.selectedClients(at, { cmids: cloneCmids }) : [];
   const hostsPerCmid = new Map<string, Set<string>>();
   for (const c of clients) {
-    if (!cloneCmids.has(c.cmid)) continue;
     const set = hostsPerCmid.get(c.cmid) ?? new Set<string>();
     set.add(c.host.toLowerCase());
     hostsPerCmid.set(c.cmid, set);
@@ -164,5 +156,5 @@ export async function gatherMetrics(source: Store, at: number, timezone: string,
   const duplicateCmids = new Map<string, number>();
   for (const hosts of hostsPerCmid.values()) for (const h of hosts) duplicateCmids.set(h, (duplicateCmids.get(h) ?? 0) + 1);
   const times = [collected, pushed].filter((t): t is number => t !== null);
-  return { report, failures: [...failures.values()], duplicateCmids, collectorLastSuccess: times.length ? Math.max(...times) : null };
+  return { report, failures, duplicateCmids, collectorLastSuccess: times.length ? Math.max(...times) : null };
 }

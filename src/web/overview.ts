@@ -200,7 +200,7 @@ export function overviewFromReport(
     hosts: report.hosts.map(hostSummary),
     clients: {
       total: c.total,
-      lapsed: c.lapsed.length,
+      lapsed: c.lapsedCount,
       byState: c.byState,
       notificationCount: c.notificationCount,
       graceCount: c.graceCount,

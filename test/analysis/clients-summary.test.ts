@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyClient, summarizeClients } from '../../src/analysis/clients.js';
+import { classifyClient, overviewBounds, summarizeClients, summarizeOverview } from '../../src/analysis/clients.js';
+import { overviewOf } from '../../src/store/client-overview.js';
 import type { ClientsReport } from '../../src/analysis/types.js';
 import type { ClientRow } from '../../src/store/types.js';
 
@@ -24,6 +25,7 @@ function reference(rows: readonly ClientRow[], at: number, expiringDays: number)
     expiring: clients.filter((c) => c.expiring).sort((a, b) => cmp(a.expiresAt ?? '', b.expiresAt ?? '') || cmp(a.machine, b.machine) || cmp(a.cmid, b.cmid) || cmp(a.application, b.application)),
     expiringDays,
     lapsed: clients.filter((c) => c.lapsed).sort((a, b) => cmp(b.lastSeen, a.lastSeen) || cmp(a.machine, b.machine) || cmp(a.cmid, b.cmid) || cmp(a.application, b.application)),
+    lapsedCount: clients.filter((c) => c.lapsed).length,
   };
 }
 
@@ -56,6 +58,16 @@ describe('summarizeClients', () => {
         expect(summarizeClients(rows, AT, days)).toEqual(reference(rows, AT, days));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('without the lapsed list: the same summary, the lapsed only counted', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 40 }), fc.constantFrom(0, 14, 30), (rows, days) => {
+        const summary = summarizeOverview(overviewOf(rows, { ...overviewBounds(AT, days), listLapsed: false }), AT, days);
+        expect(summary).toEqual({ ...reference(rows, AT, days), lapsed: [] });
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -3,6 +3,7 @@ import { formatDuration } from '../../src/analysis/duration.js';
 import { newestEventTime } from '../../src/analysis/newest.js';
 import { buildReport } from '../../src/analysis/report.js';
 import type { KmsRecord } from '../../src/kms/types.js';
+import { openStore } from '../../src/store/index.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/types.js';
 import { AT, DAY, HOUR, hostEvent, request, type RequestSpec } from './fleet.js';
@@ -140,6 +141,27 @@ describe('report.health', () => {
       { at: AT, timezone: 'UTC' },
     );
     expect(report.health.map((h) => [h.application, h.active, h.marginDays, h.status])).toEqual([['Windows', 30, 28, 'ok']]);
+  });
+
+  it.each(['memory', 'sqlite'])('a CMID counted by two hosts keeps its place in both margins (%s)', async (backend) => {
+    // a: 25 clients succeed on kms a at AT − 2 d; 5 of them moved to kms b and succeeded there at AT − 1 h.
+    // a still counts all 25 (a success in its window) and the 25th newest of its own last successes is
+    // AT − 2 d → below 25 at AT + 28 d: margin 28, ok. (Had the 5 counted only under b, a's margin would
+    // rest on 20 clients: 0 days, at risk.) b counts 5 of the 25 it needs: below.
+    const records = [
+      request({ host: 'a', time: AT - 40 * DAY, cmid: 'old-a', machine: 'OLD-A' }),
+      request({ host: 'b', time: AT - 40 * DAY, cmid: 'old-b', machine: 'OLD-B' }),
+      ...clients('a', 'm', 25, AT - 2 * DAY).map(request),
+      ...clients('b', 'm', 5, AT - HOUR).map(request),
+    ];
+    const store = backend === 'memory' ? await storeOf(records) : await openStore(':memory:');
+    if (backend === 'sqlite') await store.writeBatch(records);
+    const report = await buildReport(store, { at: AT, timezone: 'UTC' });
+    await store.close();
+    expect(report.health.filter((h) => h.application !== null).map((h) => [h.host, h.active, h.marginDays, h.status])).toEqual([
+      ['b', 5, 0, 'below-threshold'],
+      ['a', 25, 28, 'ok'],
+    ]);
   });
 
   it('an Activation ID missing from the product table counts as Windows when it asks for 25, never as "Unknown"', async () => {

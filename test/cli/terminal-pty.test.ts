@@ -160,7 +160,7 @@ describe('hostile names on a terminal', () => {
   }, 240_000);
 
   it('watch: the run it prints before SIGTERM stops it', async () => {
-    const r = await onTerminal(['watch', '--dry-run', '--always', '--config', fx.config, '--every', '1h'], { timeoutSeconds: 8 });
+    const r = await onTerminal(['watch', '--dry-run', '--always', '--config', fx.config, '--every', '1h'], { timeoutSeconds: 15 }); // 8 s was too short while the whole suite loaded both cores
     expect(r.text).toContain('stopping after the current run');
     expect(r.text).toContain('Subject: [KMS]');
     // collect reads the badly named file of the drop folder every run: its name, escaped

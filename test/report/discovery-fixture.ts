@@ -23,7 +23,7 @@ export function emptyReport(overrides: Partial<Report> = {}): Report {
     hosts: [],
     clones: [],
     failures: [],
-    clients: { total: 0, byState: {}, overdueCount: 0, graceCount: 0, notificationCount: 0, expiring: [], expiringDays: 7, lapsed: [] },
+    clients: { total: 0, byState: {}, overdueCount: 0, graceCount: 0, notificationCount: 0, expiring: [], expiringDays: 7, lapsed: [], lapsedCount: 0 },
     products: [],
     anomalies: [],
     anomalyLimit: 100,

@@ -77,14 +77,14 @@ export function register(program: Command, ctx: CliContext): void {
         // only a config says which hosts are known: without one the list a collector kept stays
         if (run.saved && opened && opts.config !== undefined) await keepKnownHosts(opened, settings.config.discover.knownHosts);
         const checkedAt = run.check.checkedAt;
-        const [activity, clients] = await Promise.all([store.hostActivity(checkedAt), store.latestClients(checkedAt)]);
+        const activity = await store.hostActivity(checkedAt);
         const { discovery } = await clientSideSections(store, {
           at: checkedAt,
           from: windowStart(checkedAt),
           idleHours: IDLE_HOURS,
           knownHosts: settings.config.discover.knownHosts,
           activity,
-          clients,
+          clients: () => store.latestClients(checkedAt),
           check: run.check,
         });
         const report = discovery!;

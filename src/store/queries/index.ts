@@ -28,4 +28,6 @@ export { coverageQuery, deleteSpanSql, insertSpanSql, localSourcesSql, spanGroup
 export { activityCountsQuery, activitySeriesQuery, rebuildActivitySql, type ActivityCountRow } from './activity.js';
 export { clientEventsQuery, clientFields } from './client-events.js';
 export { discoveryOf, discoveryRow, latestDiscoveryQuery, upsertDiscoverySql, type DiscoveryRow } from './discovery.js';
-export { clientSuccessesQuery } from './client-successes.js';
+export { countedNewestRequestsQuery, countedNewestSpansQuery } from './counted-newest.js';
+export { selectedClientIdsSql } from './selected-clients.js';
+export { failureCountsPastQuery, failureCountsSummaryQuery, rebuildFailureCountsSql, updateFailureCountsSql } from './failure-counts.js';

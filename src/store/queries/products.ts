@@ -4,15 +4,18 @@ import { application, defineQuery, num, numOrNull, str } from './query.js';
 
 /**
  * Requests and distinct clients per Activation ID with time <= at (name and application follow the
- * id). Exact form over the requests; summary form over client_summary (see freshness.ts).
+ * id). Summary form over client_summary (see freshness.ts); a past form below.
  */
-const body = (source: string, requests: string, lastSeen: string, where: string) => `
-    SELECT p.activation_id, MAX(p.name) AS product_name, MAX(p.application) AS application,
-           COUNT(DISTINCT s.cmid_id) AS clients, ${requests} AS requests, MAX(${lastSeen}) AS last_seen
-    FROM ${source} s JOIN products p ON p.id = s.product_id
-    ${where}
-    GROUP BY p.activation_id
-    ORDER BY requests DESC, p.activation_id`;
+// Grouped by product_id before the join (activation_id is unique in products: a product id is one
+// Activation ID): grouping the joined rows by activation_id sorted every row with its text key
+// (0.25 against 0.05 s at 200 k clients on SQLite).
+const summaryBody = `
+    SELECT p.activation_id, p.name AS product_name, p.application, c.clients, c.requests, c.last_seen
+    FROM (
+      SELECT product_id, COUNT(DISTINCT cmid_id) AS clients, SUM(requests) AS requests, MAX(last_seen) AS last_seen
+      FROM client_summary GROUP BY product_id
+    ) c JOIN products p ON p.id = c.product_id
+    ORDER BY c.requests DESC, p.activation_id`;
 
 const mapRow = (r: Record<string, unknown>): ProductRow => ({
   activationId: str(r.activation_id),
@@ -26,8 +29,8 @@ const mapRow = (r: Record<string, unknown>): ProductRow => ({
 export const productsSummaryQuery = defineQuery<ProductRow>({
   name: 'productsSummary',
   params: [],
-  sqlite: body('client_summary', 'SUM(s.requests)', 's.last_seen', ''),
-  postgres: body('client_summary', 'SUM(s.requests)', 's.last_seen', ''),
+  sqlite: summaryBody,
+  postgres: summaryBody,
   mapRow,
 });
 

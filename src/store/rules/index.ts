@@ -2,3 +2,4 @@
 export { isLater, latestFirst, recordRank, type LatestKey } from './latest-order.js';
 export { DAY_MS, inWindow, utcDayStart } from './window.js';
 export { ACTIVE_MS, combineMinimums, deltaIndex, mergeSpans, seriesFromDeltas, spansOfTimes, type ActivitySpan } from './activity.js';
+export { isSelected } from './client-selection.js';

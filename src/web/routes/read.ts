@@ -76,7 +76,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
     const options = await reportOptions(request.query as Query, ctx);
     // the report and the rules read the same clients and counts: once
     const store = withSharedReads(ctx.store);
-    const [report, alerts] = await Promise.all([buildReport(store, { ...options, anomalyLimit: 0 }), alertViews(store, options.at, ctx.alertRules)]);
+    const [report, alerts] = await Promise.all([buildReport(store, { ...options, anomalyLimit: 0, listLapsed: false }), alertViews(store, options.at, ctx.alertRules)]);
     return overviewFromReport(report, alerts);
   });
 

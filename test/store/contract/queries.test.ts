@@ -106,10 +106,12 @@ for (const backend of selectedBackends()) {
       const sortRows = (rows: ClientRow[]) => byKey(rows, (r) => `${r.cmid}/${r.application}`);
       for (const at of [AT, t(11, 22, 12), t(12, 31)]) {
         for (const days of [[30, 7, 14], [25, 2, 0], [60, 30, 400]]) {
-          const bounds = { lapsedBefore: at - days[0] * DAY, overdueBefore: at - days[1] * DAY, expiringBy: at + days[2] * DAY };
-          const got = await clientOverview(store, at, bounds);
-          const want = overviewOf(await store.latestClients(at), bounds);
-          expect({ ...got, lapsed: sortRows(got.lapsed), expiring: sortRows(got.expiring) }).toEqual({ ...want, lapsed: sortRows(want.lapsed), expiring: sortRows(want.expiring) });
+          for (const listLapsed of [true, false]) {
+            const bounds = { lapsedBefore: at - days[0] * DAY, overdueBefore: at - days[1] * DAY, expiringBy: at + days[2] * DAY, listLapsed };
+            const got = await clientOverview(store, at, bounds);
+            const want = overviewOf(await store.latestClients(at), bounds);
+            expect({ ...got, lapsed: sortRows(got.lapsed), expiring: sortRows(got.expiring) }).toEqual({ ...want, lapsed: sortRows(want.lapsed), expiring: sortRows(want.expiring) });
+          }
         }
       }
       // by hand at AT (Nov 30 12:00): lapsed before Oct 31 12:00, overdue before Nov 23 12:00. Only C4
@@ -118,6 +120,9 @@ for (const backend of selectedBackends()) {
       const at = AT;
       const o = await clientOverview(store, at, { lapsedBefore: at - 30 * DAY, overdueBefore: at - 7 * DAY, expiringBy: at });
       expect(o.lapsed.map((r) => r.cmid)).toEqual([C4]);
+      expect(o.lapsedCount).toBe(1);
+      const counted = await clientOverview(store, at, { lapsedBefore: at - 30 * DAY, overdueBefore: at - 7 * DAY, expiringBy: at, listLapsed: false });
+      expect([counted.lapsed, counted.lapsedCount]).toEqual([[], 1]);
       expect(o.states.reduce((n, s) => n + s.clients, 0)).toBe(5);
       expect(o.states.reduce((n, s) => n + s.overdue, 0)).toBe(4);
     });
