@@ -15,6 +15,7 @@ import type { AlertRulesConfig } from './config.js';
 import { partialCounts } from '../analysis/coverage.js';
 import { gatherDamage, type AlertDamage } from './damaged.js';
 import { COUNT_WINDOW_MS } from './forecast.js';
+import { lowCounts } from './rules/low-count.js';
 import { clientSideSections } from '../analysis/client-side-report.js';
 import type { DiscoveryFinding } from '../analysis/types.js';
 
@@ -65,7 +66,6 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
   const since = at - rules.anomalies.lookbackDays * DAY;
   const counts = foldUnknownProducts(active, thresholds);
   const clients = await clientsTheRulesName(store, at, rules, counts, clones, failures);
-  let all: Promise<ClientRow[]> | null = null;
   return {
     at,
     active: counts.active,
@@ -79,7 +79,7 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     counted: rules.forecast.enabled ? await countedClients(store, from, at, Math.max(0, ...counts.counts.map((t) => t.minimumCount))) : [],
     damage: await gatherDamage(store, at, hosts, hostEvents, clones),
     partial: partialCounts(await store.coverage(), from, at),
-    discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, () => (all ??= store.latestClients(at))) : [],
+    discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, () => store.latestClients(at)) : [],
   };
 }
 
@@ -112,11 +112,7 @@ async function clientsTheRulesName(
   clones: readonly CloneRow[],
   failures: readonly FailureRow[],
 ): Promise<ClientRow[]> {
-  const lowCount = rules.lowCount.enabled && counts.counts.some((t) => {
-    const a = counts.active.find((r) => r.host.toLowerCase() === t.host.toLowerCase() && r.application === t.application);
-    return a !== undefined && Math.min(a.active, 2 * a.maxMinimum) < t.minimumCount + rules.lowCount.margin;
-  });
-  if (lowCount) return store.latestClients(at);
+  if (rules.lowCount.enabled && lowCounts(counts.active, counts.counts, rules.lowCount.margin).length > 0) return store.latestClients(at);
   return store.selectedClients(at, {
     licenseStates: rules.notification.enabled ? [NOTIFICATION] : [],
     expiringBy: rules.expiring.enabled ? at + rules.expiring.days * DAY : undefined,

@@ -4,6 +4,7 @@ import type { AlertRulesConfig } from '../config.js';
 import { countSources, lowCountRemedy } from '../../analysis/count-sources.js';
 import type { AlertFacts } from '../facts.js';
 import type { AlertCandidate } from '../types.js';
+import type { WindowActiveRow, WindowCountRow } from '../../store/types.js';
 import { byMachine, idPart, PARTIAL_NOTE, sameHost, toAffected } from './shared.js';
 
 /**
@@ -11,14 +12,21 @@ import { byMachine, idPart, PARTIAL_NOTE, sameHost, toAffected } from './shared.
  * current < m + margin. current = min(active, 2 × highest minimum) (definitions.md).
  * Lists the clients waiting: not lapsed, not licensed, needing more than the current count.
  */
-export function lowCountAlerts(facts: AlertFacts, cfg: AlertRulesConfig['lowCount']): AlertCandidate[] {
-  const out: AlertCandidate[] = [];
-  for (const t of facts.thresholds) {
-    const a = facts.active.find((r) => sameHost(r.host, t.host) && r.application === t.application);
+/** The counts below their minimum m or within `margin` of it, with the window's active row. */
+export function lowCounts(active: readonly WindowActiveRow[], thresholds: readonly WindowCountRow[], margin: number) {
+  const out: { t: WindowCountRow; a: WindowActiveRow; current: number; below: boolean }[] = [];
+  for (const t of thresholds) {
+    const a = active.find((r) => sameHost(r.host, t.host) && r.application === t.application);
     if (!a) continue;
     const current = Math.min(a.active, 2 * a.maxMinimum);
-    const below = current < t.minimumCount;
-    if (!below && current >= t.minimumCount + cfg.margin) continue;
+    if (current < t.minimumCount + margin) out.push({ t, a, current, below: current < t.minimumCount });
+  }
+  return out;
+}
+
+export function lowCountAlerts(facts: AlertFacts, cfg: AlertRulesConfig['lowCount']): AlertCandidate[] {
+  const out: AlertCandidate[] = [];
+  for (const { t, a, current, below } of lowCounts(facts.active, facts.thresholds, cfg.margin)) {
     const sources = countSources(facts.clients, t.host, t.application, current, facts.at);
     const waiting = sources.waiting.map(toAffected).sort(byMachine);
     const partial = facts.partial(t.host);
