@@ -8,11 +8,9 @@ import type { WindowActiveRow, WindowCountRow } from '../../store/types.js';
 import { byMachine, idPart, PARTIAL_NOTE, sameHost, toAffected } from './shared.js';
 
 /**
- * Per host, application and minimum count m: critical when current < m, warning when
- * current < m + margin. current = min(active, 2 × highest minimum) (definitions.md).
- * Lists the clients waiting: not lapsed, not licensed, needing more than the current count.
+ * The counts of a host, application and minimum count m below m or within `margin` of it, with
+ * the window's active row. current = min(active, 2 × highest minimum) (definitions.md).
  */
-/** The counts below their minimum m or within `margin` of it, with the window's active row. */
 export function lowCounts(active: readonly WindowActiveRow[], thresholds: readonly WindowCountRow[], margin: number) {
   const out: { t: WindowCountRow; a: WindowActiveRow; current: number; below: boolean }[] = [];
   for (const t of thresholds) {
@@ -24,6 +22,10 @@ export function lowCounts(active: readonly WindowActiveRow[], thresholds: readon
   return out;
 }
 
+/**
+ * One alert per low count: critical when current < m, warning when current < m + margin.
+ * Lists the clients waiting: not lapsed, not licensed, needing more than the current count.
+ */
 export function lowCountAlerts(facts: AlertFacts, cfg: AlertRulesConfig['lowCount']): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   for (const { t, a, current, below } of lowCounts(facts.active, facts.thresholds, cfg.margin)) {
