@@ -23,6 +23,7 @@ import {
   type LogSpanRow,
   type MigrationReport,
   type ProductRow,
+  type ProductSeenRow,
   type PruneResult,
   type RequestRow,
   type Store,
@@ -419,6 +420,12 @@ class MemoryStore implements Store {
     return [...groups.values()]
       .map(({ cmids, ...row }) => ({ ...row, clients: cmids.size }))
       .sort((a, b) => b.requests - a.requests || compare(a.activationId, b.activationId));
+  }
+
+  async productsSeen(at: number): Promise<ProductSeenRow[]> {
+    return (await this.products(at))
+      .map(({ activationId, productName, application }) => ({ activationId, productName, application }))
+      .sort((a, b) => compare(a.productName, b.productName) || compare(a.activationId, b.activationId));
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {

@@ -13,7 +13,7 @@ import {
   StoreError,
   type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type ClientSelection, type CountedNewestRow, type FailureCountRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
-  type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
+  type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type ProductSeenRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
   type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
 } from './types.js';
 import { ACTIVE_MS, combineMinimums } from './rules/activity.js';
@@ -245,6 +245,10 @@ export class SqlStore implements Store {
       tail: (at, atSecond) => this.db.rows(PAST.productsTail, { at, atSecond }),
       window: (lo, hi) => this.db.rows(PAST.productsWindow, { lo, hi, loSecond: Math.floor(lo / 1000), hiSecond: Math.floor(hi / 1000) }),
     }, at);
+  }
+
+  async productsSeen(at: number): Promise<ProductSeenRow[]> {
+    return this.all(q.productsSeenQuery, { at });
   }
 
   async anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }> {

@@ -69,6 +69,8 @@ export interface Store {
   failureCounts(at: number): Promise<FailureCountRow[]>;
   /** Requests per activation id with time <= at. */
   products(at: number): Promise<ProductRow[]>;
+  /** The products with a request at or before `at`, by name then Activation ID: products() without the counts (queries/products.ts). */
+  productsSeen(at: number): Promise<ProductSeenRow[]>;
   /** Anomalies with time <= at, newest first, up to limit; plus the total count. */
   anomalies(at: number, limit: number): Promise<{ total: number; rows: AnomalyRow[] }>;
   /** Host (Application-log) events with time <= at, per host and type. */
@@ -359,10 +361,13 @@ export interface ClientOverview {
   expiring: ClientRow[];
 }
 
-export interface ProductRow {
+export interface ProductSeenRow {
   activationId: string;
   productName: string;
   application: KmsApplication;
+}
+
+export interface ProductRow extends ProductSeenRow {
   clients: number;
   requests: number;
   lastSeen: number;

@@ -22,6 +22,11 @@ import type {
 import { sortFindings } from '../analysis/findings.js';
 import { clientEventsCollected } from '../report/client-events.js';
 
+export interface OverviewProduct {
+  activationId: string;
+  product: string;
+}
+
 /** A failure line of the overview: the report's (the product included). */
 export type OverviewFailure = FailureReport;
 
@@ -73,8 +78,8 @@ export interface Overview {
     expiringDays: number;
   };
   failures: { machines: number; requests: number; rows: OverviewFailure[] };
-  /** The products seen (the clients table's filter), as the report lists them. */
-  products: { activationId: string; product: string }[];
+  /** The products seen up to `at` (the clients table's filter), by name then Activation ID. */
+  products: OverviewProduct[];
   clones: number;
   /** null when the source has no alert rules (none evaluated). */
   alerts: OverviewAlert[] | null;
@@ -183,9 +188,20 @@ function hostSummary(h: HostReport): OverviewHost {
   };
 }
 
+/** The products as the overview lists them: by name, then Activation ID. */
+function byName(products: readonly OverviewProduct[]): OverviewProduct[] {
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...products].sort((a, b) => order(a.product, b.product) || order(a.activationId, b.activationId));
+}
+
+/**
+ * The overview of `report`; `products` are the products seen when the report was built without
+ * them (the server's overview: ReportOptions.products), else the report's are listed.
+ */
 export function overviewFromReport(
   report: Report,
   alerts: OverviewAlert[] | null,
+  products: readonly OverviewProduct[] = report.products,
 ): Overview {
   const c = report.clients;
   return {
@@ -213,7 +229,7 @@ export function overviewFromReport(
       requests: report.failures.reduce((n, f) => n + f.requests, 0),
       rows: report.failures.slice(0, OVERVIEW_FAILURES)
     },
-    products: report.products.map((p) => ({ activationId: p.activationId, product: p.product })),
+    products: byName(products.map((p) => ({ activationId: p.activationId, product: p.product }))),
     clones: report.clones.length,
     alerts,
     discovery: discoverySummary(report.discovery),

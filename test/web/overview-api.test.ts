@@ -55,6 +55,18 @@ describe('GET /api/overview', () => {
     expect(body.hosts.find((h) => h.host === 'KMS01')?.lastDnsFailureAt).toBe(new Date(AT - 2 * DAY).toISOString());
   });
 
+  it('lists the products of the report (read without their counts), by name', async () => {
+    for (const at of ['2026-03-01T00:00:00Z', new Date(AT - 30 * DAY).toISOString(), '2020-01-01T00:00:00Z']) {
+      const { body } = await get<Overview>(`/api/overview?at=${at}`);
+      const r = (await get<Report>(`/api/report?at=${at}`)).body;
+      const expected = r.products.map((p) => ({ activationId: p.activationId, product: p.product })).sort((a, b) => (a.product < b.product ? -1 : a.product > b.product ? 1 : a.activationId < b.activationId ? -1 : 1));
+      expect(body.products, at).toEqual(expected);
+    }
+    // the fleet asks for more than one product; nothing before its first request
+    expect((await get<Overview>('/api/overview?at=2026-03-01T00:00:00Z')).body.products.length).toBeGreaterThan(1);
+    expect((await get<Overview>('/api/overview?at=2020-01-01T00:00:00Z')).body.products).toEqual([]);
+  });
+
   it('lists the alerts with a title and a remedy, and the failing product', async () => {
     const { body } = await get<Overview>('/api/overview?at=2026-03-01T00:00:00Z');
     expect(body.alerts?.length).toBeGreaterThan(0);

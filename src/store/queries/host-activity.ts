@@ -10,7 +10,8 @@ import { defineQuery, num, numOrNull, str } from './query.js';
 const body = (at: string, activity: string) => `
     WITH activity AS (${activity}
     ), seen AS (
-      SELECT hk.value AS host_key FROM activity a JOIN strings hk ON hk.id = a.host_id
+      -- looked up row by row: joined, SQLite scanned every string for the few hosts
+      SELECT (SELECT hk.value FROM strings hk WHERE hk.id = a.host_id) AS host_key FROM activity a
       UNION SELECT DISTINCT host_key FROM host_events WHERE time <= ${at}
       UNION SELECT DISTINCT host_key FROM anomalies WHERE time <= ${at}
     )

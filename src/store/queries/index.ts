@@ -13,7 +13,7 @@ export { latestClientsParams, type LatestClientsParams } from './latest-clients.
 export {
   clientSummaryRowsSql, summaryHostsSql, summaryProductsSql, summaryLookups, latestFromSummary, type SummaryLookups,
 } from './latest-clients-summary.js';
-export { productsPast, productsPastSql, productsSummaryQuery, type PastProductsSource } from './products.js';
+export { productsPast, productsPastSql, productsSeenQuery, productsSummaryQuery, type PastProductsSource } from './products.js';
 export { anomaliesQuery, anomalyCountQuery } from './anomalies.js';
 export { hostEventCountsQuery } from './host-event-counts.js';
 export { logClearsQuery } from './log-clears.js';

@@ -1,4 +1,4 @@
-import type { ProductRow } from '../types.js';
+import type { ProductRow, ProductSeenRow } from '../types.js';
 import { afterAt, secondRange } from './names.js';
 import { application, defineQuery, num, numOrNull, str } from './query.js';
 
@@ -32,6 +32,25 @@ export const productsSummaryQuery = defineQuery<ProductRow>({
   sqlite: summaryBody,
   postgres: summaryBody,
   mapRow,
+});
+
+/**
+ * Store.productsSeen, valid at any instant: a product has a request up to `at` exactly when one of
+ * its client_summary rows has its first request there. Without the counts no grouping per product
+ * sorts every client (16 against 85 ms at 200 k clients on SQLite).
+ */
+const seenBody = (at: string) => `
+    SELECT p.activation_id, p.name AS product_name, p.application
+    FROM products p
+    WHERE p.id IN (SELECT product_id FROM client_summary WHERE first_seen <= ${at})
+    ORDER BY p.name, p.activation_id`;
+
+export const productsSeenQuery = defineQuery<ProductSeenRow>({
+  name: 'productsSeen',
+  params: ['at'],
+  sqlite: seenBody('@at'),
+  postgres: seenBody('$1'),
+  mapRow: (r) => ({ activationId: str(r.activation_id), productName: str(r.product_name), application: application(r.application) }),
 });
 
 /*

@@ -76,8 +76,12 @@ export function registerReadRoutes(app: FastifyInstance, ctx: AppContext): void 
     const options = await reportOptions(request.query as Query, ctx);
     // the report and the rules read the same clients and counts: once
     const store = withSharedReads(ctx.store);
-    const [report, alerts] = await Promise.all([buildReport(store, { ...options, anomalyLimit: 0, listLapsed: false }), alertViews(store, options.at, ctx.alertRules)]);
-    return overviewFromReport(report, alerts);
+    const [report, alerts, products] = await Promise.all([
+      buildReport(store, { ...options, anomalyLimit: 0, listLapsed: false, products: false }),
+      alertViews(store, options.at, ctx.alertRules),
+      ctx.store.productsSeen(options.at),
+    ]);
+    return overviewFromReport(report, alerts, products.map((p) => ({ activationId: p.activationId, product: p.productName })));
   });
 
   app.get('/api/clients', async (request) => {
