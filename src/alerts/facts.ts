@@ -76,11 +76,27 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     failures,
     clients,
     anomalies: anomalies.rows.filter((a) => a.time > since),
-    counted: rules.forecast.enabled ? await countedClients(store, from, at, Math.max(0, ...counts.counts.map((t) => t.minimumCount))) : [],
+    counted: await forecastClients(store, at, rules, counts.counts),
     damage: await gatherDamage(store, at, hosts, hostEvents, clones),
     partial: partialCounts(await store.coverage(), from, at),
     discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, () => store.latestClients(at)) : [],
   };
+}
+
+/**
+ * What the count forecast reads (AlertFacts.counted): the newest counted successes per host and
+ * application, as many as the highest minimum count asked for in the window (`thresholds`, unknown
+ * products folded in; read when not given); none when the forecast rule is off.
+ */
+export async function forecastClients(store: Store, at: number, rules: AlertRulesConfig, thresholds?: readonly WindowCountRow[]): Promise<CountedClient[]> {
+  if (!rules.forecast.enabled) return [];
+  const from = at - COUNT_WINDOW_MS;
+  let counts = thresholds;
+  if (counts === undefined) {
+    const [active, perMinimum] = await Promise.all([store.windowActive(from, at), store.windowCounts(from, at)]);
+    counts = foldUnknownProducts(active, perMinimum).counts;
+  }
+  return countedClients(store, from, at, Math.max(0, ...counts.map((t) => t.minimumCount)));
 }
 
 /** The report's discovery and client-side findings at `at` (src/analysis/client-side-report.ts). */

@@ -3,11 +3,12 @@
  * are pure (client-pairing.ts, client-side.ts, discovery.ts, kms-host-match.ts).
  */
 import type { DiscoveryCheck } from '../discover/index.js';
+import { sharedWithin } from '../store/shared-reads.js';
 import type { ClientRow, HostActivityRow, Store } from '../store/types.js';
 import { pairClientEvents } from './client-pairing.js';
 import { describeClientSide, reportedCount, reportedCountCandidates, type ReportedCountCandidate } from './client-side.js';
 import { computeCounts } from './counts.js';
-import { partialCounts } from './coverage.js';
+import { spansByHost } from './coverage.js';
 import { describeDiscovery } from './discovery.js';
 import { createHostMatcher, dnsSuffix } from './kms-host-match.js';
 import { windowStart } from './time.js';
@@ -29,7 +30,19 @@ export interface ClientSideSectionsInput {
   check?: DiscoveryCheck;
 }
 
-export async function clientSideSections(
+export function clientSideSections(
+  store: Store,
+  input: ClientSideSectionsInput,
+): Promise<{ discovery: DiscoveryReport | null; clientSide: ClientSideReport }> {
+  // the dashboard's overview builds the report and runs the alert rules, both asking for these at
+  // once: within one answer (withSharedReads) they are computed once. `clients` is every client's
+  // latest request at `at` for both; a given check (discover --no-save) is never shared.
+  if (input.check !== undefined) return computeClientSide(store, input);
+  const key = JSON.stringify(['clientSideSections', input.at, input.from, input.idleHours, [...input.knownHosts].sort()]);
+  return sharedWithin(store, key, () => computeClientSide(store, input));
+}
+
+async function computeClientSide(
   store: Store,
   input: ClientSideSectionsInput,
 ): Promise<{ discovery: DiscoveryReport | null; clientSide: ClientSideReport }> {
@@ -79,11 +92,13 @@ async function withComputedCounts(store: Store, candidates: readonly ReportedCou
     return p;
   };
   const coverage = candidates.length > 0 ? await store.coverage() : [];
+  // the coverage indexed once, not for each candidate (every span of every host, client computers' too)
+  const partial = spansByHost(coverage);
   const out: ReportedCount[] = [];
   for (const c of candidates) {
     const counts = await countsAt(c.reportedAt);
     const current = counts.get(c.host.toLowerCase())?.find((r) => r.application === c.application)?.current ?? 0;
-    out.push(reportedCount(c, current, partialCounts(coverage, windowStart(c.reportedAt), c.reportedAt)(c.host)));
+    out.push(reportedCount(c, current, partial(c.host, windowStart(c.reportedAt), c.reportedAt)));
   }
   return out;
 }

@@ -166,6 +166,15 @@ export async function withCoverage(store: Store, hosts: HostReport[], from: numb
  * compute counts without the whole report (mail, alerts, metrics).
  */
 export function partialCounts(spans: readonly LogSpanRow[], from: number, at: number): (host: string) => boolean {
+  const ofHost = spansByHost(spans);
+  return (host) => ofHost(host, from, at);
+}
+
+/**
+ * Whether a host's counts over (from, at] are partial, for any window: the spans indexed by host
+ * once (the client-side section asks at each 12289's time; client computers' logs have spans too).
+ */
+export function spansByHost(spans: readonly LogSpanRow[]): (host: string, from: number, at: number) => boolean {
   const byHost = new Map<string, LogSpanRow[]>();
   for (const s of spans) {
     const list = byHost.get(s.hostKey);
@@ -173,11 +182,11 @@ export function partialCounts(spans: readonly LogSpanRow[], from: number, at: nu
     else list.push(s);
   }
   const known = new Map<string, boolean>();
-  return (host) => {
-    const key = host.toLowerCase();
+  return (host, from, at) => {
+    const key = `${host.toLowerCase()}\u0000${from}\u0000${at}`;
     let partial = known.get(key);
     if (partial === undefined) {
-      partial = !requestLogsCoverWindow(logCoverage(byHost.get(key) ?? [], from, at), from, at);
+      partial = !requestLogsCoverWindow(logCoverage(byHost.get(host.toLowerCase()) ?? [], from, at), from, at);
       known.set(key, partial);
     }
     return partial;

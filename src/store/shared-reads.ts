@@ -17,7 +17,7 @@ const SHARED = new Set<keyof Store>([
  */
 export function withSharedReads(store: Store): Store {
   const results = new Map<string, Promise<unknown>>();
-  return new Proxy(store, {
+  const view = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
@@ -33,4 +33,26 @@ export function withSharedReads(store: Store): Store {
       };
     },
   });
+  VIEWS.set(view, results);
+  return view;
+}
+
+/** The results of each view withSharedReads made, while the view lives. */
+const VIEWS = new WeakMap<Store, Map<string, Promise<unknown>>>();
+
+/**
+ * `compute()` once per `key` within one view of withSharedReads (its callers ask with the same
+ * key for the same answer, e.g. the report and the alert rules for the client-side sections);
+ * on any other store every call computes.
+ */
+export function sharedWithin<T>(store: Store, key: string, compute: () => Promise<T>): Promise<T> {
+  const results = VIEWS.get(store);
+  if (results === undefined) return compute();
+  const k = `\u0001${key}`;
+  let result = results.get(k) as Promise<T> | undefined;
+  if (result === undefined) {
+    result = compute();
+    results.set(k, result);
+  }
+  return result;
 }

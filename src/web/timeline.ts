@@ -4,7 +4,7 @@
  * the distinct clients served each UTC day, the thresholds seen, and a forecast of the count if
  * no new client arrived (src/alerts/forecast.ts). Browser-safe: the offline page draws it too.
  */
-import { gatherFacts } from '../alerts/facts.js';
+import { forecastClients } from '../alerts/facts.js';
 import { defaultConfig, type AlertRulesConfig } from '../alerts/config.js';
 import { countAt, forecastCountDrop } from '../alerts/forecast.js';
 import { DAY_MS, iso, windowStart } from '../analysis/time.js';
@@ -46,11 +46,12 @@ function key(host: string, application: string): string {
 export async function buildTimeline(store: Store, at: number, days: number, host?: string, rules: AlertRulesConfig = defaultConfig().alerts): Promise<Timeline> {
   const wanted = (h: string) => host === undefined || h.toLowerCase() === host.toLowerCase();
   const ends = Array.from({ length: days }, (_, i) => at - (days - 1 - i) * DAY_MS);
-  const [active, perMinimum, daily, facts] = await Promise.all([
+  const [active, perMinimum, daily, counted] = await Promise.all([
     store.activeSeries(ends[0], DAY_MS, days),
     store.windowCounts(windowStart(at), at),
     store.dailyActivity(host ?? null, at - days * DAY_MS, at),
-    gatherFacts(store, at, rules),
+    // the forecast's clients only: the other alert facts (client events, clones, …) are not drawn
+    forecastClients(store, at, rules),
   ]);
 
   const series = new Map<string, TimelineSeries>();
@@ -76,7 +77,7 @@ export async function buildTimeline(store: Store, at: number, days: number, host
   for (const s of series.values()) if (s.points.length === 0) s.points = ends.map((end) => ({ t: iso(end), current: 0, active: 0 }));
 
   const lastSeen = new Map<string, number[]>();
-  for (const c of facts.counted) {
+  for (const c of counted) {
     const k = key(c.host, c.application);
     const list = lastSeen.get(k) ?? [];
     list.push(c.lastSeen);

@@ -8,13 +8,34 @@ import { currentAlerts } from '../../src/alerts/run.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { withSharedReads } from '../../src/store/shared-reads.js';
+import type { KmsClientEvent } from '../../src/kms/types.js';
 import type { Store } from '../../src/store/types.js';
 import { overviewFromReport } from '../../src/web/overview.js';
 import { AT, DAY, HOUR, hostEvent, req } from '../alerts/records.js';
 
+/** A client's 12288 naming kms01, answered (12289) unless `answered` is false (src/kms/events/client-events.ts fields). */
+let clientRecord = 1;
+function clientEvents(computer: string, time: number, answered: boolean): KmsClientEvent[] {
+  const base = { kind: 'client' as const, host: computer, channel: 'Application', source: 'test', result: 0, resultHex: '0x0' };
+  const sent: KmsClientEvent = {
+    ...base, eventId: 12288, recordId: clientRecord++, time,
+    fields: {
+      result: '0x0', statusFlags: '0x0', kmsHost: 'kms01.corp.example:1688', cmid: `cmid-${computer}`, clientTime: '2026/02/28 23:00', vmInfo: '0',
+      licenseState: '1', minutesLeft: '249120', activationId: '2de67392-b7a7-462a-b1ca-108dd189f588', minimumCount: '25',
+    },
+  };
+  if (!answered) return [sent];
+  return [sent, {
+    ...base, eventId: 12289, recordId: clientRecord++, time: time + 1000,
+    fields: { result: '0x0', statusFlags: '0x0', activated: '1', unused: '0', currentCount: '30', activationInterval: '120', renewalInterval: '10080', clientTime: '2/28/2026 23:00' },
+  }];
+}
+
 function fleet(): Store {
   const store = createMemoryStore();
   void store.writeBatch([
+    ...clientEvents('PC1.corp.example', AT - 5 * HOUR, true),
+    ...clientEvents('PC2.corp.example', AT - 4 * HOUR, false),
     ...Array.from({ length: 30 }, (_, i) => req('kms01', AT - (i + 1) * HOUR, `w-${i}`, `PC${i}`, { licenseState: i < 3 ? 5 : 1, minutesLeft: i < 3 ? 0 : 249_120 })),
     ...Array.from({ length: 4 }, (_, i) => req('kms02', AT - 2 * DAY, `s-${i}`, `S${i}`, { result: 0xc004f06c })),
     hostEvent('kms02', AT - DAY, 'dns-publish-failed', { domain: 'contoso.com', resultHex: '0x8007232A' }),
@@ -54,13 +75,18 @@ describe('withSharedReads', () => {
     const expected = await overview(plain.store);
     const got = await overview(withSharedReads(shared.store));
     expect(got).toEqual(expected);
-    // no count is low: neither the report nor the rules read every client for it; the memory store
-    // has no clientOverview, so client-overview.ts counts from the latest clients: once either way
-    expect([plain.calls.get('latestClients'), shared.calls.get('latestClients')]).toEqual([1, 1]);
+    // no count is low, but there are client events: the client-side sections read every client (the
+    // domains they are in), and the memory store has no clientOverview, so client-overview.ts counts
+    // from the latest clients: plain 3 (that, the report's sections, the rules'), shared 1
+    expect([plain.calls.get('latestClients'), shared.calls.get('latestClients')]).toEqual([3, 1]);
     // the report's margins and the rules' forecast ask for the same newest counted successes, and
-    // both for the window's counts: twice plain, once shared
+    // both for the window's counts: twice plain, once shared; the client side compares the count
+    // PC1's 12289 reported with kmswatch's at its time: one more window, again twice plain
     expect([plain.calls.get('countedNewest'), shared.calls.get('countedNewest')]).toEqual([2, 1]);
-    expect([plain.calls.get('windowActive'), shared.calls.get('windowActive')]).toEqual([2, 1]);
+    expect([plain.calls.get('windowActive'), shared.calls.get('windowActive')]).toEqual([4, 2]);
+    // the clients' own events: the report's sections and the rules' findings computed once from one read
+    expect([plain.calls.get('clientEvents'), shared.calls.get('clientEvents')]).toEqual([2, 1]);
+    expect(got.clientSide).toMatchObject({ collected: true, requestsSent: 2, responses: 1, unansweredCount: 1 });
   });
 
   it('other arguments and other methods still reach the store', async () => {
