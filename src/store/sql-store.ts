@@ -295,7 +295,11 @@ export class SqlStore implements Store {
   }
 
   async clientEvents(from: number, to: number): Promise<ClientEventRow[]> {
-    return this.all(q.clientEventsQuery, { from, to });
+    const rows = await this.all(q.clientEventsQuery, { from, to });
+    if (rows.length === 0) return rows;
+    const names = new Map((await this.db.arrays(q.hostNamesSql)).map(([key, host]) => [String(key), String(host)]));
+    for (const r of rows) r.computer = names.get(r.computer) ?? r.computer;
+    return rows;
   }
 
   async saveDiscovery(check: DiscoveryCheck): Promise<void> {

@@ -26,7 +26,7 @@ export { damagedEventsQuery, DAMAGE_MARK_COLUMNS } from './damaged.js';
 export { eventCopiesSql, eventCopyOf, requestCopiesSql, requestCopyOf } from './copies.js';
 export { coverageQuery, deleteSpanSql, insertSpanSql, localSourcesSql, spanGroupSql, spanOf, spanValues } from './spans.js';
 export { activityCountsQuery, activitySeriesQuery, rebuildActivitySql, type ActivityCountRow } from './activity.js';
-export { clientEventsQuery, clientFields } from './client-events.js';
+export { clientEventsQuery, clientFields, hostNamesSql } from './client-events.js';
 export { discoveryOf, discoveryRow, latestDiscoveryQuery, upsertDiscoverySql, type DiscoveryRow } from './discovery.js';
 export { countedNewestRequestsQuery, countedNewestSpansQuery } from './counted-newest.js';
 export { selectedClientIdsSql } from './selected-clients.js';

@@ -32,7 +32,12 @@ const rowsSql = `
 /** Rows as arrays in SUMMARY_ROW_COLUMNS order (no parameters). */
 export const clientSummaryRowsSql = { name: 'clientSummaryRows', sqlite: rowsSql, postgres: rowsSql } as const;
 
-const hostsSql = `SELECT hk.id AS host_id, hk.value AS host_key, h.host FROM host_names h JOIN strings hk ON hk.value = h.host_key`;
+// only the hosts with requests (those of client_summary's rows): every client computer whose own log
+// is collected is in host_names too (19,550 at 20 k clients: 75 ms a read)
+const hostsSql = `
+    SELECT rh.host_id, hk.value AS host_key, h.host
+    FROM request_hosts rh CROSS JOIN strings hk CROSS JOIN host_names h
+    WHERE hk.id = rh.host_id AND h.host_key = hk.value`;
 export const summaryHostsSql = { name: 'summaryHosts', sqlite: hostsSql, postgres: hostsSql } as const;
 
 const productsSql = `SELECT id, activation_id, name, application FROM products`;
