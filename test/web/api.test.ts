@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Report } from '../../src/analysis/report.js';
 import type { Store } from '../../src/store/types.js';
+import { alertRulesSchema } from '../../src/alerts/config.js';
 import { createApp } from '../../src/web/app.js';
 import type { ClientPage } from '../../src/web/clients-query.js';
 import type { Timeline } from '../../src/web/timeline.js';
@@ -129,6 +130,37 @@ describe('one client, timelines, alerts', () => {
     for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1]);
     // With no new request every CMID leaves the 30-day window within 30 days.
     expect(counts[counts.length - 1]).toBe(0);
+  });
+
+  it('draws the forecast from the forecast rule of serve --config alone', async () => {
+    const on = (await get<Timeline>('/api/timeline?host=KMS01')).body.series.find((s) => s.application === 'Windows')!;
+    // the fleet's KMS01 counts Windows clients: with the rule on the first forecast day is above 0
+    expect(on.forecast[0].count).toBeGreaterThan(0);
+    const calls: string[] = [];
+    const watched = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(prop));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const rules = alertRulesSchema.parse({ forecast: { enabled: false } });
+    const off = createApp({ store: watched, timezone: 'UTC', now: () => AT, staticDir: null, alertRules: rules });
+    try {
+      const body = (await off.inject({ method: 'GET', url: '/api/timeline?host=KMS01' })).json() as Timeline;
+      const win = body.series.find((s) => s.application === 'Windows')!;
+      // switched off: no counted client is read, so every forecast day is 0
+      expect(win.forecast.every((f) => f.count === 0)).toBe(true);
+      expect(win.points).toEqual(on.points);
+      // the timeline reads what it draws, not every alert fact (client events, clones, failures)
+      expect(calls).not.toContain('countedNewest');
+      expect(calls.filter((c) => ['clientEvents', 'clones', 'failures', 'latestClients'].includes(c))).toEqual([]);
+    } finally {
+      await off.close();
+    }
   });
 
   it('evaluates the alert rules at the instant', async () => {
