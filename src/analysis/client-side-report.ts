@@ -5,7 +5,7 @@
 import type { DiscoveryCheck } from '../discover/index.js';
 import { sharedWithin } from '../store/shared-reads.js';
 import type { ClientRow, HostActivityRow, Store } from '../store/types.js';
-import { pairClientEvents } from './client-pairing.js';
+import { outcomesAt } from './client-pairing.js';
 import { describeClientSide, reportedCount, reportedCountCandidates, type ReportedCountCandidate } from './client-side.js';
 import { computeCounts } from './counts.js';
 import { spansByHost } from './coverage.js';
@@ -46,26 +46,26 @@ async function computeClientSide(
   store: Store,
   input: ClientSideSectionsInput,
 ): Promise<{ discovery: DiscoveryReport | null; clientSide: ClientSideReport }> {
-  const [check, events, kept] = await Promise.all([
+  const [check, { requests, responses }, kept] = await Promise.all([
     input.check ?? store.latestDiscovery(input.at),
-    store.clientEvents(input.from, input.at),
+    store.pairedClientRequests(input.from, input.at),
     storedKnownHosts(store),
   ]);
   const knownHosts = [...new Set([...input.knownHosts, ...kept])];
   // without client events or a check no host is matched and no client named: every client not read
-  const clients = events.length > 0 || check !== null ? await input.clients() : [];
-  const suffixes = [...clients.map((c) => c.machine), ...events.map((e) => e.computer)].map(dnsSuffix);
+  const clients = requests.length + responses > 0 || check !== null ? await input.clients() : [];
+  const suffixes = [...clients.map((c) => c.machine), ...requests.map((e) => e.computer)].map(dnsSuffix);
   const domains = [...new Set([...suffixes.filter((d): d is string => d !== null), ...(check?.domains.map((d) => d.domain) ?? [])])];
   const matcher = createHostMatcher({ collected: input.activity.map((a) => a.host), known: knownHosts, check, domains });
-  const pairs = pairClientEvents(events, input.at);
+  const pairs = outcomesAt(requests, input.at);
   const reported = await withComputedCounts(store, reportedCountCandidates(pairs, matcher));
-  const clientSide = describeClientSide({ events, pairs, matcher, checkStored: check !== null, reported });
+  const clientSide = describeClientSide({ pairs, responses, matcher, checkStored: check !== null, reported });
   if (check === null) return { discovery: null, clientSide };
 
   const [activityAtCheck, hostEventsAtCheck] = await Promise.all([store.hostActivity(check.checkedAt), store.hostEventCounts(check.checkedAt)]);
   const clientMachines = [
     ...clients.filter((c) => c.lastSeen > input.from).map((c) => c.machine),
-    ...events.map((e) => e.computer),
+    ...requests.map((e) => e.computer),
   ];
   const discovery = describeDiscovery({
     check, matcher, idleHours: input.idleHours, activityAtCheck, hostEventsAtCheck, clientMachines, clientHosts: clientSide.hosts,

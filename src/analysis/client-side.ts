@@ -5,8 +5,8 @@
  */
 import { lookupProduct } from '../kms/products.js';
 import { formatHresult } from '../kms/codes.js';
-import type { ClientEventRow } from '../store/types.js';
-import { intField, NOT_CONTACTED, PAIRING_WINDOW_MINUTES, type PairedRequest } from './client-pairing.js';
+import type { ClientRequestRow } from '../store/types.js';
+import { intOf, NOT_CONTACTED, PAIRING_WINDOW_MINUTES, type PairedRequest } from './client-pairing.js';
 import { countedApplication } from './count-sources.js';
 import { plural, isoMinute } from './duration.js';
 import { clientList, sortFindings } from './findings.js';
@@ -27,9 +27,10 @@ export const COUNT_TOLERANCE = 1;
 const COUNT_RESULTS = new Set([0, 0xc004f038]);
 
 export interface ClientSideInputs {
-  events: readonly ClientEventRow[];
-  /** pairClientEvents(events, at). */
+  /** The window's 12288s with their outcomes at its end (outcomesAt). */
   pairs: readonly PairedRequest[];
+  /** The window's 12289s. */
+  responses: number;
   matcher: HostMatcher;
   /** A discovery check is stored: an address it did not resolve to a known host is then a rogue host for sure. */
   checkStored: boolean;
@@ -45,8 +46,8 @@ interface Target {
   identity: HostIdentity;
 }
 
-function targetOf(request: ClientEventRow, matcher: HostMatcher): Target {
-  const named = parseKmsHost(request.fields.kmsHost ?? '');
+function targetOf(request: ClientRequestRow, matcher: HostMatcher): Target {
+  const named = parseKmsHost(request.kmsHost ?? '');
   return { named, identity: named ? matcher.byNamed(named) : { host: null, status: 'rogue' } };
 }
 
@@ -57,19 +58,20 @@ function targetOf(request: ClientEventRow, matcher: HostMatcher): Target {
  */
 export function reportedCountCandidates(pairs: readonly PairedRequest[], matcher: HostMatcher): ReportedCountCandidate[] {
   const newest = new Map<string, ReportedCountCandidate>();
-  for (const { request, response } of pairs) {
-    if (response === null || !COUNT_RESULTS.has(response.result)) continue;
+  for (const { request, outcome } of pairs) {
+    const response = request.answer;
+    if (outcome !== 'answered' || response === null || !COUNT_RESULTS.has(response.result)) continue;
     const { identity } = targetOf(request, matcher);
     if (identity.status !== 'collected' || identity.host === null) continue;
-    const reported = intField(response, 'currentCount');
-    const minimumCount = intField(request, 'minimumCount');
+    const reported = intOf(response.currentCount);
+    const minimumCount = intOf(request.minimumCount);
     if (reported === null || minimumCount === null) continue;
-    const application = countedApplication({ application: lookupProduct(request.fields.activationId ?? '').application, minimumCount });
+    const application = countedApplication({ application: lookupProduct(request.activationId ?? '').application, minimumCount });
     if (application === null) continue;
     const key = `${identity.host.toLowerCase()}\u0000${application}\u0000${minimumCount}`;
     const before = newest.get(key);
     if (before && before.reportedAt > response.time) continue;
-    newest.set(key, { host: identity.host, application, minimumCount, reportedAt: response.time, machine: response.computer, reported });
+    newest.set(key, { host: identity.host, application, minimumCount, reportedAt: response.time, machine: request.computer, reported });
   }
   return [...newest.values()].sort(
     (a, b) => cmp(a.host.toLowerCase(), b.host.toLowerCase()) || cmp(a.application, b.application) || b.minimumCount - a.minimumCount,
@@ -82,15 +84,14 @@ export function reportedCount(c: ReportedCountCandidate, computed: number, parti
 }
 
 export function describeClientSide(input: ClientSideInputs): ClientSideReport {
-  const requests = input.events.filter((e) => e.eventId === 12288);
-  const targets = new Map<ClientEventRow, Target>();
+  const targets = new Map<ClientRequestRow, Target>();
   for (const p of input.pairs) targets.set(p.request, targetOf(p.request, input.matcher));
   const hosts = describeHosts(input.pairs, targets);
   const unanswered = describeUnanswered(input.pairs, targets);
   return {
-    requestsSent: requests.length,
-    responses: input.events.length - requests.length,
-    machines: new Set(requests.map((e) => e.computer.toLowerCase())).size,
+    requestsSent: input.pairs.length,
+    responses: input.responses,
+    machines: new Set(input.pairs.map((p) => p.request.computer.toLowerCase())).size,
     pairingWindowMinutes: PAIRING_WINDOW_MINUTES,
     unanswered,
     hosts: hosts.map((h) => h.report),
@@ -109,9 +110,11 @@ interface HostTally {
   machines: Map<string, string>;
   /** 12288s to it that got no answer (no-response, not-contacted). */
   failed: number;
+  /** Its newest 12288's time (`report.lastAt` once all are counted). */
+  lastTime: number;
 }
 
-function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<ClientEventRow, Target>): HostTally[] {
+function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<ClientRequestRow, Target>): HostTally[] {
   const byKey = new Map<string, HostTally>();
   for (const p of pairs) {
     const { named, identity } = targets.get(p.request)!;
@@ -121,18 +124,19 @@ function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<Cli
     if (!t) {
       const report: ClientSideHost = {
         name: named.name, port: named.port, host: identity.host, status: identity.status,
-        machines: 0, requests: 0, answered: 0, lastAt: iso(p.request.time), clients: [],
+        machines: 0, requests: 0, answered: 0, lastAt: '', clients: [],
       };
-      byKey.set(key, (t = { report, named, machines: new Map(), failed: 0 }));
+      byKey.set(key, (t = { report, named, machines: new Map(), failed: 0, lastTime: p.request.time }));
     }
     t.machines.set(p.request.computer.toLowerCase(), p.request.computer);
     t.report.requests++;
     if (p.outcome === 'answered') t.report.answered++;
     if (p.outcome === 'no-response' || p.outcome === 'not-contacted') t.failed++;
-    if (iso(p.request.time) > t.report.lastAt) t.report.lastAt = iso(p.request.time);
+    if (p.request.time > t.lastTime) t.lastTime = p.request.time;
   }
   const out = [...byKey.values()];
   for (const t of out) {
+    t.report.lastAt = iso(t.lastTime);
     t.report.machines = t.machines.size;
     t.report.clients = clientList(t.machines.values());
   }
@@ -145,7 +149,7 @@ function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<Cli
  * One row per machine whose newest settled 12288 (pending ones left out) got no answer; `attempts`
  * counts all its settled 12288s in the window that got none.
  */
-function describeUnanswered(pairs: readonly PairedRequest[], targets: ReadonlyMap<ClientEventRow, Target>): UnansweredClient[] {
+function describeUnanswered(pairs: readonly PairedRequest[], targets: ReadonlyMap<ClientRequestRow, Target>): UnansweredClient[] {
   const byMachine = new Map<string, { newest: PairedRequest; attempts: number }>();
   for (const p of pairs) {
     if (p.outcome === 'pending') continue;
@@ -161,7 +165,7 @@ function describeUnanswered(pairs: readonly PairedRequest[], targets: ReadonlyMa
     const { named, identity } = targets.get(newest.request)!;
     out.push({
       machine: newest.request.computer,
-      hostTried: named === null ? null : (newest.request.fields.kmsHost ?? '').trim(),
+      hostTried: named === null ? null : (newest.request.kmsHost ?? '').trim(),
       host: identity.host,
       reason: newest.outcome,
       result: formatHresult(newest.request.result),

@@ -11,7 +11,7 @@ export { describeHealth, HEALTH_ORDER, type HealthInputs } from './health.js';
 export { staleNotice } from './stale.js';
 export { thresholdFor, CLIENT_EDITION_MINIMUM, SERVER_AND_OFFICE_MINIMUM } from './thresholds.js';
 export { formatDuration } from './duration.js';
-export { pairClientEvents, PAIRING_WINDOW_MINUTES, type PairedRequest, type RequestOutcome } from './client-pairing.js';
+export { outcomesAt, pairClientEvents, PAIRING_WINDOW_MINUTES, type PairedRequest, type RequestOutcome } from './client-pairing.js';
 export { describeClientSide, reportedCountCandidates, type ClientSideInputs } from './client-side.js';
 export { describeDiscovery, srvShares, discoveryNote, type DiscoveryInputs } from './discovery.js';
 export { createHostMatcher, parseKmsHost, canonicalAddress, type HostMatcher, type HostIdentity, type KnownKmsHosts, type NamedKmsHost } from './kms-host-match.js';

@@ -11,7 +11,8 @@ const COMMON = ['host', 'host_key', 'channel', 'record_id', 'time', 'dedup_key',
 
 export const HOST_EVENT_COLUMNS = [...COMMON, 'event_id', 'type', 'result_hex', 'domain', 'detail'] as const;
 
-export const CLIENT_EVENT_COLUMNS = [...COMMON, 'event_id', 'result', 'result_hex', 'fields'] as const;
+/** The fields the report's client side reads are kept as columns too (migration 1700); the answer columns are set by pairing. */
+export const CLIENT_EVENT_COLUMNS = [...COMMON, 'event_id', 'result', 'result_hex', 'fields', 'kms_host', 'activation_id', 'minimum_count', 'current_count'] as const;
 
 export const ANOMALY_COLUMNS = [...COMMON, 'event_id', 'provider', 'reason', 'raw'] as const;
 
@@ -48,6 +49,11 @@ export const writeClientEvent: PlannedWriter = (v, offset, p) => {
   v[o + 1] = r.result;
   v[o + 2] = r.resultHex;
   v[o + 3] = JSON.stringify(r.fields);
+  const request = r.eventId === 12288;
+  v[o + 4] = request ? r.fields.kmsHost ?? null : null;
+  v[o + 5] = request ? r.fields.activationId ?? null : null;
+  v[o + 6] = request ? r.fields.minimumCount ?? null : null;
+  v[o + 7] = r.eventId === 12289 ? r.fields.currentCount ?? null : null;
 };
 
 export const writeAnomaly: PlannedWriter = (v, offset, p) => {

@@ -6,6 +6,8 @@ import {
   type AnomalyRow,
   type Checkpoint,
   type ClientEventRow,
+  type ClientRequestRow,
+  type PairedClientRequests,
   type ClientFilter,
   type ClientRow,
   type ClientSelection,
@@ -41,7 +43,7 @@ import { dedupKey, hostKey } from './dedup.js';
 import { textWithoutNul, withoutNul } from './nul.js';
 import { clientFields } from './queries/client-events.js';
 import { discoveryOf, discoveryRow, type DiscoveryRow } from './queries/discovery.js';
-import { combineMinimums, deltaIndex, inWindow, isSelected, latestFirst, spansOfTimes, utcDayStart } from './rules/index.js';
+import { combineMinimums, deltaIndex, inWindow, isSelected, latestFirst, pairedRequestsOf, spansOfTimes, utcDayStart } from './rules/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
 
 /**
@@ -531,8 +533,7 @@ class MemoryStore implements Store {
   }
 
   async clientEvents(from: number, to: number): Promise<ClientEventRow[]> {
-    // record ids in order, events without one after those with one
-    const byRecordId = (a: number | null, b: number | null) => (a === null || b === null ? Number(a === null) - Number(b === null) : a - b);
+    const byRecordId = recordOrder;
     return this.list('client')
       .filter(({ record: e }) => (e.eventId === 12288 || e.eventId === 12289) && inWindow(e.time, from, to))
       .sort((a, b) => a.record.time - b.record.time || compare(hostKey(a.record.host), hostKey(b.record.host))
@@ -547,6 +548,21 @@ class MemoryStore implements Store {
         // through the JSON text the SQL backends keep (columns.ts)
         fields: clientFields(JSON.stringify(e.fields)),
       }));
+  }
+
+  async pairedClientRequests(from: number, to: number): Promise<PairedClientRequests> {
+    // paired over every stored event, in storage order, as the SQL backends keep it (rules/client-pairing.ts)
+    const stored = this.list('client').sort((a, b) => a.seq - b.seq);
+    const seq = new Map<ClientRequestRow, number>();
+    const requests = pairedRequestsOf(stored.map(({ record: e }) => ({
+      computer: hostKey(e.host), eventId: e.eventId as ClientEventRow['eventId'], time: e.time, recordId: e.recordId, result: e.result, resultHex: e.resultHex, fields: e.fields,
+    })));
+    requests.forEach((r, i) => seq.set(r, i));
+    const inside = requests
+      .filter((r) => inWindow(r.time, from, to))
+      .sort((a, b) => a.time - b.time || compare(a.computer, b.computer) || recordOrder(a.recordId, b.recordId) || seq.get(a)! - seq.get(b)!)
+      .map((r) => ({ ...r, computer: this.checkpointHostName(r.computer) }));
+    return { requests: inside, responses: stored.filter(({ record: e }) => e.eventId === 12289 && inWindow(e.time, from, to)).length };
   }
 
   async saveDiscovery(check: DiscoveryCheck): Promise<void> {
@@ -701,4 +717,9 @@ function compare(a: string, b: string): number {
 
 function sortBy<T>(rows: T[], key: (row: T) => string): T[] {
   return rows.sort((a, b) => compare(key(a), key(b)));
+}
+
+/** Record ids in order, events without one after those with one. */
+function recordOrder(a: number | null, b: number | null): number {
+  return a === null || b === null ? Number(a === null) - Number(b === null) : a - b;
 }

@@ -11,7 +11,7 @@ import * as q from './queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from './queries/latest-clients.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type ClientOverviewBounds, type ClientRow, type ClientSelection, type CountedNewestRow, type FailureCountRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type PairedClientRequests, type ClientOverviewBounds, type ClientRow, type ClientSelection, type CountedNewestRow, type FailureCountRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type ProductSeenRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
   type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
@@ -300,6 +300,15 @@ export class SqlStore implements Store {
     const names = new Map((await this.db.arrays(q.hostNamesSql)).map(([key, host]) => [String(key), String(host)]));
     for (const r of rows) r.computer = names.get(r.computer) ?? r.computer;
     return rows;
+  }
+
+  async pairedClientRequests(from: number, to: number): Promise<PairedClientRequests> {
+    const [requests, [{ responses }]] = await Promise.all([this.all(q.pairedRequestsQuery, { from, to }), this.all(q.clientResponsesQuery, { from, to })]);
+    if (requests.length > 0) {
+      const names = new Map((await this.db.arrays(q.hostNamesSql)).map(([key, host]) => [String(key), String(host)]));
+      for (const r of requests) r.computer = names.get(r.computer) ?? r.computer;
+    }
+    return { requests, responses };
   }
 
   async saveDiscovery(check: DiscoveryCheck): Promise<void> {

@@ -91,6 +91,12 @@ export interface Store {
 
   /** Clients' own 12288/12289 events with from < time <= to, oldest first (by time, then computer, record id). */
   clientEvents(from: number, to: number): Promise<ClientEventRow[]>;
+  /**
+   * The clients' 12288s with from < time <= to, each with the 12289 that answers it (rules/
+   * client-pairing.ts, paired over every stored event of its computer), and the number of 12289s in
+   * the window: what the report's client side reads, without the events' JSON or the 12289s.
+   */
+  pairedClientRequests(from: number, to: number): Promise<PairedClientRequests>;
   /** Keeps one discovery check (`kmswatch discover`); a check with the same checkedAt and seenFrom replaces it. */
   saveDiscovery(check: DiscoveryCheck): Promise<void>;
   /** The newest stored discovery check with checkedAt <= at, or null. */
@@ -451,6 +457,29 @@ export interface ClientEventRow {
   resultHex: string;
   /** The named fields of kms-events.md §2.3 (src/kms/events/client-events.ts). */
   fields: Record<string, string>;
+}
+
+/** Store.pairedClientRequests: one 12288 and its answer. */
+export interface ClientRequestRow {
+  /** The computer that logged it, as host_names shows it. */
+  computer: string;
+  time: number;
+  recordId: number | null;
+  result: number;
+  resultHex: string;
+  /** Its kmsHost, activationId and minimumCount fields as logged (null when absent). */
+  kmsHost: string | null;
+  activationId: string | null;
+  minimumCount: string | null;
+  /** The 12289 that answers it, with its currentCount field as logged; null when none does. */
+  answer: { time: number; result: number; currentCount: string | null } | null;
+}
+
+export interface PairedClientRequests {
+  /** Oldest first: time, then computer key, then record id (none last), then storage order. */
+  requests: ClientRequestRow[];
+  /** 12289s in the window, answering a 12288 of the window or not. */
+  responses: number;
 }
 
 /** Store.countedNewest: one counted CMID's last success (its CMID is not needed). */

@@ -16,6 +16,7 @@ import { clientsOf, updateActivity, type BatchRequest } from './activity.js';
 import { updateDaily } from './daily.js';
 import { summaryRows } from './summary-rows.js';
 import type { Checkpoint, LogSpan, WriteResult } from './types.js';
+import { PAIRING_WINDOW_MS } from './rules/client-pairing.js';
 
 const maxRequestId = sql('maxRequestId', [], () => 'SELECT COALESCE(MAX(id), 0) AS id FROM requests');
 
@@ -82,6 +83,7 @@ async function writePlanned(
   });
   result.hostEvents = await insertEvents(tx, 'host_events', HOST_EVENT_COLUMNS, writeHostEvent, events.host);
   result.clientEvents = await insertEvents(tx, 'client_events', CLIENT_EVENT_COLUMNS, writeClientEvent, events.client);
+  if (result.clientEvents > 0) await pairClientEvents(tx, events.client);
   result.anomalies = await insertEvents(tx, 'anomalies', ANOMALY_COLUMNS, writeAnomaly, events.anomaly);
   withCopies(result, records.length, copies);
 
@@ -145,6 +147,12 @@ async function copyVerdict(
     }
   }
   return judgeBatch(records, work, copies, localSources);
+}
+
+/** Brings the answers of the computers of a batch's client events up to date (queries/client-pairing.ts). */
+async function pairClientEvents(tx: Driver, planned: readonly PlannedRecord[]): Promise<void> {
+  const since = planned.reduce((t, p) => Math.min(t, p.record.time), Infinity) - PAIRING_WINDOW_MS;
+  await tx.run(q.pairClientEventsSql, { hostKeys: tx.list([...new Set(planned.map((p) => p.hostKey))]), since });
 }
 
 async function insertEvents(tx: Driver, table: string, columns: readonly string[], write: PlannedWriter, planned: readonly PlannedRecord[]): Promise<number> {

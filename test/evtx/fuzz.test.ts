@@ -18,22 +18,12 @@ import { walkChunkFields, type FieldPath } from '../../src/evtx/record-fields.js
 import { readCorpus } from './helpers/corpus.js';
 import { retainedHeap } from './helpers/gc.js';
 import { real64File } from '../fixtures/peers/cases.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 /** Every how many cases the fast paths are compared with the tree path (each comparison renders the case four more times). */
 const PATH_EVERY = Number(process.env.FUZZ_PATH_EVERY ?? 10);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Seeds: the first records of real chunks, cut down so each case is cheap. */
 function seedChunks(): Uint8Array[] {
@@ -152,7 +142,7 @@ describe('fuzz', () => {
   it(`${CASES} mutated chunks parse and render without escaping exceptions (seed ${SEED})`, () => {
     const seeds = seedChunks();
     expect(seeds.length).toBeGreaterThan(10);
-    const rnd = mulberry32(SEED);
+    const rnd = seededRandom(SEED);
     let ok = 0;
     let errors = 0;
     const heapBefore = retainedHeap();
@@ -195,7 +185,7 @@ describe('fuzz', () => {
 
   it('truncated and resized whole files never throw beyond NotEvtxError', () => {
     const file = readCorpus('evtxrs__new-user-security.evtx');
-    const rnd = mulberry32(SEED + 1);
+    const rnd = seededRandom(SEED + 1);
     for (let i = 0; i < 300; i++) {
       const cut = Math.floor(rnd() * file.length);
       const bytes = file.slice(0, cut);

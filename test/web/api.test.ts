@@ -157,7 +157,7 @@ describe('one client, timelines, alerts', () => {
       expect(win.points).toEqual(on.points);
       // the timeline reads what it draws, not every alert fact (client events, clones, failures)
       expect(calls).not.toContain('countedNewest');
-      expect(calls.filter((c) => ['clientEvents', 'clones', 'failures', 'latestClients'].includes(c))).toEqual([]);
+      expect(calls.filter((c) => ['clientEvents', 'pairedClientRequests', 'clones', 'failures', 'latestClients'].includes(c))).toEqual([]);
     } finally {
       await off.close();
     }

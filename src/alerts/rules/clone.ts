@@ -7,9 +7,16 @@ import { DAY, byMachine, toAffected } from './shared.js';
 /** One alert per cloned CMID (several machine names) seen within the look-back. */
 export function cloneAlerts(facts: AlertFacts, cfg: AlertRulesConfig['clone']): AlertCandidate[] {
   const out: AlertCandidate[] = [];
+  // the clients of each CMID, gathered once: every clone looking through every client took 0.4 s at 1.3 M requests
+  const byCmid = new Map<string, (typeof facts.clients)[number][]>();
+  for (const r of facts.clients) {
+    const list = byCmid.get(r.cmid);
+    if (list) list.push(r);
+    else byCmid.set(r.cmid, [r]);
+  }
   for (const c of facts.clones) {
     if (c.lastSeen <= facts.at - cfg.lookbackDays * DAY) continue;
-    const clients = facts.clients.filter((r) => r.cmid === c.cmid);
+    const clients = byCmid.get(c.cmid) ?? [];
     const latest = clients.reduce<(typeof clients)[number] | undefined>((a, b) => (!a || b.lastSeen > a.lastSeen ? b : a), undefined);
     out.push({
       id: `clone:${c.cmid.toLowerCase()}`,

@@ -16,6 +16,7 @@ import { activity } from './1300-activity.js';
 import { discovery } from './1400-discovery.js';
 import { spanStops } from './1500-span-stops.js';
 import { failureCounts } from './1600-failure-counts.js';
+import { clientPairing } from './1700-client-pairing.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
@@ -23,7 +24,7 @@ export { newestVersion, refuseNewerSchema, unknownNewerMigrations } from './newe
 export { pendingMigrations, refuseOlderSchema } from './older.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery, spanStops, failureCounts];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery, spanStops, failureCounts, clientPairing];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -1,5 +1,5 @@
-import type { ClientEventRow } from '../types.js';
-import { defineQuery, num, numOrNull, str } from './query.js';
+import type { ClientEventRow, ClientRequestRow } from '../types.js';
+import { defineQuery, num, numOrNull, str, strOrNull } from './query.js';
 
 /**
  * Clients' own 12288/12289 events with from < time <= to (migration 0001 client_events), oldest
@@ -53,3 +53,45 @@ export function clientFields(value: unknown): Record<string, string> {
   // JSON.parse defines own properties: a `__proto__` key stays a plain field (no copy needed)
   return fields as Record<string, string>;
 }
+
+/**
+ * Clients' 12288s with from < time <= to and the answers pairing keeps on them (migration 1700,
+ * queries/client-pairing.ts), in clientEventsQuery's order; read through client_events_kind (1700).
+ */
+const requestsBody = (from: string, to: string) => `
+    SELECT host_key, time, record_id, result, result_hex, kms_host, activation_id, minimum_count, answer_time, answer_result, answer_count
+    FROM client_events
+    WHERE event_id = 12288 AND time > ${from} AND time <= ${to}
+    ORDER BY time, host_key, CASE WHEN record_id IS NULL THEN 1 ELSE 0 END, record_id, id`;
+
+export const pairedRequestsQuery = defineQuery<ClientRequestRow>({
+  name: 'pairedRequests',
+  params: ['from', 'to'],
+  sqlite: requestsBody('@from', '@to'),
+  postgres: requestsBody('$1', '$2'),
+  mapRow: (r) => ({
+    computer: str(r.host_key),
+    time: num(r.time),
+    recordId: numOrNull(r.record_id),
+    result: num(r.result),
+    resultHex: str(r.result_hex),
+    kmsHost: strOrNull(r.kms_host),
+    activationId: strOrNull(r.activation_id),
+    minimumCount: strOrNull(r.minimum_count),
+    answer: r.answer_time === null || r.answer_time === undefined
+      ? null
+      : { time: num(r.answer_time), result: num(r.answer_result), currentCount: strOrNull(r.answer_count) },
+  }),
+});
+
+const responsesBody = (from: string, to: string) =>
+  `SELECT COUNT(*) AS responses FROM client_events WHERE event_id = 12289 AND time > ${from} AND time <= ${to}`;
+
+/** How many 12289s have from < time <= to. */
+export const clientResponsesQuery = defineQuery<{ responses: number }>({
+  name: 'clientResponses',
+  params: ['from', 'to'],
+  sqlite: responsesBody('@from', '@to'),
+  postgres: responsesBody('$1', '$2'),
+  mapRow: (r) => ({ responses: num(r.responses) }),
+});

@@ -1,6 +1,7 @@
 import { lookupProduct } from '../../../src/kms/products.js';
 import type { KmsRecord } from '../../../src/kms/types.js';
 import { anomaly, hostEvent, request } from '../fixtures/records.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 /**
  * A deterministic, varied history for comparing backends with each other (not for hand-derived
@@ -8,17 +9,6 @@ import { anomaly, hostEvent, request } from '../fixtures/records.js';
  * products, failures, clones, a log clear, events without record ids, host events and anomalies.
  */
 export const FLEET_AT = Date.UTC(2026, 10, 30, 12, 0, 0);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRODUCTS = [
   lookupProduct('2de67392-b7a7-462a-b1ca-108dd189f588'), // Windows 10/11 Pro, 25
@@ -30,7 +20,7 @@ const PRODUCTS = [
 const FAILURES = [0xc004f06c, 0xc004f042, 0xc004f038];
 
 export function fleetHistory(seed = 7): KmsRecord[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const hosts = ['KMS-A.corp.example', 'kms-b.corp.example', 'KMS-C'];
   const nextId = new Map<string, number>(hosts.map((h) => [h, 1]));
