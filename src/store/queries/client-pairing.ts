@@ -8,8 +8,8 @@
  */
 import { NOT_CONTACTED, PAIRING_WINDOW_MS } from '../rules/client-pairing.js';
 
-/** The pairing of the events `filter` selects, set on their 12288s; the same text on both dialects but the filter. */
-const body = (filter: string) => `
+/** The pairing of `events` (aliased `e`: one computer's stored events each), set on their 12288s. */
+const body = (events: string) => `
     UPDATE client_events SET answer_time = p.answer_time, answer_result = p.answer_result, answer_count = p.answer_count
     FROM (
       SELECT id,
@@ -17,12 +17,12 @@ const body = (filter: string) => `
         CASE WHEN ${paired} THEN next_result END AS answer_result,
         CASE WHEN ${paired} THEN next_count END AS answer_count
       FROM (
-        SELECT id, event_id, time, result,
-          LEAD(event_id) OVER w AS next_event, LEAD(time) OVER w AS next_time,
-          LEAD(result) OVER w AS next_result, LEAD(current_count) OVER w AS next_count
-        FROM client_events
-        WHERE event_id IN (12288, 12289) AND ${filter}
-        WINDOW w AS (PARTITION BY host_key ORDER BY time, CASE WHEN record_id IS NULL THEN 1 ELSE 0 END, record_id, event_id, id)
+        SELECT e.id, e.event_id, e.time, e.result,
+          LEAD(e.event_id) OVER w AS next_event, LEAD(e.time) OVER w AS next_time,
+          LEAD(e.result) OVER w AS next_result, LEAD(e.current_count) OVER w AS next_count
+        FROM ${events}
+        WHERE e.event_id IN (12288, 12289)
+        WINDOW w AS (PARTITION BY e.host_key ORDER BY e.time, CASE WHEN e.record_id IS NULL THEN 1 ELSE 0 END, e.record_id, e.event_id, e.id)
       ) n
       WHERE event_id = 12288
     ) p
@@ -33,7 +33,15 @@ const paired = `result <> ${NOT_CONTACTED} AND next_event = 12289 AND next_time 
 export const pairClientEventsSql = {
   name: 'pairClientEvents',
   params: ['hostKeys', 'since'],
-  /** @hostKeys JSON array of host keys, @since the oldest time re-paired */
-  sqlite: body('host_key IN (SELECT value FROM json_each(@hostKeys)) AND time >= @since'),
-  postgres: body('host_key = ANY($1::text[]) AND time >= $2'),
+  // driven by the computers, each read through client_events_host_time (host_key, time): through
+  // client_events_kind both planners read every computer's events since the oldest one of the batch
+  // (SQLite keeps a CROSS JOIN's order; OFFSET 0 keeps PostgreSQL from flattening the lateral read
+  // and from taking the event ids into it, where stale statistics had it AND two bitmap scans)
+  /** @hostKeys JSON array of distinct host keys, @since the oldest time re-paired */
+  sqlite: body(`json_each(@hostKeys) k
+          CROSS JOIN client_events e ON e.host_key = k.value AND e.time >= @since`),
+  postgres: body(`unnest($1::text[]) AS k(host_key)
+          CROSS JOIN LATERAL (
+            SELECT * FROM client_events c WHERE c.host_key = k.host_key AND c.time >= $2 OFFSET 0
+          ) e`),
 };
