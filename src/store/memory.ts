@@ -533,11 +533,10 @@ class MemoryStore implements Store {
   }
 
   async clientEvents(from: number, to: number): Promise<ClientEventRow[]> {
-    const byRecordId = recordOrder;
     return this.list('client')
       .filter(({ record: e }) => (e.eventId === 12288 || e.eventId === 12289) && inWindow(e.time, from, to))
       .sort((a, b) => a.record.time - b.record.time || compare(hostKey(a.record.host), hostKey(b.record.host))
-        || byRecordId(a.record.recordId, b.record.recordId) || a.seq - b.seq)
+        || recordOrder(a.record.recordId, b.record.recordId) || a.seq - b.seq)
       .map(({ record: e }) => ({
         computer: this.checkpointHostName(hostKey(e.host)),
         eventId: e.eventId as ClientEventRow['eventId'],
