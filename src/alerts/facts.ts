@@ -12,7 +12,7 @@ import type {
   WindowCountRow,
 } from '../store/types.js';
 import type { AlertRulesConfig } from './config.js';
-import { partialCounts } from '../analysis/coverage.js';
+import { hostsOf, partialCounts } from '../analysis/coverage.js';
 import { gatherDamage, type AlertDamage } from './damaged.js';
 import { COUNT_WINDOW_MS } from './forecast.js';
 import { lowCounts } from './rules/low-count.js';
@@ -78,7 +78,7 @@ export async function gatherFacts(store: Store, at: number, rules: AlertRulesCon
     anomalies: anomalies.rows.filter((a) => a.time > since),
     counted: await forecastClients(store, at, rules, counts.counts),
     damage: await gatherDamage(store, at, hosts, hostEvents, clones),
-    partial: partialCounts(await store.coverage(), from, at),
+    partial: partialCounts(await store.coverage(hostsOf(hosts)), from, at),
     discoveryFindings: rules.discovery.enabled ? await discoveryFindings(store, at, from, rules, hosts, () => store.latestClients(at)) : [],
   };
 }

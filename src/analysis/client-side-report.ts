@@ -5,11 +5,11 @@
 import type { DiscoveryCheck } from '../discover/index.js';
 import { sharedWithin } from '../store/shared-reads.js';
 import type { ClientRow, HostActivityRow, Store } from '../store/types.js';
-import { outcomesAt } from './client-pairing.js';
 import { describeClientSide, reportedCount, reportedCountCandidates, type ReportedCountCandidate } from './client-side.js';
 import { computeCounts } from './counts.js';
 import { spansByHost } from './coverage.js';
 import { describeDiscovery } from './discovery.js';
+import { FINDING_CLIENT_LIMIT } from './findings.js';
 import { createHostMatcher, dnsSuffix } from './kms-host-match.js';
 import { windowStart } from './time.js';
 import type { ClientSideReport, DiscoveryReport, ReportedCount } from './types.js';
@@ -46,26 +46,30 @@ async function computeClientSide(
   store: Store,
   input: ClientSideSectionsInput,
 ): Promise<{ discovery: DiscoveryReport | null; clientSide: ClientSideReport }> {
-  const [check, { requests, responses }, kept] = await Promise.all([
+  const [check, facts, kept] = await Promise.all([
     input.check ?? store.latestDiscovery(input.at),
-    store.pairedClientRequests(input.from, input.at),
+    store.clientSideFacts(input.from, input.at, FINDING_CLIENT_LIMIT),
     storedKnownHosts(store),
   ]);
   const knownHosts = [...new Set([...input.knownHosts, ...kept])];
   // without client events or a check no host is matched and no client named: every client not read
-  const clients = requests.length + responses > 0 || check !== null ? await input.clients() : [];
-  const suffixes = [...clients.map((c) => c.machine), ...requests.map((e) => e.computer)].map(dnsSuffix);
+  const clients = facts.requests + facts.responses > 0 || check !== null ? await input.clients() : [];
+  const suffixes = [...clients.map((c) => c.machine), ...facts.computers].map(dnsSuffix);
   const domains = [...new Set([...suffixes.filter((d): d is string => d !== null), ...(check?.domains.map((d) => d.domain) ?? [])])];
   const matcher = createHostMatcher({ collected: input.activity.map((a) => a.host), known: knownHosts, check, domains });
-  const pairs = outcomesAt(requests, input.at);
-  const reported = await withComputedCounts(store, reportedCountCandidates(pairs, matcher));
-  const clientSide = describeClientSide({ pairs, responses, matcher, checkStored: check !== null, reported });
+  const reported = await withComputedCounts(store, reportedCountCandidates(facts.reported, matcher));
+  const clientSide = await describeClientSide({
+    facts, matcher, checkStored: check !== null, reported,
+    clientsNaming: (kmsHosts) => store.clientsNaming(input.from, input.at, kmsHosts, FINDING_CLIENT_LIMIT),
+  });
   if (check === null) return { discovery: null, clientSide };
 
   const [activityAtCheck, hostEventsAtCheck] = await Promise.all([store.hostActivity(check.checkedAt), store.hostEventCounts(check.checkedAt)]);
+  // the computers as host_names shows them (facts.computers are their keys), for the findings' client lists
+  const named = await store.clientsNaming(input.from, input.at, facts.named.map((n) => n.kmsHost), Number.MAX_SAFE_INTEGER);
   const clientMachines = [
     ...clients.filter((c) => c.lastSeen > input.from).map((c) => c.machine),
-    ...requests.map((e) => e.computer),
+    ...named.clients,
   ];
   const discovery = describeDiscovery({
     check, matcher, idleHours: input.idleHours, activityAtCheck, hostEventsAtCheck, clientMachines, clientHosts: clientSide.hosts,
@@ -78,6 +82,7 @@ async function computeClientSide(
  * host and application over the 30 days up to the 12289's time; 0 when the log counts nothing then.
  */
 async function withComputedCounts(store: Store, candidates: readonly ReportedCountCandidate[]): Promise<ReportedCount[]> {
+  if (candidates.length === 0) return [];
   const byTime = new Map<number, Promise<ReturnType<typeof computeCounts>>>();
   const countsAt = (t: number) => {
     let p = byTime.get(t);
@@ -91,9 +96,8 @@ async function withComputedCounts(store: Store, candidates: readonly ReportedCou
     }
     return p;
   };
-  const coverage = candidates.length > 0 ? await store.coverage() : [];
-  // the coverage indexed once, not for each candidate (every span of every host, client computers' too)
-  const partial = spansByHost(coverage);
+  // the coverage of the candidates' hosts (a fleet's client computers have stretches too), indexed once
+  const partial = spansByHost(await store.coverage([...new Set(candidates.map((c) => c.host))]));
   const out: ReportedCount[] = [];
   for (const c of candidates) {
     const counts = await countsAt(c.reportedAt);

@@ -5,8 +5,8 @@
  */
 import { lookupProduct } from '../kms/products.js';
 import { formatHresult } from '../kms/codes.js';
-import type { ClientRequestRow } from '../store/types.js';
-import { intOf, NOT_CONTACTED, PAIRING_WINDOW_MINUTES, type PairedRequest } from './client-pairing.js';
+import type { ClientReportedFacts, ClientSideFacts, ClientsNaming, ClientUnansweredFacts } from '../store/types.js';
+import { intOf, NOT_CONTACTED, PAIRING_WINDOW_MINUTES } from './client-pairing.js';
 import { countedApplication } from './count-sources.js';
 import { plural, isoMinute } from './duration.js';
 import { clientList, sortFindings } from './findings.js';
@@ -23,19 +23,16 @@ import type { ClientSideHost, ClientSideReport, DiscoveryFinding, ReportedCount,
 /** The host's count and kmswatch's may differ by one: client and host clocks, a request at the window's edge. */
 export const COUNT_TOLERANCE = 1;
 
-/** 12289 results whose count field is the host's count: success, and "the count is insufficient". */
-const COUNT_RESULTS = new Set([0, 0xc004f038]);
-
 export interface ClientSideInputs {
-  /** The window's 12288s with their outcomes at its end (outcomesAt). */
-  pairs: readonly PairedRequest[];
-  /** The window's 12289s. */
-  responses: number;
+  /** Store.clientSideFacts of the window, as of its end. */
+  facts: ClientSideFacts;
   matcher: HostMatcher;
   /** A discovery check is stored: an address it did not resolve to a known host is then a rogue host for sure. */
   checkStored: boolean;
   /** reportedCountCandidates with kmswatch's count filled in (client-side-report.ts). */
   reported: readonly ReportedCount[];
+  /** Store.clientsNaming over the window: the computers of hosts named in more than one spelling. */
+  clientsNaming(kmsHosts: readonly (string | null)[]): Promise<ClientsNaming>;
 }
 
 /** A 12289 count to compare: everything of a ReportedCount but kmswatch's own count. */
@@ -46,32 +43,31 @@ interface Target {
   identity: HostIdentity;
 }
 
-function targetOf(request: ClientRequestRow, matcher: HostMatcher): Target {
-  const named = parseKmsHost(request.kmsHost ?? '');
+function targetOf(kmsHost: string | null, matcher: HostMatcher): Target {
+  const named = parseKmsHost(kmsHost ?? '');
   return { named, identity: named ? matcher.byNamed(named) : { host: null, status: 'rogue' } };
 }
 
 /**
  * Per collected host, application and minimum count, the newest answered 12288 whose 12289 carries
- * a count (result 0x0 or 0xC004F038). The application is the Activation ID's, or for an unknown
- * one the application its minimum count makes certain (count-sources.ts); otherwise left out.
+ * a count (result 0x0 or 0xC004F038; Store.clientSideFacts `reported`). The application is the
+ * Activation ID's, or for an unknown one the application its minimum count makes certain
+ * (count-sources.ts); otherwise left out.
  */
-export function reportedCountCandidates(pairs: readonly PairedRequest[], matcher: HostMatcher): ReportedCountCandidate[] {
+export function reportedCountCandidates(reported: readonly ClientReportedFacts[], matcher: HostMatcher): ReportedCountCandidate[] {
   const newest = new Map<string, ReportedCountCandidate>();
-  for (const { request, outcome } of pairs) {
-    const response = request.answer;
-    if (outcome !== 'answered' || response === null || !COUNT_RESULTS.has(response.result)) continue;
-    const { identity } = targetOf(request, matcher);
+  for (const r of reported) {
+    const { identity } = targetOf(r.kmsHost, matcher);
     if (identity.status !== 'collected' || identity.host === null) continue;
-    const reported = intOf(response.currentCount);
-    const minimumCount = intOf(request.minimumCount);
-    if (reported === null || minimumCount === null) continue;
-    const application = countedApplication({ application: lookupProduct(request.activationId ?? '').application, minimumCount });
+    const count = intOf(r.currentCount);
+    const minimumCount = intOf(r.minimumCount);
+    if (count === null || minimumCount === null) continue;
+    const application = countedApplication({ application: lookupProduct(r.activationId ?? '').application, minimumCount });
     if (application === null) continue;
     const key = `${identity.host.toLowerCase()}\u0000${application}\u0000${minimumCount}`;
     const before = newest.get(key);
-    if (before && before.reportedAt > response.time) continue;
-    newest.set(key, { host: identity.host, application, minimumCount, reportedAt: response.time, machine: request.computer, reported });
+    if (before && before.reportedAt > r.answerTime) continue;
+    newest.set(key, { host: identity.host, application, minimumCount, reportedAt: r.answerTime, machine: r.computer, reported: count });
   }
   return [...newest.values()].sort(
     (a, b) => cmp(a.host.toLowerCase(), b.host.toLowerCase()) || cmp(a.application, b.application) || b.minimumCount - a.minimumCount,
@@ -83,22 +79,20 @@ export function reportedCount(c: ReportedCountCandidate, computed: number, parti
   return { ...c, reportedAt: iso(c.reportedAt), computed, difference: c.reported - computed, partial };
 }
 
-export function describeClientSide(input: ClientSideInputs): ClientSideReport {
-  const targets = new Map<ClientRequestRow, Target>();
-  for (const p of input.pairs) targets.set(p.request, targetOf(p.request, input.matcher));
-  const hosts = describeHosts(input.pairs, targets);
-  const unanswered = describeUnanswered(input.pairs, targets);
+export async function describeClientSide(input: ClientSideInputs): Promise<ClientSideReport> {
+  const hosts = await describeHosts(input);
+  const unanswered = describeUnanswered(input.facts.unanswered, input.matcher);
   return {
-    requestsSent: input.pairs.length,
-    responses: input.responses,
-    machines: new Set(input.pairs.map((p) => p.request.computer.toLowerCase())).size,
+    requestsSent: input.facts.requests,
+    responses: input.facts.responses,
+    machines: input.facts.computers.length,
     pairingWindowMinutes: PAIRING_WINDOW_MINUTES,
     unanswered,
     hosts: hosts.map((h) => h.report),
     reportedCounts: [...input.reported],
     findings: sortFindings([
       ...unansweredFindings(unanswered),
-      ...hostFindings(hosts, input.checkStored),
+      ...(await hostFindings(hosts, input)),
       ...countFindings(input.reported),
     ]),
   };
@@ -107,17 +101,24 @@ export function describeClientSide(input: ClientSideInputs): ClientSideReport {
 interface HostTally {
   report: ClientSideHost;
   named: NamedKmsHost;
-  machines: Map<string, string>;
+  /** Every spelling of it the 12288s name. */
+  kmsHosts: (string | null)[];
   /** 12288s to it that got no answer (no-response, not-contacted). */
   failed: number;
-  /** Its newest 12288's time (`report.lastAt` once all are counted). */
-  lastTime: number;
 }
 
-function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<ClientRequestRow, Target>): HostTally[] {
+/** The computers of some tallies: the facts' own for one spelling, else asked of the store. */
+function clientsOf(tallies: readonly HostTally[], facts: ClientSideFacts, input: ClientSideInputs): Promise<ClientsNaming> {
+  const kmsHosts = tallies.flatMap((t) => t.kmsHosts);
+  const one = kmsHosts.length === 1 ? facts.named.find((n) => n.kmsHost === kmsHosts[0]) : undefined;
+  return one ? Promise.resolve({ machines: one.machines, clients: one.clients }) : input.clientsNaming(kmsHosts);
+}
+
+async function describeHosts(input: ClientSideInputs): Promise<HostTally[]> {
   const byKey = new Map<string, HostTally>();
-  for (const p of pairs) {
-    const { named, identity } = targets.get(p.request)!;
+  const lastTime = new Map<HostTally, number>();
+  for (const n of input.facts.named) {
+    const { named, identity } = targetOf(n.kmsHost, input.matcher);
     if (named === null) continue;
     const key = `${named.address ?? named.name}\u0000${named.port}`;
     let t = byKey.get(key);
@@ -126,19 +127,20 @@ function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<Cli
         name: named.name, port: named.port, host: identity.host, status: identity.status,
         machines: 0, requests: 0, answered: 0, lastAt: '', clients: [],
       };
-      byKey.set(key, (t = { report, named, machines: new Map(), failed: 0, lastTime: p.request.time }));
+      byKey.set(key, (t = { report, named, kmsHosts: [], failed: 0 }));
     }
-    t.machines.set(p.request.computer.toLowerCase(), p.request.computer);
-    t.report.requests++;
-    if (p.outcome === 'answered') t.report.answered++;
-    if (p.outcome === 'no-response' || p.outcome === 'not-contacted') t.failed++;
-    if (p.request.time > t.lastTime) t.lastTime = p.request.time;
+    t.kmsHosts.push(n.kmsHost);
+    t.report.requests += n.requests;
+    t.report.answered += n.answered;
+    t.failed += n.failed;
+    lastTime.set(t, Math.max(lastTime.get(t) ?? n.lastTime, n.lastTime));
   }
   const out = [...byKey.values()];
   for (const t of out) {
-    t.report.lastAt = iso(t.lastTime);
-    t.report.machines = t.machines.size;
-    t.report.clients = clientList(t.machines.values());
+    const { machines, clients } = await clientsOf([t], input.facts, input);
+    t.report.lastAt = iso(lastTime.get(t)!);
+    t.report.machines = machines;
+    t.report.clients = clients;
   }
   return out.sort(
     (a, b) => b.report.machines - a.report.machines || b.report.requests - a.report.requests || cmp(a.report.name, b.report.name) || (a.report.port ?? -1) - (b.report.port ?? -1),
@@ -149,30 +151,19 @@ function describeHosts(pairs: readonly PairedRequest[], targets: ReadonlyMap<Cli
  * One row per machine whose newest settled 12288 (pending ones left out) got no answer; `attempts`
  * counts all its settled 12288s in the window that got none.
  */
-function describeUnanswered(pairs: readonly PairedRequest[], targets: ReadonlyMap<ClientRequestRow, Target>): UnansweredClient[] {
-  const byMachine = new Map<string, { newest: PairedRequest; attempts: number }>();
-  for (const p of pairs) {
-    if (p.outcome === 'pending') continue;
-    const key = p.request.computer.toLowerCase();
-    const m = byMachine.get(key) ?? { newest: p, attempts: 0 };
-    if (p.outcome !== 'answered') m.attempts++;
-    if (p.request.time >= m.newest.request.time) m.newest = p;
-    byMachine.set(key, m);
-  }
-  const out: UnansweredClient[] = [];
-  for (const { newest, attempts } of byMachine.values()) {
-    if (newest.outcome !== 'no-response' && newest.outcome !== 'not-contacted') continue;
-    const { named, identity } = targets.get(newest.request)!;
-    out.push({
-      machine: newest.request.computer,
-      hostTried: named === null ? null : (newest.request.kmsHost ?? '').trim(),
+function describeUnanswered(rows: readonly ClientUnansweredFacts[], matcher: HostMatcher): UnansweredClient[] {
+  const out = rows.map((u): UnansweredClient => {
+    const { named, identity } = targetOf(u.kmsHost, matcher);
+    return {
+      machine: u.computer,
+      hostTried: named === null ? null : (u.kmsHost ?? '').trim(),
       host: identity.host,
-      reason: newest.outcome,
-      result: formatHresult(newest.request.result),
-      lastAt: iso(newest.request.time),
-      attempts,
-    });
-  }
+      reason: u.outcome,
+      result: formatHresult(u.result),
+      lastAt: iso(u.time),
+      attempts: u.attempts,
+    };
+  });
   return out.sort((a, b) => cmp(b.lastAt, a.lastAt) || cmp(a.machine.toLowerCase(), b.machine.toLowerCase()));
 }
 
@@ -212,7 +203,7 @@ function unansweredFindings(unanswered: readonly UnansweredClient[]): DiscoveryF
 }
 
 /** Rogue hosts (per name) and known hosts whose log is not collected (per host). */
-function hostFindings(hosts: readonly HostTally[], checkStored: boolean): DiscoveryFinding[] {
+async function hostFindings(hosts: readonly HostTally[], input: ClientSideInputs): Promise<DiscoveryFinding[]> {
   const groups = new Map<string, { host: string; status: 'rogue' | 'known'; address: boolean; tallies: HostTally[] }>();
   for (const t of hosts) {
     const { status, host } = t.report;
@@ -223,32 +214,34 @@ function hostFindings(hosts: readonly HostTally[], checkStored: boolean): Discov
     g.tallies.push(t);
     groups.set(key, g);
   }
-  return [...groups.values()].map((g): DiscoveryFinding => {
-    const machines = new Map<string, string>();
-    for (const t of g.tallies) for (const [k, m] of t.machines) machines.set(k, m);
+  const out: DiscoveryFinding[] = [];
+  for (const g of groups.values()) {
+    const machines = g.tallies.length === 1 ? { machines: g.tallies[0].report.machines, clients: g.tallies[0].report.clients } : await clientsOf(g.tallies, input.facts, input);
     const requests = g.tallies.reduce((n, t) => n + t.report.requests, 0);
     const answered = g.tallies.reduce((n, t) => n + t.report.answered, 0);
     const failed = g.tallies.reduce((n, t) => n + t.failed, 0);
-    const used = `${plural(machines.size, 'client')} sent it ${plural(requests, 'activation request')} (${answered} answered)`;
+    const used = `${plural(machines.machines, 'client')} sent it ${plural(requests, 'activation request')} (${answered} answered)`;
     if (g.status === 'rogue') {
-      const unproven = g.address && !checkStored;
+      const unproven = g.address && !input.checkStored;
       const what = g.address
         ? `${g.host} is no address of a collected or known KMS host` +
           (unproven ? ' (no discovery check is stored to tell which addresses the KMS hosts have: run kmswatch discover)' : '')
         : `${g.host} is neither a collected KMS host nor one listed in discover.knownHosts`;
-      return {
+      out.push({
         kind: 'rogue-host', severity: unproven ? 'warning' : 'critical', host: g.host, domain: null,
-        text: `${what}, yet ${used}.`, remedy: rogueHostRemedy(g.host), clients: clientList(machines.values()),
-      };
+        text: `${what}, yet ${used}.`, remedy: rogueHostRemedy(g.host), clients: machines.clients,
+      });
+      continue;
     }
-    return {
+    out.push({
       kind: 'uncollected-host', severity: failed > 0 ? 'warning' : 'info', host: g.host, domain: null,
       text: `${g.host} is a known KMS host whose log kmswatch does not collect; ${used}` +
         (failed > 0 ? `; ${failed} got no answer, and without its log kmswatch cannot tell why.` : '.'),
       remedy: uncollectedHostRemedy(g.host),
-      clients: clientList(machines.values()),
-    };
-  });
+      clients: machines.clients,
+    });
+  }
+  return out;
 }
 
 function countFindings(reported: readonly ReportedCount[]): DiscoveryFinding[] {

@@ -158,7 +158,12 @@ export function describeCoverage(hosts: HostReport[], spans: readonly LogSpanRow
 }
 
 export async function withCoverage(store: Store, hosts: HostReport[], from: number, at: number): Promise<HostReport[]> {
-  return describeCoverage(hosts, await store.coverage(), from, at);
+  return describeCoverage(hosts, await store.coverage(hostsOf(hosts)), from, at);
+}
+
+/** The distinct hosts of a list, sorted: one coverage read for the same hosts (shared-reads.ts keys on the arguments). */
+export function hostsOf(rows: readonly { host: string }[]): string[] {
+  return [...new Set(rows.map((r) => r.host))].sort();
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   type ClientEventRow,
   type ClientRequestRow,
   type PairedClientRequests,
+  type ClientSideFacts,
+  type ClientsNaming,
   type ClientFilter,
   type ClientRow,
   type ClientSelection,
@@ -43,7 +45,7 @@ import { dedupKey, hostKey } from './dedup.js';
 import { textWithoutNul, withoutNul } from './nul.js';
 import { clientFields } from './queries/client-events.js';
 import { discoveryOf, discoveryRow, type DiscoveryRow } from './queries/discovery.js';
-import { combineMinimums, deltaIndex, inWindow, isSelected, latestFirst, pairedRequestsOf, spansOfTimes, utcDayStart } from './rules/index.js';
+import { clientSideFactsOf, clientsNamingOf, combineMinimums, deltaIndex, inWindow, isSelected, latestFirst, pairedRequestsOf, spansOfTimes, utcDayStart } from './rules/index.js';
 import { batchSpans, mergeSpan } from './spans.js';
 
 /**
@@ -466,8 +468,10 @@ class MemoryStore implements Store {
     return this.clears.map((c) => ({ ...c }));
   }
 
-  async coverage(): Promise<LogSpanRow[]> {
+  async coverage(hosts?: readonly string[]): Promise<LogSpanRow[]> {
+    const keys = hosts === undefined ? null : new Set(hosts.map(hostKey));
     return [...this.spans]
+      .filter((s) => keys === null || keys.has(s.hostKey))
       .sort((a, b) => compare(a.hostKey, b.hostKey) || compare(a.channel, b.channel) || a.epoch - b.epoch || a.firstTime - b.firstTime || compare(a.source, b.source) || compare(a.spanKey, b.spanKey))
       .map((s) => ({ host: this.checkpointHostName(s.hostKey), ...s }));
   }
@@ -562,6 +566,15 @@ class MemoryStore implements Store {
       .sort((a, b) => a.time - b.time || compare(a.computer, b.computer) || recordOrder(a.recordId, b.recordId) || seq.get(a)! - seq.get(b)!)
       .map((r) => ({ ...r, computer: this.checkpointHostName(r.computer) }));
     return { requests: inside, responses: stored.filter(({ record: e }) => e.eventId === 12289 && inWindow(e.time, from, to)).length };
+  }
+
+  async clientSideFacts(from: number, to: number, limit: number): Promise<ClientSideFacts> {
+    const { requests, responses } = await this.pairedClientRequests(from, to);
+    return clientSideFactsOf(requests, responses, to, limit);
+  }
+
+  async clientsNaming(from: number, to: number, kmsHosts: readonly (string | null)[], limit: number): Promise<ClientsNaming> {
+    return clientsNamingOf((await this.pairedClientRequests(from, to)).requests, kmsHosts, limit);
   }
 
   async saveDiscovery(check: DiscoveryCheck): Promise<void> {

@@ -11,13 +11,15 @@ import * as q from './queries/index.js';
 import { latestClientsPast, pastClientsSql, type PastClientsSource } from './queries/latest-clients.js';
 import {
   StoreError,
-  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type PairedClientRequests, type ClientOverviewBounds, type ClientRow, type ClientSelection, type CountedNewestRow, type FailureCountRow,
+  type AlertState, type AnomalyRow, type Checkpoint, type ClientEventRow, type ClientFilter, type ClientOverview, type PairedClientRequests, type ClientSideFacts, type ClientsNaming, type ClientOverviewBounds, type ClientRow, type ClientSelection, type CountedNewestRow, type FailureCountRow,
   type CloneRow, type DailyActivityRow, type DamageMark, type DamagedEventRow, type FailureRow, type HostActivityRow, type HostEventCountRow,
   type LogClearRow, type LogSpanRow, type MigrationReport, type ProductRow, type ProductSeenRow, type PruneResult, type RequestRow, type Store, type TotalsRow,
   type WindowActiveRow, type WindowCountRow, type WriteResult, type ActiveSeriesRow,
 } from './types.js';
 import { ACTIVE_MS, combineMinimums } from './rules/activity.js';
 import { isSelected } from './rules/index.js';
+import { PAIRING_WINDOW_MS } from './rules/client-pairing.js';
+import { sortedFacts } from './rules/client-side-facts.js';
 import { DAY_MS, utcDayStart } from './rules/window.js';
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -132,7 +134,7 @@ export class SqlStore implements Store {
 
   async windowCounts(from: number, to: number): Promise<WindowCountRow[]> {
     const spans = to - from === ACTIVE_MS ? await this.activityCounts(to) : null;
-    if (spans !== null) return spans.map(({ host, application, minimum, clients }) => ({ host, application, minimumCount: minimum, clients }));
+    if (spans !== null) return countsOfSpans(spans);
     return this.all(q.windowCountsQuery, { from, to, ...q.secondBounds(from, to) });
   }
 
@@ -153,13 +155,7 @@ export class SqlStore implements Store {
   async windowActive(from: number, to: number): Promise<WindowActiveRow[]> {
     const spans = to - from === ACTIVE_MS ? await this.activityCounts(to) : null;
     if (spans === null) return this.all(q.windowActiveQuery, { from, to, ...q.secondBounds(from, to) });
-    const rows = new Map<string, WindowActiveRow>();
-    for (const { host, application, minimum, clients } of spans) {
-      const row = rows.get(`${host}\u0000${application}`) ?? { host, application, active: 0, maxMinimum: minimum };
-      row.active += clients;
-      rows.set(`${host}\u0000${application}`, row);
-    }
-    return [...rows.values()];
+    return activeOfSpans(spans);
   }
 
   /**
@@ -267,7 +263,8 @@ export class SqlStore implements Store {
     return this.all(q.logClearsQuery);
   }
 
-  async coverage(): Promise<LogSpanRow[]> {
+  async coverage(hosts?: readonly string[]): Promise<LogSpanRow[]> {
+    if (hosts !== undefined) return this.all(q.hostsCoverageQuery, { keys: this.db.list([...new Set(hosts.map(hostKey))]) });
     return this.all(q.coverageQuery);
   }
 
@@ -309,6 +306,35 @@ export class SqlStore implements Store {
       for (const r of requests) r.computer = names.get(r.computer) ?? r.computer;
     }
     return { requests, responses };
+  }
+
+  async clientSideFacts(from: number, to: number, limit: number): Promise<ClientSideFacts> {
+    const window = { from, to, settled: to - PAIRING_WINDOW_MS };
+    const [named, computers, unanswered, reported, [{ responses }]] = await Promise.all([
+      this.all(q.clientNamedHostsQuery, window),
+      this.all(q.clientComputersQuery, { from, to }),
+      this.all(q.clientUnansweredQuery, window),
+      this.all(q.clientReportedQuery, { from, to }),
+      this.all(q.clientResponsesQuery, { from, to }),
+    ]);
+    // each host named lists its first computers (few hosts are named: one read each, in key order)
+    const lists = await Promise.all(named.map((n) => (limit > 0 ? this.all(q.clientListQuery, { from, to, host: n.kmsHost, limit }) : [])));
+    // of answers at one time the last in the read order (the rule's)
+    const newest = new Map(reported.map((r) => [JSON.stringify([r.kmsHost, r.activationId, r.minimumCount]), r]));
+    return sortedFacts({
+      requests: named.reduce((n, h) => n + h.requests, 0),
+      responses,
+      computers: computers.map((c) => c.computer),
+      named: named.map((n, i) => ({ ...n, clients: lists[i].map((c) => c.computer) })),
+      unanswered,
+      reported: [...newest.values()],
+    });
+  }
+
+  async clientsNaming(from: number, to: number, kmsHosts: readonly (string | null)[], limit: number): Promise<ClientsNaming> {
+    const hosts = kmsHosts.filter((h): h is string => h !== null);
+    const rows = await this.all(q.clientsNamingQuery, { from, to, hosts: this.db.list(hosts), none: hosts.length < kmsHosts.length ? 1 : 0, limit: Math.max(limit, 1) });
+    return { machines: rows[0]?.machines ?? 0, clients: rows.slice(0, limit).map((r) => r.computer) };
   }
 
   async saveDiscovery(check: DiscoveryCheck): Promise<void> {
@@ -376,4 +402,20 @@ export class SqlStore implements Store {
 
 function withoutKey({ hostKey: _key, ...rest }: q.CheckpointWithKey): Checkpoint {
   return rest;
+}
+
+/** windowCounts from activity counts (one instant, no mixed run). */
+function countsOfSpans(spans: readonly q.ActivityCountRow[]): WindowCountRow[] {
+  return spans.map(({ host, application, minimum, clients }) => ({ host, application, minimumCount: minimum, clients }));
+}
+
+/** windowActive from activity counts (one instant, no mixed run): a client counts once, under its highest minimum. */
+function activeOfSpans(spans: readonly q.ActivityCountRow[]): WindowActiveRow[] {
+  const rows = new Map<string, WindowActiveRow>();
+  for (const { host, application, minimum, clients } of spans) {
+    const row = rows.get(`${host}\u0000${application}`) ?? { host, application, active: 0, maxMinimum: minimum };
+    row.active += clients;
+    rows.set(`${host}\u0000${application}`, row);
+  }
+  return [...rows.values()];
 }

@@ -76,8 +76,11 @@ export interface Store {
   /** Host (Application-log) events with time <= at, per host and type. */
   hostEventCounts(at: number): Promise<HostEventCountRow[]>;
   logClears(): Promise<LogClearRow[]>;
-  /** Every stored stretch of every host's logs (docs/definitions.md "coverage"), by host, log, epoch, first time. */
-  coverage(): Promise<LogSpanRow[]>;
+  /**
+   * Every stored stretch of every host's logs (docs/definitions.md "coverage"), by host, log, epoch,
+   * first time; with `hosts`, only theirs (a fleet's client computers each have a stretch of their own).
+   */
+  coverage(hosts?: readonly string[]): Promise<LogSpanRow[]>;
   /** Requests of one client (by CMID), newest first. */
   clientRequests(cmid: string, limit: number): Promise<RequestRow[]>;
   /**
@@ -94,9 +97,20 @@ export interface Store {
   /**
    * The clients' 12288s with from < time <= to, each with the 12289 that answers it (rules/
    * client-pairing.ts, paired over every stored event of its computer), and the number of 12289s in
-   * the window: what the report's client side reads, without the events' JSON or the 12289s.
+   * the window, without the events' JSON or the 12289s: the rows clientSideFacts' rule reads
+   * (rules/client-side-facts.ts), and the memory store's answer to it.
    */
   pairedClientRequests(from: number, to: number): Promise<PairedClientRequests>;
+  /**
+   * What the report's client side reads of the 12288s with from < time <= to, grouped in SQL
+   * (queries/client-side-facts.ts): per kmsHost named, per computer whose newest settled 12288 got
+   * no answer, per host, product and minimum count named the newest count a 12289 returned. The
+   * rule, over pairedClientRequests' rows, is rules/client-side-facts.ts; `limit` caps each named
+   * host's listed computers.
+   */
+  clientSideFacts(from: number, to: number, limit: number): Promise<ClientSideFacts>;
+  /** The computers with a 12288 in (from, to] naming any of `kmsHosts` (null: none named): how many, and the first `limit` by key. */
+  clientsNaming(from: number, to: number, kmsHosts: readonly (string | null)[], limit: number): Promise<ClientsNaming>;
   /** Keeps one discovery check (`kmswatch discover`); a check with the same checkedAt and seenFrom replaces it. */
   saveDiscovery(check: DiscoveryCheck): Promise<void>;
   /** The newest stored discovery check with checkedAt <= at, or null. */
@@ -480,6 +494,62 @@ export interface PairedClientRequests {
   requests: ClientRequestRow[];
   /** 12289s in the window, answering a 12288 of the window or not. */
   responses: number;
+}
+
+/** Store.clientsNaming: computers with a 12288 naming some hosts. */
+export interface ClientsNaming {
+  machines: number;
+  /** The first of them by key (lower case), as host_names shows them. */
+  clients: string[];
+}
+
+/** Store.clientSideFacts: the 12288s of the window that name one kmsHost (as logged; null when none is). */
+export interface ClientNamedHostFacts extends ClientsNaming {
+  kmsHost: string | null;
+  requests: number;
+  /** Answered by `to`; failed: no answer and settled (no-response, not-contacted); rules/client-pairing.ts outcomeAt. */
+  answered: number;
+  failed: number;
+  lastTime: number;
+}
+
+/** Store.clientSideFacts: a computer whose newest settled 12288 got no answer. */
+export interface ClientUnansweredFacts {
+  computer: string;
+  kmsHost: string | null;
+  time: number;
+  result: number;
+  outcome: 'no-response' | 'not-contacted';
+  /** Its settled 12288s in the window without an answer. */
+  attempts: number;
+}
+
+/**
+ * Store.clientSideFacts: per kmsHost, activationId and minimumCount as logged, the newest 12288
+ * answered by `to` with a count (a 12289 with result 0x0 or 0xC004F038 and a currentCount); of
+ * answers at one time the last in pairedClientRequests' order.
+ */
+export interface ClientReportedFacts {
+  kmsHost: string | null;
+  activationId: string | null;
+  minimumCount: string;
+  computer: string;
+  answerTime: number;
+  currentCount: string;
+}
+
+export interface ClientSideFacts {
+  /** 12288s and 12289s in the window. */
+  requests: number;
+  responses: number;
+  /** Every computer with a 12288 in the window: its key (lower case), sorted. */
+  computers: string[];
+  /** By kmsHost (null first, then as SQL's byte order sorts). */
+  named: ClientNamedHostFacts[];
+  /** By computer key. */
+  unanswered: ClientUnansweredFacts[];
+  /** By kmsHost, activationId, minimumCount. */
+  reported: ClientReportedFacts[];
 }
 
 /** Store.countedNewest: one counted CMID's last success (its CMID is not needed). */

@@ -85,7 +85,7 @@ describe('withSharedReads', () => {
     expect([plain.calls.get('countedNewest'), shared.calls.get('countedNewest')]).toEqual([2, 1]);
     expect([plain.calls.get('windowActive'), shared.calls.get('windowActive')]).toEqual([4, 2]);
     // the clients' own events: the report's sections and the rules' findings computed once from one read
-    expect([plain.calls.get('pairedClientRequests'), shared.calls.get('pairedClientRequests')]).toEqual([2, 1]);
+    expect([plain.calls.get('clientSideFacts'), shared.calls.get('clientSideFacts')]).toEqual([2, 1]);
     expect(got.clientSide).toMatchObject({ collected: true, requestsSent: 2, responses: 1, unansweredCount: 1 });
   });
 

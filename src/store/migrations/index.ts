@@ -17,6 +17,7 @@ import { discovery } from './1400-discovery.js';
 import { spanStops } from './1500-span-stops.js';
 import { failureCounts } from './1600-failure-counts.js';
 import { clientPairing } from './1700-client-pairing.js';
+import { clientSideIndexes } from './1800-client-side-indexes.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
@@ -24,7 +25,7 @@ export { newestVersion, refuseNewerSchema, unknownNewerMigrations } from './newe
 export { pendingMigrations, refuseOlderSchema } from './older.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery, spanStops, failureCounts, clientPairing];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery, spanStops, failureCounts, clientPairing, clientSideIndexes];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

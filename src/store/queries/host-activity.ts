@@ -5,9 +5,11 @@ import { defineQuery, num, numOrNull, str } from './query.js';
 /**
  * Every host that logged something on or before `at` (requests, host events or anomalies), with
  * its request count and first/last request time (null when it has none). The exact form groups the
- * requests; the summary form reads request_hosts (see freshness.ts).
+ * requests; the summary form reads request_hosts (see freshness.ts). SQLite's CROSS JOIN keeps the
+ * few hosts seen the outer loop (it drove the join from every checkpoint: one per client computer
+ * when clients forward their logs).
  */
-const body = (at: string, activity: string) => `
+const body = (at: string, activity: string, hostJoin: string) => `
     WITH activity AS (${activity}
     ), seen AS (
       -- looked up row by row: joined, SQLite scanned every string for the few hosts
@@ -17,7 +19,7 @@ const body = (at: string, activity: string) => `
     )
     SELECT h.host, COALESCE(a.requests, 0) AS requests, a.first_request_at, a.last_request_at
     FROM seen s
-    JOIN host_names h ON h.host_key = s.host_key
+    ${hostJoin} host_names h ON h.host_key = s.host_key
     LEFT JOIN strings hk ON hk.value = s.host_key
     LEFT JOIN activity a ON a.host_id = hk.id
     ORDER BY h.host_key`;
@@ -50,8 +52,8 @@ const mapRow = (r: Record<string, unknown>): HostActivityRow => ({
 });
 
 export const hostActivitySummaryQuery = defineQuery<HostActivityRow>({
-  name: 'hostActivitySummary', params: ['at'], sqlite: body('@at', summary), postgres: body('$1', summary), mapRow,
+  name: 'hostActivitySummary', params: ['at'], sqlite: body('@at', summary, 'CROSS JOIN'), postgres: body('$1', summary, 'JOIN'), mapRow,
 });
 export const hostActivityPastQuery = defineQuery<HostActivityRow>({
-  name: 'hostActivityPast', params: ['at', 'atSecond'], sqlite: body('@at', past('@at', '@atSecond')), postgres: body('$1', past('$1', '$2')), mapRow,
+  name: 'hostActivityPast', params: ['at', 'atSecond'], sqlite: body('@at', past('@at', '@atSecond'), 'CROSS JOIN'), postgres: body('$1', past('$1', '$2'), 'JOIN'), mapRow,
 });

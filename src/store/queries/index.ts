@@ -24,10 +24,11 @@ export { checkpointsQuery, checkpointQuery, upsertCheckpointSql, insertLogClearS
 export { clientOverviewSql, overviewFromRows, overviewRowsSql, readOverviewScan, type OverviewScan } from './client-overview.js';
 export { damagedEventsQuery, DAMAGE_MARK_COLUMNS } from './damaged.js';
 export { eventCopiesSql, eventCopyOf, requestCopiesSql, requestCopyOf } from './copies.js';
-export { coverageQuery, deleteSpanSql, insertSpanSql, localSourcesSql, spanGroupSql, spanOf, spanValues } from './spans.js';
+export { coverageQuery, deleteSpanSql, hostsCoverageQuery, insertSpanSql, localSourcesSql, spanGroupSql, spanOf, spanValues } from './spans.js';
 export { activityCountsQuery, activitySeriesQuery, rebuildActivitySql, type ActivityCountRow } from './activity.js';
 export { clientEventsQuery, clientFields, clientResponsesQuery, hostNamesSql, pairedRequestsQuery } from './client-events.js';
 export { pairClientEventsSql } from './client-pairing.js';
+export { clientComputersQuery, clientListQuery, clientNamedHostsQuery, clientReportedQuery, clientsNamingQuery, clientUnansweredQuery } from './client-side-facts.js';
 export { discoveryOf, discoveryRow, latestDiscoveryQuery, upsertDiscoverySql, type DiscoveryRow } from './discovery.js';
 export { countedNewestRequestsQuery, countedNewestSpansQuery } from './counted-newest.js';
 export { selectedClientIdsSql } from './selected-clients.js';

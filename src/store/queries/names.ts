@@ -4,9 +4,13 @@
  * display name (host_names) and ordered by their lower-case key.
  */
 
-/** Joins `hk` (host key text) and `h` (host_names) for a host id column. */
+/**
+ * Joins `hk` (host key text) and `h` (host_names) for a host id column. `|| ''` keeps SQLite from
+ * finding `hk` by its text: without statistics it then drove the join from every checkpoint (one
+ * per client computer when clients forward their logs) instead of from the rows being named.
+ */
 export const hostJoin = (hostIdColumn: string) =>
-  `JOIN strings hk ON hk.id = ${hostIdColumn} JOIN host_names h ON h.host_key = hk.value`;
+  `JOIN strings hk ON hk.id = ${hostIdColumn} JOIN host_names h ON h.host_key = hk.value || ''`;
 
 /** The record id of a narrow row (rec is negative for events without one). */
 export const recordIdOf = (alias: string) => `CASE WHEN ${alias}.rec >= 0 THEN ${alias}.rec END`;

@@ -65,3 +65,18 @@ export const coverageQuery = defineQuery<LogSpanRow>({
            ORDER BY l.host_key, l.channel, l.epoch, l.first_time, l.source, l.span_key`,
   mapRow: (r) => ({ host: str(r.host), ...spanOf(r) }),
 });
+
+/** coverageQuery for some hosts (`keys`: their host keys), each name looked up alone rather than the whole host_names view. */
+const hostsBody = (keys: string) => `
+    SELECT COALESCE((SELECT MIN(c.host) FROM checkpoints c WHERE c.host_key = l.host_key), l.host_key) AS host, l.*
+    FROM log_spans l WHERE l.host_key IN ${keys}
+    ORDER BY l.host_key, l.channel, l.epoch, l.first_time, l.source, l.span_key`;
+
+export const hostsCoverageQuery = defineQuery<LogSpanRow>({
+  name: 'hostsCoverage',
+  params: ['keys'],
+  /** @keys JSON array of host keys */
+  sqlite: hostsBody('(SELECT value FROM json_each(@keys))'),
+  postgres: hostsBody('(SELECT unnest($1::text[]))'),
+  mapRow: coverageQuery.mapRow,
+});

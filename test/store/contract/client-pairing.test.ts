@@ -182,11 +182,11 @@ for (const backend of selectedBackends().filter((b) => b !== 'memory')) {
       const before = await store.pairedClientRequests(T0 - MINUTE, T0 + 20 * MINUTE);
       await rawRun(
         store,
-        'DROP INDEX client_events_kind',
+        ...['client_events_kind', 'client_events_named', 'client_events_unanswered', 'client_events_answers'].map((i) => `DROP INDEX ${i}`),
         ...['kms_host', 'activation_id', 'minimum_count', 'current_count', 'answer_count', 'answer_time', 'answer_result'].map((c) => `ALTER TABLE client_events DROP COLUMN ${c}`),
-        "DELETE FROM schema_migrations WHERE id = '1700-client-pairing'",
+        "DELETE FROM schema_migrations WHERE id IN ('1700-client-pairing', '1800-client-side-indexes')",
       );
-      expect(await store.migrate()).toMatchObject({ applied: ['1700-client-pairing'] });
+      expect(await store.migrate()).toMatchObject({ applied: ['1700-client-pairing', '1800-client-side-indexes'] });
       const after = await store.pairedClientRequests(T0 - MINUTE, T0 + 20 * MINUTE);
       expect(after).toEqual(before);
       // by hand: pc-a@1 answered by 2 (30), pc-b@0 by 5 (34); pc-a@0 and pc-d's 0xC004F074 without
