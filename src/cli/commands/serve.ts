@@ -98,7 +98,7 @@ export function register(program: Command, ctx: CliContext): void {
       // reading only, so a read-only file, folder or PostgreSQL role serves the dashboard and /metrics.
       const store = await ctx.openStore(settings.db, token ? {} : { readOnly: true });
       try {
-        const server = await startServer({ store, bind: opts.bind, port, token, readToken, allowHosts: opts.allowHost, timezone, bodyLimit, bodyTimeoutMs, version: VERSION, alertRules: settings.config.alerts });
+        const server = await startServer({ store, bind: opts.bind, port, token, readToken, allowHosts: opts.allowHost, timezone, bodyLimit, bodyTimeoutMs, version: VERSION, alertRules: settings.config.alerts, warmUp: true });
         ctx.stderr.write(`kmswatch: serving ${store.backend} store on ${server.url}/ (metrics: ${server.url}/metrics)\n`);
         if (!token) ctx.stderr.write(`kmswatch: no --token or KMSWATCH_TOKEN: POST /api/ingest is refused${store.readOnly ? ', the store is open read-only' : ''}\n`);
         if (!loopback && opts.publicRead) {
