@@ -525,12 +525,12 @@ export interface ClientUnansweredFacts {
 }
 
 /**
- * Store.clientSideFacts: per kmsHost, activationId and minimumCount as logged, the newest 12288
- * answered by `to` with a count (a 12289 with result 0x0 or 0xC004F038 and a currentCount); of
+ * Store.clientSideFacts: per kmsHost (not null: a 12288 naming no host has none to compare),
+ * activationId and minimumCount as logged, the newest 12288 answered by `to` with a count (a 12289 with result 0x0 or 0xC004F038 and a currentCount); of
  * answers at one time the last in pairedClientRequests' order.
  */
 export interface ClientReportedFacts {
-  kmsHost: string | null;
+  kmsHost: string;
   activationId: string | null;
   minimumCount: string;
   computer: string;

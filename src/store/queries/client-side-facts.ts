@@ -81,7 +81,7 @@ export const clientComputersQuery = defineQuery<{ computer: string }>({
  * 12288s are then read through client_events_host_time; of one second the last in
  * pairedClientRequests' order is the newest.
  */
-const unansweredBody = (p: Names, join: string) => `
+const unansweredBody = (p: Names, candidateRows: (where: string) => string) => `
     WITH candidates AS (
       SELECT DISTINCT host_key FROM client_events${p.by('client_events_unanswered')}
       WHERE event_id = 12288 AND answer_time IS NULL AND time > ${p.from} AND time <= ${p.to} AND (result = ${NOT_CONTACTED} OR time <= ${p.settled})
@@ -89,8 +89,7 @@ const unansweredBody = (p: Names, join: string) => `
       SELECT e.host_key, e.kms_host, e.time, e.result, e.answer_time,
         ROW_NUMBER() OVER (PARTITION BY e.host_key ORDER BY e.time DESC, CASE WHEN e.record_id IS NULL THEN 1 ELSE 0 END DESC, e.record_id DESC, e.id DESC) AS place,
         SUM(CASE WHEN ${answered(p, 'e.')} THEN 0 ELSE 1 END) OVER (PARTITION BY e.host_key) AS attempts
-      FROM candidates c ${join} client_events e${p.by('client_events_host_time')} ON e.host_key = c.host_key
-      WHERE ${inWindow(p, 'e.')} AND (e.result = ${NOT_CONTACTED} OR e.answer_time <= ${p.to} OR e.time <= ${p.settled})
+      FROM ${candidateRows(`${inWindow(p, 'e.')} AND (e.result = ${NOT_CONTACTED} OR e.answer_time <= ${p.to} OR e.time <= ${p.settled})`)}
     )
     SELECT host_key, ${nameOf('settled')} AS computer, kms_host, time, result, attempts
     FROM settled WHERE place = 1 AND NOT (${answered(p)})`;
@@ -98,9 +97,11 @@ const unansweredBody = (p: Names, join: string) => `
 export const clientUnansweredQuery = defineQuery<ClientUnansweredFacts>({
   name: 'clientUnanswered',
   params: ['from', 'to', 'settled'],
-  // SQLite keeps a CROSS JOIN's order: the few candidates drive the read
-  sqlite: unansweredBody(SQLITE, 'CROSS JOIN'),
-  postgres: unansweredBody(POSTGRES, 'JOIN'),
+  // the few candidates drive the read, each computer through client_events_host_time: SQLite keeps a
+  // CROSS JOIN's order; PostgreSQL, which guessed 18 k candidates for 10 and hashed every 12288 of
+  // the window, reads each candidate laterally (OFFSET 0: not flattened)
+  sqlite: unansweredBody(SQLITE, (where) => `candidates c CROSS JOIN client_events e INDEXED BY client_events_host_time WHERE e.host_key = c.host_key AND ${where}`),
+  postgres: unansweredBody(POSTGRES, (where) => `candidates c CROSS JOIN LATERAL (SELECT * FROM client_events e WHERE e.host_key = c.host_key AND ${where} OFFSET 0) e`),
   mapRow: (r) => ({
     computer: strOrNull(r.computer) ?? str(r.host_key),
     kmsHost: strOrNull(r.kms_host),
@@ -112,16 +113,18 @@ export const clientUnansweredQuery = defineQuery<ClientUnansweredFacts>({
 });
 
 /**
- * The 12288s answered with a count: migration 1800's partial index client_events_answers holds
- * exactly these (the terms must stay as written there for the planners to use it).
+ * The 12288s naming a host answered with a count: migration 1800's partial index
+ * client_events_answers holds exactly these (the terms must stay as written there for the planners
+ * to use it).
  */
 const withCount = (e = '') =>
-  `${e}event_id = 12288 AND ${e}answer_result IN (${COUNT_RESULTS.join(', ')}) AND ${e}answer_count IS NOT NULL AND ${e}minimum_count IS NOT NULL`;
+  `${e}event_id = 12288 AND ${e}kms_host IS NOT NULL AND ${e}answer_result IN (${COUNT_RESULTS.join(', ')}) AND ${e}answer_count IS NOT NULL AND ${e}minimum_count IS NOT NULL`;
 
 /**
  * Per kmsHost, activationId and minimumCount the newest answer time (one pass over the partial
- * index in its order), then the 12288s answered then, in pairedClientRequests' order: the caller
- * keeps the last of each.
+ * index), then the 12288s answered then (found through the same index: migration 1800 orders it for
+ * each planner, the Activation ID may be null), in pairedClientRequests' order: the caller keeps the
+ * last of each.
  */
 const reportedBody = (p: Names, same: (a: string, b: string) => string) => `
     WITH newest AS (
@@ -132,7 +135,7 @@ const reportedBody = (p: Names, same: (a: string, b: string) => string) => `
     )
     SELECT e.kms_host, e.activation_id, e.minimum_count, e.answer_time, e.answer_count, ${nameOf('e')} AS computer, e.host_key
     FROM newest n JOIN client_events e${p.by('client_events_answers')}
-      ON ${same('e.kms_host', 'n.kms_host')} AND ${same('e.activation_id', 'n.activation_id')} AND e.minimum_count = n.minimum_count AND e.answer_time = n.answer_time
+      ON e.kms_host = n.kms_host AND e.answer_time = n.answer_time AND ${same('e.activation_id', 'n.activation_id')} AND e.minimum_count = n.minimum_count
     WHERE ${withCount('e.')} AND e.time > ${p.from} AND e.time <= ${p.to}
     ORDER BY e.time, e.host_key, CASE WHEN e.record_id IS NULL THEN 1 ELSE 0 END, e.record_id, e.id`;
 
@@ -142,7 +145,7 @@ export const clientReportedQuery = defineQuery<ClientReportedFacts>({
   sqlite: reportedBody(SQLITE, (a, b) => `${a} IS ${b}`),
   postgres: reportedBody(POSTGRES, (a, b) => `${a} IS NOT DISTINCT FROM ${b}`),
   mapRow: (r) => ({
-    kmsHost: strOrNull(r.kms_host),
+    kmsHost: str(r.kms_host),
     activationId: strOrNull(r.activation_id),
     minimumCount: str(r.minimum_count),
     computer: strOrNull(r.computer) ?? str(r.host_key),

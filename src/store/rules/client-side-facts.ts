@@ -44,7 +44,7 @@ export function clientSideFactsOf(requests: readonly ClientRequestRow[], respons
     }
 
     const answer = r.answer;
-    if (outcome === 'answered' && answer !== null && COUNT_RESULTS.includes(answer.result) && answer.currentCount !== null && r.minimumCount !== null) {
+    if (outcome === 'answered' && answer !== null && r.kmsHost !== null && COUNT_RESULTS.includes(answer.result) && answer.currentCount !== null && r.minimumCount !== null) {
       const k = JSON.stringify([r.kmsHost, r.activationId, r.minimumCount]);
       const before = reported.get(k);
       if (before === undefined || before.answerTime <= answer.time) {
