@@ -12,6 +12,7 @@ import type { KmsClientEvent } from '../../src/kms/types.js';
 import type { Store } from '../../src/store/types.js';
 import { overviewFromReport } from '../../src/web/overview.js';
 import { AT, DAY, HOUR, hostEvent, req } from '../alerts/records.js';
+import { recordingStore } from '../helpers/recording-store.js';
 
 /** A client's 12288 naming kms01, answered (12289) unless `answered` is false (src/kms/events/client-events.ts fields). */
 let clientRecord = 1;
@@ -44,21 +45,6 @@ function fleet(): Store {
 }
 
 /** Counts each store call by name. */
-function counting(store: Store): { store: Store; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const wrapped = new Proxy(store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: wrapped, calls };
-}
-
 async function overview(store: Store) {
   const rules = alertRulesSchema.parse({});
   const [report, alerts] = await Promise.all([
@@ -70,33 +56,33 @@ async function overview(store: Store) {
 
 describe('withSharedReads', () => {
   it('an overview reads the shared questions once, and answers as the plain store does', async () => {
-    const plain = counting(fleet());
-    const shared = counting(fleet());
+    const plain = recordingStore(fleet());
+    const shared = recordingStore(fleet());
     const expected = await overview(plain.store);
     const got = await overview(withSharedReads(shared.store));
     expect(got).toEqual(expected);
     // no count is low, but there are client events: the client-side sections read every client (the
     // domains they are in), and the memory store has no clientOverview, so client-overview.ts counts
     // from the latest clients: plain 3 (that, the report's sections, the rules'), shared 1
-    expect([plain.calls.get('latestClients'), shared.calls.get('latestClients')]).toEqual([3, 1]);
+    expect([plain.count('latestClients'), shared.count('latestClients')]).toEqual([3, 1]);
     // the report's margins and the rules' forecast ask for the same newest counted successes, and
     // both for the window's counts: twice plain, once shared; the client side compares the count
     // PC1's 12289 reported with kmswatch's at its time: one more window, again twice plain
-    expect([plain.calls.get('countedNewest'), shared.calls.get('countedNewest')]).toEqual([2, 1]);
-    expect([plain.calls.get('windowActive'), shared.calls.get('windowActive')]).toEqual([4, 2]);
+    expect([plain.count('countedNewest'), shared.count('countedNewest')]).toEqual([2, 1]);
+    expect([plain.count('windowActive'), shared.count('windowActive')]).toEqual([4, 2]);
     // the clients' own events: the report's sections and the rules' findings computed once from one read
-    expect([plain.calls.get('clientSideFacts'), shared.calls.get('clientSideFacts')]).toEqual([2, 1]);
+    expect([plain.count('clientSideFacts'), shared.count('clientSideFacts')]).toEqual([2, 1]);
     expect(got.clientSide).toMatchObject({ collected: true, requestsSent: 2, responses: 1, unansweredCount: 1 });
   });
 
   it('other arguments and other methods still reach the store', async () => {
-    const { store, calls } = counting(fleet());
+    const { store, count } = recordingStore(fleet());
     const view = withSharedReads(store);
     await view.latestClients(AT);
     await view.latestClients(AT - DAY);
     await view.latestClients(AT);
     await view.totals(AT);
     await view.totals(AT);
-    expect([calls.get('latestClients'), calls.get('totals')]).toEqual([2, 2]);
+    expect([count('latestClients'), count('totals')]).toEqual([2, 2]);
   });
 });

@@ -8,6 +8,7 @@ import type { ClientPage } from '../../src/web/clients-query.js';
 import type { Timeline } from '../../src/web/timeline.js';
 import { AT, XSS_NAME } from './fleet.js';
 import { fleetStore, referenceReport } from './helpers.js';
+import { recordingStore } from '../helpers/recording-store.js';
 
 let store: Store;
 let app: FastifyInstance;
@@ -136,17 +137,7 @@ describe('one client, timelines, alerts', () => {
     const on = (await get<Timeline>('/api/timeline?host=KMS01')).body.series.find((s) => s.application === 'Windows')!;
     // the fleet's KMS01 counts Windows clients: with the rule on the first forecast day is above 0
     expect(on.forecast[0].count).toBeGreaterThan(0);
-    const calls: string[] = [];
-    const watched = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(prop));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { store: watched, calls } = recordingStore(store);
     const rules = alertRulesSchema.parse({ forecast: { enabled: false } });
     const off = createApp({ store: watched, timezone: 'UTC', now: () => AT, staticDir: null, alertRules: rules });
     try {
