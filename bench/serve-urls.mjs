@@ -26,10 +26,13 @@ if (!args.db) {
 }
 const URLS = ['/api/overview?at=latest', '/api/overview', '/api/timeline?at=latest&days=30', '/api/alerts?at=latest', '/metrics'];
 const base = `http://127.0.0.1:${args.port}`;
-const server = spawn(process.execPath, [args.bin, '--db', args.db, 'serve', '--port', args.port], { stdio: 'ignore' });
+const server = spawn(process.execPath, [args.bin, '--db', args.db, 'serve', '--port', args.port], { stdio: ['ignore', 'ignore', 'inherit'] });
+let exited = null;
+server.once('exit', (code) => (exited = code));
 try {
   for (let i = 0; ; i++) {
     if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (exited !== null) throw new Error(`serve exited with ${exited} before answering (its message above)`);
     if (i > 600) throw new Error('serve did not answer within 2 minutes');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
