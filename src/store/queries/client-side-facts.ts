@@ -25,8 +25,8 @@ const inWindow = (p: Names, e = '') => `${e}event_id = 12288 AND ${e}time > ${p.
 // null-safe: NOT (answered) must hold for a 12288 without an answer
 const answered = (p: Names, e = '') => `${e}result <> ${NOT_CONTACTED} AND ${e}answer_time IS NOT NULL AND ${e}answer_time <= ${p.to}`;
 const failed = (p: Names) => `(result = ${NOT_CONTACTED} OR ((answer_time IS NULL OR answer_time > ${p.to}) AND time <= ${p.settled}))`;
-/** host_names' display name of a computer, looked up through the checkpoints' key (not the whole view). */
-const nameOf = (alias: string) => `(SELECT MIN(host) FROM checkpoints k WHERE k.host_key = ${alias}.host_key)`;
+/** A computer's display name, looked up in host_names (one checkpoint seek since migration 1800). */
+const nameOf = (alias: string) => `(SELECT h.host FROM host_names h WHERE h.host_key = ${alias}.host_key)`;
 
 /**
  * Per kmsHost named, its counts and how many computers name it: the 12288s grouped per host named

@@ -66,9 +66,9 @@ export const coverageQuery = defineQuery<LogSpanRow>({
   mapRow: (r) => ({ host: str(r.host), ...spanOf(r) }),
 });
 
-/** coverageQuery for some hosts (`keys`: their host keys), each name looked up alone rather than the whole host_names view. */
+/** coverageQuery for some hosts (`keys`: their host keys), each name looked up alone. */
 const hostsBody = (keys: string) => `
-    SELECT COALESCE((SELECT MIN(c.host) FROM checkpoints c WHERE c.host_key = l.host_key), l.host_key) AS host, l.*
+    SELECT COALESCE((SELECT h.host FROM host_names h WHERE h.host_key = l.host_key), l.host_key) AS host, l.*
     FROM log_spans l WHERE l.host_key IN ${keys}
     ORDER BY l.host_key, l.channel, l.epoch, l.first_time, l.source, l.span_key`;
 
