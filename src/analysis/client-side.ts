@@ -105,18 +105,19 @@ interface HostTally {
   kmsHosts: (string | null)[];
   /** 12288s to it that got no answer (no-response, not-contacted). */
   failed: number;
+  /** Its newest 12288's time (`report.lastAt` once all are counted). */
+  lastTime: number;
 }
 
 /** The computers of some tallies: the facts' own for one spelling, else asked of the store. */
-function clientsOf(tallies: readonly HostTally[], facts: ClientSideFacts, input: ClientSideInputs): Promise<ClientsNaming> {
+function clientsOf(tallies: readonly HostTally[], input: ClientSideInputs): Promise<ClientsNaming> {
   const kmsHosts = tallies.flatMap((t) => t.kmsHosts);
-  const one = kmsHosts.length === 1 ? facts.named.find((n) => n.kmsHost === kmsHosts[0]) : undefined;
+  const one = kmsHosts.length === 1 ? input.facts.named.find((n) => n.kmsHost === kmsHosts[0]) : undefined;
   return one ? Promise.resolve({ machines: one.machines, clients: one.clients }) : input.clientsNaming(kmsHosts);
 }
 
 async function describeHosts(input: ClientSideInputs): Promise<HostTally[]> {
   const byKey = new Map<string, HostTally>();
-  const lastTime = new Map<HostTally, number>();
   for (const n of input.facts.named) {
     const { named, identity } = targetOf(n.kmsHost, input.matcher);
     if (named === null) continue;
@@ -127,18 +128,18 @@ async function describeHosts(input: ClientSideInputs): Promise<HostTally[]> {
         name: named.name, port: named.port, host: identity.host, status: identity.status,
         machines: 0, requests: 0, answered: 0, lastAt: '', clients: [],
       };
-      byKey.set(key, (t = { report, named, kmsHosts: [], failed: 0 }));
+      byKey.set(key, (t = { report, named, kmsHosts: [], failed: 0, lastTime: n.lastTime }));
     }
     t.kmsHosts.push(n.kmsHost);
     t.report.requests += n.requests;
     t.report.answered += n.answered;
     t.failed += n.failed;
-    lastTime.set(t, Math.max(lastTime.get(t) ?? n.lastTime, n.lastTime));
+    t.lastTime = Math.max(t.lastTime, n.lastTime);
   }
   const out = [...byKey.values()];
   for (const t of out) {
-    const { machines, clients } = await clientsOf([t], input.facts, input);
-    t.report.lastAt = iso(lastTime.get(t)!);
+    const { machines, clients } = await clientsOf([t], input);
+    t.report.lastAt = iso(t.lastTime);
     t.report.machines = machines;
     t.report.clients = clients;
   }
@@ -216,7 +217,7 @@ async function hostFindings(hosts: readonly HostTally[], input: ClientSideInputs
   }
   const out: DiscoveryFinding[] = [];
   for (const g of groups.values()) {
-    const machines = g.tallies.length === 1 ? { machines: g.tallies[0].report.machines, clients: g.tallies[0].report.clients } : await clientsOf(g.tallies, input.facts, input);
+    const machines = g.tallies.length === 1 ? { machines: g.tallies[0].report.machines, clients: g.tallies[0].report.clients } : await clientsOf(g.tallies, input);
     const requests = g.tallies.reduce((n, t) => n + t.report.requests, 0);
     const answered = g.tallies.reduce((n, t) => n + t.report.answered, 0);
     const failed = g.tallies.reduce((n, t) => n + t.failed, 0);
