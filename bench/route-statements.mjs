@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Where one API answer spends its time: runs a route of the dashboard's API in-process on a SQLite
-// store (read-only) `--rounds` times and lists, per round, its total and each SQL statement's summed
-// time and rows (by the statement's name in src/store/queries), slowest first.
+// Where one API answer spends its time: runs a route of the dashboard's API in-process on a store
+// (read-only) `--rounds` times and lists, per round, its total and each SQL statement's summed
+// time and rows (by the statement's name in src/store/queries), slowest first. On SQLite the
+// statements run one after another, so their times add up to the SQL's share; on PostgreSQL they
+// overlap (several connections): each is its wait from sent to answered.
 //
-//   node bench/route-statements.mjs --db <store file> [--url '/api/overview?at=latest'] [--dist <a build's dist/>] [--rounds 3]
+//   node bench/route-statements.mjs --db <store file or postgres://…> [--url '/api/overview?at=latest'] [--dist <a build's dist/>] [--rounds 3] [--pool N]
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +18,8 @@ const { values: args } = parseArgs({
     url: { type: 'string', default: '/api/overview?at=latest' },
     dist: { type: 'string', default: path.join(root, 'dist') },
     rounds: { type: 'string', default: '3' },
+    // PostgreSQL: connections (1 runs the statements one after another, so their times add up)
+    pool: { type: 'string' },
   },
 });
 if (!args.db) {
@@ -25,23 +29,33 @@ if (!args.db) {
 const load = (p) => import(pathToFileURL(path.join(path.resolve(args.dist), p)).href);
 const { openStore } = await load('store/index.js');
 const { createApp } = await load('web/app.js');
-const store = await openStore(args.db, { readOnly: true });
-if (store.backend !== 'sqlite') throw new Error('a SQLite store only (its statements run synchronously: their times add up)');
-
+const store = args.pool && /^postgres/.test(args.db)
+  ? await (await load('store/postgres/index.js')).openPostgresStore(args.db, { readOnly: true, poolSize: Number(args.pool) })
+  : await openStore(args.db, { readOnly: true });
 const times = new Map();
+const record = (name, t0, rows) => {
+  const e = times.get(name) ?? { n: 0, ms: 0, rows: 0 };
+  e.n++;
+  e.ms += performance.now() - t0;
+  e.rows += rows.length;
+  times.set(name, e);
+};
 const driver = Object.getPrototypeOf(store.db);
-for (const method of ['rowsNow', 'arraysNow']) {
+for (const method of store.backend === 'sqlite' ? ['rowsNow', 'arraysNow'] : ['rows', 'arrays']) {
   const original = driver[method];
-  driver[method] = function (sql, params) {
-    const t0 = performance.now();
-    const rows = original.call(this, sql, params);
-    const e = times.get(sql.name) ?? { n: 0, ms: 0, rows: 0 };
-    e.n++;
-    e.ms += performance.now() - t0;
-    e.rows += rows.length;
-    times.set(sql.name, e);
-    return rows;
-  };
+  driver[method] = store.backend === 'sqlite'
+    ? function (sql, params) {
+      const t0 = performance.now();
+      const rows = original.call(this, sql, params);
+      record(sql.name, t0, rows);
+      return rows;
+    }
+    : async function (sql, params) {
+      const t0 = performance.now();
+      const rows = await original.call(this, sql, params);
+      record(sql.name, t0, rows);
+      return rows;
+    };
 }
 const app = createApp({ store, staticDir: null });
 for (let r = 0; r < Number(args.rounds); r++) {

@@ -72,6 +72,7 @@ async function writePlanned(
     await tx.run(q.updateRequestHostsSql, { after: firstId - 1 });
     await tx.run(q.updateFailureCountsSql, { after: firstId - 1 });
     await tx.insert('client_summary', q.CLIENT_SUMMARY_COLUMNS, summaryRows(kept), q.CLIENT_SUMMARY_CONFLICT);
+    await tx.run(q.markNewestSql, { after: firstId - 1 });
     const clients = clientsOf(requests);
     await updateActivity(tx, clients);
     await updateDaily(tx, requests, clients, firstId);

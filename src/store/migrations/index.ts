@@ -18,6 +18,7 @@ import { spanStops } from './1500-span-stops.js';
 import { failureCounts } from './1600-failure-counts.js';
 import { clientPairing } from './1700-client-pairing.js';
 import { clientSideIndexes } from './1800-client-side-indexes.js';
+import { overviewReads } from './1900-overview-reads.js';
 
 export type { Migration } from './types.js';
 export { migrationVersion } from './types.js';
@@ -25,7 +26,7 @@ export { newestVersion, refuseNewerSchema, unknownNewerMigrations } from './newe
 export { pendingMigrations, refuseOlderSchema } from './older.js';
 
 /** Every schema step in order. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery, spanStops, failureCounts, clientPairing, clientSideIndexes];
+export const MIGRATIONS: readonly Migration[] = [initial, alertState, readerViews, narrowCmidIndex, sqliteBulkLayout, postgresIngest, postgresFailureIndex, postgresWindowDays, postgresCmidBuckets, postgresDeferredSummary, damagedRecords, logSpans, oneStore, activity, discovery, spanStops, failureCounts, clientPairing, clientSideIndexes, overviewReads];
 
 /** Table that records applied migration ids (same name on both backends). */
 export const MIGRATIONS_TABLE = 'schema_migrations';

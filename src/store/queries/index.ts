@@ -3,7 +3,7 @@ export * from './query.js';
 export { totalsPastQuery, totalsSummaryQuery } from './totals.js';
 export { newestRequestQuery, summaryCovers } from './freshness.js';
 export { afterAt, secondBounds } from './names.js';
-export { CLIENT_SUMMARY_COLUMNS, CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT, updateRequestHostsSql } from './summary.js';
+export { CLIENT_SUMMARY_COLUMNS, CLIENT_SUMMARY_CONFLICT, REQUEST_HOSTS_CONFLICT, markNewestSql, updateRequestHostsSql } from './summary.js';
 export { hostActivityPastQuery, hostActivitySummaryQuery } from './host-activity.js';
 export { windowCountsQuery } from './window-counts.js';
 export { windowActiveQuery } from './window-active.js';

@@ -1,5 +1,5 @@
-import { sql } from '../driver.js';
-import { latestOf } from './names.js';
+import { sql, type Sql } from '../driver.js';
+import { latestOf, latestSummaryOrder } from './names.js';
 
 /**
  * Upserts that fold a batch's new requests into the summary tables (migration 0001). The same
@@ -77,3 +77,31 @@ export const updateRequestHostsSql = sql('updateRequestHosts', ['after'], (p) =>
   INSERT INTO request_hosts (host_id, requests, first_seen, last_seen)
   SELECT +host_id, COUNT(*), MIN(time), MAX(time) FROM requests WHERE id > ${p.after} GROUP BY 1
   ${REQUEST_HOSTS_CONFLICT}`);
+
+/**
+ * client_summary.newest (migration 1900): 1 on the row holding its client's latest request for its
+ * application (first by latestSummaryOrder among the rows of its CMID and application), else 0.
+ * Only the rows of a CMID that got a request can change, so a batch ranks the rows of its CMIDs
+ * (ids above @after) and flips the marks that are wrong: one ranking of the batch's rows instead of
+ * a test of every row against its client's others (a batch of 50,000 CMIDs at 10 M requests:
+ * PostgreSQL 150 against 275 ms; SQLite 76 ms). Prune never
+ * changes a mark: a row it deletes has every request before `before`, so another row of its client
+ * that stays is newer, and a row it rebuilds keeps its latest request. ARRAY(…) on PostgreSQL: the
+ * CMIDs sought by the key, not a scan.
+ */
+const markNewest = (cmids: string) => `
+  UPDATE client_summary SET newest = 1 - newest
+  WHERE (cmid_id, product_id, host_id, machine_key_id, minimum_count) IN (
+    SELECT cmid_id, product_id, host_id, machine_key_id, minimum_count FROM (
+      SELECT s.cmid_id, s.product_id, s.host_id, s.machine_key_id, s.minimum_count, s.newest,
+             ROW_NUMBER() OVER (PARTITION BY s.cmid_id, p.application ORDER BY ${latestSummaryOrder('s')}) AS n
+      FROM client_summary s JOIN products p ON p.id = s.product_id
+      WHERE s.cmid_id ${cmids}
+    ) ranked
+    WHERE newest <> CASE WHEN n = 1 THEN 1 ELSE 0 END)`;
+
+export const markNewestSql: Sql = {
+  name: 'markNewestSummaries', params: ['after'],
+  sqlite: markNewest('IN (SELECT cmid_id FROM requests WHERE id > @after)'),
+  postgres: markNewest('= ANY (ARRAY(SELECT DISTINCT cmid_id FROM requests WHERE id > $1))'),
+};
