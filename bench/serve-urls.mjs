@@ -4,7 +4,7 @@
 // calls the overview makes and /metrics, `--rounds` times each (seconds, as received with gzip), and
 // stops it. Interleave builds by running this once per build, in turn.
 //
-//   node bench/serve-urls.mjs --db <store file or postgres://…> [--bin bin/kmswatch] [--rounds 3] [--port 8911]
+//   node bench/serve-urls.mjs --db <store file or postgres://…> [--bin bin/kmswatch] [--rounds 3] [--port 8911] [--idle 0]
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -18,6 +18,8 @@ const { values: args } = parseArgs({
     bin: { type: 'string', default: path.join(root, 'bin/kmswatch') },
     rounds: { type: 'string', default: '3' },
     port: { type: 'string', default: '8911' },
+    // seconds to wait once serve answers, before the first round (a visitor who comes later)
+    idle: { type: 'string', default: '0' },
   },
 });
 if (!args.db) {
@@ -36,6 +38,7 @@ try {
     if (i > 600) throw new Error('serve did not answer within 2 minutes');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  await new Promise((resolve) => setTimeout(resolve, Number(args.idle) * 1000));
   const times = new Map(URLS.map((u) => [u, []]));
   for (let r = 0; r < Number(args.rounds); r++) {
     for (const url of URLS) {
